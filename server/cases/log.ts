@@ -1,0 +1,138 @@
+// The case log: append events to `case_events` and write the `cases` projection, with prepared
+// statements. Every writer (ingest, the history seed) goes through here, so the log and the
+// projection are always written together, in the caller's transaction.
+import type { Db } from '../db'
+import type { CaseEvent, CaseState, CaseStateName, Level, Light, Rating } from '../../shared/workflow'
+
+/** What a case is about; fixed at report time. */
+export interface CaseFacts {
+  externalId: string | null
+  source: string
+  matter: string
+  grid: string
+  special: string | null
+  lon: number
+  lat: number
+  address: string | null
+  description: string
+  reporterName: string | null
+  reporterPhone: string | null
+  mediaUrl: string | null
+}
+
+export interface CaseRow extends CaseFacts {
+  id: number
+  state: CaseStateName
+  level: Level
+  light: Light
+  department: string | null
+  deadline: number | null
+  reportedAt: number
+  registeredAt: number | null
+  dispatchedAt: number | null
+  handledAt: number | null
+  closedAt: number | null
+  reworks: number
+  returns: number
+  extensions: number
+  supervised: number
+  forced: number
+  rating: Rating | null
+  contacted: number
+  resolved: number
+  updatedAt: number
+  lastEventId: number
+}
+
+const STATE_COLUMNS = `state = @state, level = @level, light = @light, department = @department, deadline = @deadline,
+  registered_at = @registeredAt, dispatched_at = @dispatchedAt, handled_at = @handledAt, closed_at = @closedAt,
+  reworks = @reworks, returns = @returns, extensions = @extensions, supervised = @supervised, forced = @forced,
+  rating = @rating, contacted = @contacted, resolved = @resolved, updated_at = @updatedAt, last_event_id = @lastEventId`
+
+export const SELECT_CASE = `SELECT id, external_id AS externalId, source, matter, grid, special, lon, lat, address, description,
+  reporter_name AS reporterName, reporter_phone AS reporterPhone, media_url AS mediaUrl, state, level, light, department,
+  deadline, reported_at AS reportedAt, registered_at AS registeredAt, dispatched_at AS dispatchedAt,
+  handled_at AS handledAt, closed_at AS closedAt, reworks, returns, extensions, supervised, forced, rating,
+  contacted, resolved, updated_at AS updatedAt, last_event_id AS lastEventId FROM cases`
+
+function stateParams(s: CaseState, updatedAt: number, lastEventId: number) {
+  return {
+    state: s.state, level: s.level, light: s.light, department: s.department, deadline: s.deadline,
+    registeredAt: s.registeredAt, dispatchedAt: s.dispatchedAt, handledAt: s.handledAt, closedAt: s.closedAt,
+    reworks: s.reworks, returns: s.returns, extensions: s.extensions, supervised: +s.supervised, forced: +s.forced,
+    rating: s.rating, contacted: +s.contacted, resolved: +s.resolved, updatedAt, lastEventId,
+  }
+}
+
+/** The workflow state held in a projection row. */
+export function stateOfRow(r: CaseRow): CaseState {
+  return {
+    state: r.state, level: r.level, department: r.department, deadline: r.deadline, light: r.light,
+    reportedAt: r.reportedAt, registeredAt: r.registeredAt, dispatchedAt: r.dispatchedAt, handledAt: r.handledAt,
+    closedAt: r.closedAt, reworks: r.reworks, returns: r.returns, extensions: r.extensions,
+    supervised: !!r.supervised, forced: !!r.forced, rating: r.rating, contacted: !!r.contacted, resolved: !!r.resolved,
+  }
+}
+
+export class CaseLog {
+  private readonly insertEvent
+  private readonly insertCase
+  private readonly updateCase
+  private readonly selectCase
+  private readonly maxCaseId
+  private nextId: number
+
+  constructor(readonly db: Db) {
+    const sql = db.$client
+    this.insertEvent = sql.prepare(
+      `INSERT INTO case_events (case_id, action, from_state, to_state, level, actor, at, reason, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    this.insertCase = sql.prepare(
+      `INSERT INTO cases (id, external_id, source, matter, grid, special, lon, lat, address, description,
+        reporter_name, reporter_phone, media_url, reported_at, state, level, light, department, deadline,
+        registered_at, dispatched_at, handled_at, closed_at, reworks, returns, extensions, supervised, forced,
+        rating, contacted, resolved, updated_at, last_event_id)
+       VALUES (@id, @externalId, @source, @matter, @grid, @special, @lon, @lat, @address, @description,
+        @reporterName, @reporterPhone, @mediaUrl, @reportedAt, @state, @level, @light, @department, @deadline,
+        @registeredAt, @dispatchedAt, @handledAt, @closedAt, @reworks, @returns, @extensions, @supervised, @forced,
+        @rating, @contacted, @resolved, @updatedAt, @lastEventId)`,
+    )
+    this.updateCase = sql.prepare(`UPDATE cases SET ${STATE_COLUMNS} WHERE id = @id`)
+    this.selectCase = sql.prepare(`${SELECT_CASE} WHERE id = ?`)
+    this.maxCaseId = sql.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM cases').pluck()
+    this.nextId = (this.maxCaseId.get() as number) + 1
+  }
+
+  /** Reserve the next case id (ids are dense and increase with report order). */
+  newCaseId(): number {
+    return this.nextId++
+  }
+
+  /** Append one event; returns its log id. */
+  appendEvent(e: CaseEvent): number {
+    return Number(
+      this.insertEvent.run(e.caseId, e.action, e.from, e.to, e.level, e.actor, e.at, e.reason ?? null,
+        e.data === undefined ? null : JSON.stringify(e.data)).lastInsertRowid,
+    )
+  }
+
+  /** Write a new case's projection row (after its events are appended). */
+  insertProjection(id: number, facts: CaseFacts, s: CaseState, updatedAt: number, lastEventId: number): void {
+    this.insertCase.run({ id, ...facts, reportedAt: s.reportedAt, ...stateParams(s, updatedAt, lastEventId) })
+  }
+
+  /** Update an existing case's projection row. */
+  updateProjection(id: number, s: CaseState, updatedAt: number, lastEventId: number): void {
+    this.updateCase.run({ id, ...stateParams(s, updatedAt, lastEventId) })
+  }
+
+  get(id: number): CaseRow | undefined {
+    return this.selectCase.get(id) as CaseRow | undefined
+  }
+
+  /** Run `fn` in one SQLite transaction: committed when it returns, rolled back if it throws. */
+  transaction<T>(fn: () => T): T {
+    return this.db.$client.transaction(fn)()
+  }
+}

@@ -1,0 +1,27 @@
+// Opens the SQLite file in WAL mode and brings its schema up to date with the drizzle-kit migrations.
+import Database from 'better-sqlite3'
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import { mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as schema from './schema'
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
+export const DEFAULT_DB_FILE = 'data/onescreen.db'
+const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations')
+
+/** Open (creating if needed) and migrate. `:memory:` gives a private database, handy in tests. */
+export function openDb(file: string = process.env.ONESCREEN_DB ?? DEFAULT_DB_FILE): Db {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+  const sqlite = new Database(file)
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  const db = drizzle(sqlite, { schema }) as Db
+  migrate(db, { migrationsFolder: MIGRATIONS })
+  return db
+}
+
+export { schema }

@@ -1,0 +1,88 @@
+// What one case contributes to the counters behind every indicator (DOMAIN.md §3).
+//
+// Metrics are sums of contributions: when a case moves, its node adds contribution(new) − contribution(old).
+// The same function drives the live engine, the full rebuild and the history generator's calibration,
+// so they cannot count differently. Pure: no I/O, no clock ("past the deadline" is the red light,
+// which the deadline timer sets through an event).
+import { type CaseState, isOpenState, LEVELS } from './workflow'
+
+export const COUNTERS = [
+  'received', // 受理数
+  'registered', // 立案数
+  'dispatched', // 派遣数
+  'dispatchedAccurate', // dispatched and never returned (派遣准确)
+  'dueHandle', // 应处置数: handled, or registered and past the deadline
+  'handled', // 处置数 (a closed case counts as handled)
+  'handledOnTime', // 按期处置数
+  'dueClose', // 应结案数: closed, or registered, open and past the deadline
+  'closed', // 结案数
+  'closedOnTime', // 按期结案数
+  'reworked', // 返工数 (cases reworked at least once)
+  'overdueOpen', // open and past the deadline
+  'warnedOpen', // open and in the yellow
+  'extended', // 延期数 (cases extended at least once)
+  'rated', // 有效回访数
+  'satisfied', // 满意
+  'basic', // 基本满意
+  'contacted', // 联系数 (三率)
+  'resolved', // 已解决数 (三率)
+  'open', // 在办
+  'supervised', // 督办
+  'voided', // 作废
+  'settledGrid', // closed at each level of the ladder
+  'settledCommunity',
+  'settledStreet',
+  'settledDistrict',
+  'settledCity',
+] as const
+export type CounterName = (typeof COUNTERS)[number]
+export const COUNTER_COUNT = COUNTERS.length
+/** Index of each counter in a counters vector. */
+export const C = Object.fromEntries(COUNTERS.map((n, i) => [n, i])) as Record<CounterName, number>
+export type Counters = Record<CounterName, number>
+
+const SETTLED = [C.settledGrid, C.settledCommunity, C.settledStreet, C.settledDistrict, C.settledCity]
+
+/** Write a case's contribution (0 or 1 per counter) into `out` at `offset`. A null case contributes nothing. */
+export function contribute(c: CaseState | null, out: Int32Array | number[], offset = 0, sign = 1): void {
+  if (c === null) return
+  const add = (i: number, yes: boolean) => {
+    if (yes) out[offset + i] += sign
+  }
+  const registered = c.registeredAt !== null
+  const closed = c.closedAt !== null
+  const open = isOpenState(c.state)
+  const red = c.light === 'red'
+  const handled = c.handledAt !== null || (closed && registered)
+  const handledAt = c.handledAt ?? c.closedAt
+  add(C.received, true)
+  add(C.registered, registered)
+  add(C.dispatched, c.dispatchedAt !== null)
+  add(C.dispatchedAccurate, c.dispatchedAt !== null && c.returns === 0)
+  add(C.dueHandle, handled || (registered && red))
+  add(C.handled, handled)
+  add(C.handledOnTime, handled && (c.deadline === null || handledAt! <= c.deadline))
+  add(C.dueClose, closed || (registered && open && red))
+  add(C.closed, closed)
+  add(C.closedOnTime, closed && (c.deadline === null || c.closedAt! <= c.deadline))
+  add(C.reworked, c.reworks > 0)
+  add(C.overdueOpen, open && red)
+  add(C.warnedOpen, open && c.light === 'yellow')
+  add(C.extended, c.extensions > 0)
+  add(C.rated, c.rating !== null)
+  add(C.satisfied, c.rating === 'satisfied')
+  add(C.basic, c.rating === 'basic')
+  add(C.contacted, c.rating !== null && c.contacted)
+  add(C.resolved, c.rating !== null && c.resolved)
+  add(C.open, open)
+  add(C.supervised, c.supervised)
+  add(C.voided, c.state === 'voided')
+  if (closed) add(SETTLED[LEVELS.indexOf(c.level)], true)
+}
+
+/** Counters vector → named record (for formulas and JSON). */
+export function named(v: ArrayLike<number>, offset = 0): Counters {
+  const out = {} as Counters
+  COUNTERS.forEach((n, i) => (out[n] = v[offset + i]))
+  return out
+}

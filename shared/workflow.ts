@@ -1,0 +1,259 @@
+// The case workflow as a table-driven state machine (DOMAIN.md §2). Pure: no I/O, no clock.
+//
+// Main path: 上报 → 核实 → 立案 → 派遣 → 处置 → 核查 → 结案 → 评价.
+// A state is named after the last step the case has completed: `dispatched` means "派遣 done, 处置 pending".
+// Every accepted command becomes exactly one CaseEvent; `reduce` folds events into a CaseState and is the
+// only code that moves state, so a live apply and a replay of the log cannot disagree.
+
+export const STATES = [
+  'reported', 'verified', 'registered', 'dispatched', 'handled', 'checked', 'closed', 'rated', 'voided', 'parked',
+] as const
+export type CaseStateName = (typeof STATES)[number]
+
+export const STATE_LABEL: Record<CaseStateName, string> = {
+  reported: '上报', verified: '核实', registered: '立案', dispatched: '派遣', handled: '处置',
+  checked: '核查', closed: '结案', rated: '评价', voided: '作废', parked: '挂账',
+}
+
+/** Finished cases: nothing but the follow-up rating (for `closed`) may happen to them. */
+export const FINAL_STATES: ReadonlySet<CaseStateName> = new Set(['closed', 'rated', 'voided'])
+export const isOpenState = (s: CaseStateName) => !FINAL_STATES.has(s)
+
+/** Escalation ladder: grid → community → street → district → city. */
+export const LEVELS = ['grid', 'community', 'street', 'district', 'city'] as const
+export type Level = (typeof LEVELS)[number]
+export const LEVEL_LABEL: Record<Level, string> = { grid: '网格', community: '社区', street: '街道', district: '区', city: '市' }
+
+export const ACTIONS = [
+  'report', 'verify', 'void', 'register', 'dispatch', 'return', 'handle', 'check', 'rework', 'close', 'rate',
+  'extend', 'park', 'resume', 'supervise', 'force_close', 'escalate', 'warn', 'overdue',
+] as const
+export type Action = (typeof ACTIONS)[number]
+
+export const ACTION_LABEL: Record<Action, string> = {
+  report: '上报', verify: '核实', void: '作废', register: '立案', dispatch: '派遣', return: '退回',
+  handle: '处置', check: '核查', rework: '返工', close: '结案', rate: '评价', extend: '延期', park: '挂账',
+  resume: '恢复', supervise: '督办', force_close: '强制结案', escalate: '上报升级', warn: '黄灯预警', overdue: '红灯超期',
+}
+
+/** Actions only the system's deadline timer may take. */
+export const SYSTEM_ACTIONS: ReadonlySet<Action> = new Set(['warn', 'overdue'])
+
+const TIMED: CaseStateName[] = ['registered', 'dispatched', 'handled', 'checked', 'parked']
+const OPEN: CaseStateName[] = ['reported', 'verified', 'registered', 'dispatched', 'handled', 'checked', 'parked']
+
+/**
+ * The transition table: for each action, the states it may be taken from and the state it leads to
+ * (`same` keeps the state). `report` creates a case and has no source state.
+ */
+export const TRANSITIONS: Record<Exclude<Action, 'report'>, { from: readonly CaseStateName[]; to: CaseStateName | 'same' }> = {
+  verify: { from: ['reported'], to: 'verified' },
+  void: { from: ['reported', 'verified'], to: 'voided' },
+  register: { from: ['verified'], to: 'registered' },
+  dispatch: { from: ['registered'], to: 'dispatched' },
+  return: { from: ['dispatched'], to: 'registered' },
+  handle: { from: ['dispatched'], to: 'handled' },
+  check: { from: ['handled'], to: 'checked' },
+  rework: { from: ['handled'], to: 'dispatched' },
+  close: { from: ['checked'], to: 'closed' },
+  rate: { from: ['closed'], to: 'rated' },
+  extend: { from: ['registered', 'dispatched', 'parked'], to: 'same' },
+  park: { from: ['dispatched'], to: 'parked' },
+  resume: { from: ['parked'], to: 'dispatched' },
+  supervise: { from: OPEN, to: 'same' },
+  force_close: { from: ['verified', 'registered', 'dispatched', 'handled', 'checked', 'parked'], to: 'closed' },
+  escalate: { from: ['reported', 'verified', 'registered', 'dispatched', 'parked'], to: 'same' },
+  warn: { from: TIMED, to: 'same' },
+  overdue: { from: TIMED, to: 'same' },
+}
+
+export type Light = 'green' | 'yellow' | 'red'
+export type Rating = 'satisfied' | 'basic' | 'unsatisfied'
+
+/** Payload some actions need. Everything a replay needs is in the event, so replay needs no calendar. */
+export interface EventData {
+  /** dispatch: the department the case goes to. */
+  department?: string
+  /** register, extend: the time-limit deadline (ms since epoch). */
+  deadline?: number
+  /** rate: the follow-up result. `contacted`/`resolved` feed the 12345 三率. */
+  rating?: Rating
+  contacted?: boolean
+  resolved?: boolean
+  /** escalate: a 三跨 case (cross-region, -department or -level) goes straight to the city. */
+  tri?: boolean
+}
+
+export interface Command {
+  action: Action
+  actor: string
+  at: number
+  reason?: string
+  data?: EventData
+}
+
+export interface CaseEvent extends Command {
+  caseId: number
+  from: CaseStateName | null
+  to: CaseStateName
+  /** The case's level after the event. */
+  level: Level
+}
+
+export interface CaseState {
+  state: CaseStateName
+  level: Level
+  department: string | null
+  deadline: number | null
+  light: Light
+  reportedAt: number
+  registeredAt: number | null
+  dispatchedAt: number | null
+  handledAt: number | null
+  closedAt: number | null
+  reworks: number
+  /** Times the case came back from a department that was the wrong one (退回). */
+  returns: number
+  extensions: number
+  supervised: boolean
+  forced: boolean
+  rating: Rating | null
+  contacted: boolean
+  resolved: boolean
+}
+
+export class TransitionError extends Error {
+  readonly code = 'invalid_transition'
+  constructor(
+    readonly state: CaseStateName | null,
+    readonly action: Action,
+    readonly allowed: Action[],
+    detail?: string,
+  ) {
+    super(
+      detail ??
+        (state === null
+          ? `action "${action}" needs an existing case; a new case starts with "report"`
+          : `action "${action}" is not allowed in state "${state}" (${STATE_LABEL[state]}); allowed: ${allowed.join(', ') || 'none'}`),
+    )
+  }
+}
+
+/** The actions allowed from a state (or, for no case yet, `report`). */
+export function allowedActions(state: CaseStateName | null, level: Level = 'grid'): Action[] {
+  if (state === null) return ['report']
+  return (Object.keys(TRANSITIONS) as Exclude<Action, 'report'>[]).filter(
+    (a) => TRANSITIONS[a].from.includes(state) && !(a === 'escalate' && level === 'city'),
+  )
+}
+
+/** Check a command against the case and return its event, or throw a TransitionError. */
+export function decide(caseId: number, current: CaseState | null, cmd: Command): CaseEvent {
+  const state = current?.state ?? null
+  const allowed = allowedActions(state, current?.level)
+  const refuse = (detail?: string): never => {
+    throw new TransitionError(state, cmd.action, allowed, detail)
+  }
+  if (!allowed.includes(cmd.action)) refuse()
+  const d = cmd.data ?? {}
+  let level: Level = current?.level ?? 'grid'
+  switch (cmd.action) {
+    case 'dispatch':
+      if (!d.department) refuse('dispatch needs data.department')
+      break
+    case 'register':
+      if (!Number.isFinite(d.deadline)) refuse('register needs data.deadline')
+      break
+    case 'extend':
+      if (!Number.isFinite(d.deadline) || (current!.deadline !== null && d.deadline! <= current!.deadline))
+        refuse('extend needs a data.deadline later than the current deadline')
+      break
+    case 'rate':
+      if (!d.rating) refuse('rate needs data.rating (satisfied, basic or unsatisfied)')
+      break
+    case 'warn':
+      if (current!.light !== 'green') refuse(`warn: the light is already ${current!.light}`)
+      break
+    case 'overdue':
+      if (current!.light === 'red') refuse('overdue: the light is already red')
+      break
+    case 'escalate':
+      level = d.tri ? 'city' : LEVELS[LEVELS.indexOf(level) + 1]
+      break
+  }
+  const rule = cmd.action === 'report' ? null : TRANSITIONS[cmd.action]
+  const to: CaseStateName = rule === null ? 'reported' : rule.to === 'same' ? state! : rule.to
+  const event: CaseEvent = { caseId, action: cmd.action, actor: cmd.actor, at: cmd.at, from: state, to, level }
+  if (cmd.reason !== undefined) event.reason = cmd.reason
+  if (cmd.data !== undefined) event.data = cmd.data
+  return event
+}
+
+export function newCase(at: number): CaseState {
+  return {
+    state: 'reported', level: 'grid', department: null, deadline: null, light: 'green', reportedAt: at,
+    registeredAt: null, dispatchedAt: null, handledAt: null, closedAt: null, reworks: 0, returns: 0,
+    extensions: 0, supervised: false, forced: false, rating: null, contacted: false, resolved: false,
+  }
+}
+
+/** Fold one event into a case. The only place state moves; used live and by every replay. */
+export function reduce(current: CaseState | null, e: CaseEvent): CaseState {
+  if (e.action === 'report') return newCase(e.at)
+  const c: CaseState = { ...current!, state: e.to, level: e.level }
+  const d = e.data ?? {}
+  switch (e.action) {
+    case 'register':
+      c.registeredAt = e.at
+      c.deadline = d.deadline!
+      break
+    case 'dispatch':
+      c.department = d.department!
+      c.dispatchedAt ??= e.at
+      break
+    case 'return':
+      c.returns++
+      break
+    case 'handle':
+      c.handledAt = e.at
+      break
+    case 'rework':
+      // The fix failed its check: it is not handled until it is handled again.
+      c.handledAt = null
+      c.reworks++
+      break
+    case 'close':
+      c.closedAt = e.at
+      break
+    case 'force_close':
+      c.closedAt = e.at
+      c.forced = true
+      break
+    case 'rate':
+      c.rating = d.rating!
+      c.contacted = d.contacted ?? true
+      c.resolved = d.resolved ?? d.rating !== 'unsatisfied'
+      break
+    case 'extend':
+      c.deadline = d.deadline!
+      c.extensions++
+      c.light = 'green'
+      break
+    case 'supervise':
+      c.supervised = true
+      break
+    case 'warn':
+      c.light = 'yellow'
+      break
+    case 'overdue':
+      c.light = 'red'
+      break
+  }
+  return c
+}
+
+/** decide + reduce: the one-step API most callers want. */
+export function apply(caseId: number, current: CaseState | null, cmd: Command): { event: CaseEvent; next: CaseState } {
+  const event = decide(caseId, current, cmd)
+  return { event, next: reduce(current, event) }
+}
