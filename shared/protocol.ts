@@ -1,0 +1,212 @@
+// The wire protocol between the server and every screen (Socket.IO namespace `/live`). Pure: no I/O.
+//
+// A screen subscribes to a scope (a grid code; the district code for all) and a window. It receives one
+// Snapshot, then Deltas coalesced per tick. Every frame carries `seq`; a delta whose `base` is not the
+// last seq the screen holds is a gap, and the screen asks for a resync (a fresh snapshot).
+//
+// Grid values travel as varint-packed arrays in the district's stable grid order (shared/grid.ts
+// stableOrder), not as one object per grid: a district snapshot fits in a few tens of KB.
+import type { Counters } from './counters'
+import type { Indicators } from './indicators'
+
+export const LIVE_NAMESPACE = '/live'
+
+export const WINDOWS = ['today', '7d', 'month', 'all'] as const
+export type Window = (typeof WINDOWS)[number]
+
+export const SOURCES = ['app', 'hotline', 'patrol', 'video', 'department'] as const
+export type Source = (typeof SOURCES)[number]
+
+/** The per-grid values the map can colour by. Counts are integers; rates are per-mille (0–1000), -1 = no data. */
+export const GRID_METRICS = ['received', 'open', 'overdue', 'closureRate', 'satisfaction'] as const
+export type GridMetric = (typeof GRID_METRICS)[number]
+
+// ---- client → server ----------------------------------------------------------------------------
+
+export interface SubscribeRequest {
+  scope: string
+  window: Window
+}
+export type SubscribeAck = { ok: true } | { ok: false; error: string }
+
+export const EVENTS = {
+  subscribe: 'subscribe', // (SubscribeRequest, ack(SubscribeAck))
+  resync: 'resync', // () → a fresh snapshot
+  snapshot: 'snapshot', // server → client: Snapshot
+  delta: 'delta', // server → client: Delta
+} as const
+
+// ---- server → client ----------------------------------------------------------------------------
+
+export interface Kpi {
+  counters: Counters
+  indicators: Indicators
+}
+
+export interface TrendFrame {
+  /** Start of the first hourly bucket (ms); buckets follow hourly. */
+  start: number
+  received: number[]
+  closed: number[]
+}
+
+export interface RankItem {
+  code: string
+  name: string
+  value: number
+  /** Optional second figure (e.g. the denominator of a rate). */
+  of?: number
+}
+
+export interface TickerItem {
+  id: number
+  caseId: number
+  at: number
+  kind: 'new' | 'closed'
+  matter: string
+  grid: string
+  /** Plain text, personal data masked. Never HTML. */
+  text: string
+  lon: number
+  lat: number
+}
+
+export interface AlertItem {
+  id: number
+  at: number
+  kind: 'yellow' | 'red' | 'supervise' | 'spike'
+  grid: string
+  gridName: string
+  caseId?: number
+  /** Plain text. */
+  text: string
+}
+
+export interface Panels {
+  /** KPI counters and indicators of the scope node, for every window. */
+  kpis: Record<Window, Kpi>
+  trend: TrendFrame
+  /** Top matter big classes in the subscribed window. */
+  categories: RankItem[]
+  sources: Record<Source, number>
+  /** Cases closed at grid, community, street, district, city. */
+  ladder: [number, number, number, number, number]
+  /** Departments by on-time closure (per-mille in `value`, dueClose in `of`). */
+  departments: RankItem[]
+  /** Special grids in scope by kind, then the busiest ones. */
+  specials: { byKind: Record<string, number>; top: RankItem[] }
+}
+
+/** Packed per-grid values: `index` lists stable grid indices; each metric array is aligned with it. */
+export interface GridValues {
+  /** Varint, delta-encoded ascending stable indices. */
+  index: Uint8Array
+  /** Varint (zig-zag) values per metric, aligned with index. */
+  values: Record<GridMetric, Uint8Array>
+}
+
+export interface Snapshot {
+  seq: number
+  scope: string
+  window: Window
+  at: number
+  panels: Panels
+  grids: GridValues
+  alerts: AlertItem[]
+  ticker: TickerItem[]
+}
+
+export interface Delta {
+  seq: number
+  /** The seq this delta applies on top of. */
+  base: number
+  at: number
+  /** Only the panels that changed. */
+  panels?: Partial<Panels>
+  /** Only the grids whose values changed. */
+  grids?: GridValues
+  alerts?: AlertItem[]
+  ticker?: TickerItem[]
+}
+
+// ---- encoding ----------------------------------------------------------------------------------
+
+/** Rate (0–1 or null) → per-mille integer, -1 for no data. */
+export const toPermille = (r: number | null): number => (r === null ? -1 : Math.round(r * 1000))
+export const fromPermille = (p: number): number | null => (p < 0 ? null : p / 1000)
+
+const zig = (n: number) => (n >= 0 ? n * 2 : -n * 2 - 1)
+const unzig = (n: number) => (n & 1 ? -(n + 1) / 2 : n / 2)
+
+/** Varint-pack non-negative integers (LEB128). */
+export function packUints(values: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(values.length * 5)
+  let p = 0
+  for (let i = 0; i < values.length; i++) {
+    let v = values[i] >>> 0
+    while (v >= 0x80) {
+      out[p++] = (v & 0x7f) | 0x80
+      v >>>= 7
+    }
+    out[p++] = v
+  }
+  return out.slice(0, p)
+}
+
+export function unpackUints(bytes: Uint8Array, count?: number): Int32Array {
+  const out: number[] = []
+  let v = 0
+  let shift = 0
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]
+    v |= (b & 0x7f) << shift
+    if (b & 0x80) shift += 7
+    else {
+      out.push(v >>> 0)
+      v = 0
+      shift = 0
+    }
+  }
+  if (count !== undefined && out.length !== count) throw new Error(`expected ${count} values, got ${out.length}`)
+  return Int32Array.from(out)
+}
+
+export const packInts = (values: ArrayLike<number>) => packUints(Array.from(values, zig))
+export const unpackInts = (bytes: Uint8Array, count?: number) => unpackUints(bytes, count).map(unzig)
+
+/** Pack ascending stable indices as deltas (small numbers, mostly one byte). */
+export function packIndex(ascending: ArrayLike<number>): Uint8Array {
+  const d = new Array<number>(ascending.length)
+  for (let i = 0; i < ascending.length; i++) d[i] = ascending[i] - (i ? ascending[i - 1] : 0)
+  return packUints(d)
+}
+
+export function unpackIndex(bytes: Uint8Array): Int32Array {
+  const d = unpackUints(bytes)
+  for (let i = 1; i < d.length; i++) d[i] += d[i - 1]
+  return d
+}
+
+/** Encode rows of grid values: `rows[m][k]` is metric m of the k-th grid in `indices`. */
+export function encodeGridValues(indices: ArrayLike<number>, rows: Record<GridMetric, ArrayLike<number>>): GridValues {
+  const values = {} as Record<GridMetric, Uint8Array>
+  for (const m of GRID_METRICS) values[m] = packInts(rows[m])
+  return { index: packIndex(indices), values }
+}
+
+export function decodeGridValues(g: GridValues): { index: Int32Array; values: Record<GridMetric, Int32Array> } {
+  const index = unpackIndex(toBytes(g.index))
+  const values = {} as Record<GridMetric, Int32Array>
+  for (const m of GRID_METRICS) values[m] = unpackInts(toBytes(g.values[m]), index.length)
+  return { index, values }
+}
+
+/** Socket.IO delivers binary as ArrayBuffer in browsers and Buffer in Node; normalise to Uint8Array. */
+export function toBytes(b: Uint8Array | ArrayBuffer | ArrayBufferView): Uint8Array {
+  if (b instanceof Uint8Array) return b
+  if (b instanceof ArrayBuffer) return new Uint8Array(b)
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
+}
+
+/** A delta continues the screen's frames only if it starts where the screen stands. */
+export const continues = (heldSeq: number, d: Pick<Delta, 'base'>) => d.base === heldSeq
