@@ -1,0 +1,254 @@
+// Time limits over a working calendar (DOMAIN.md §2). Pure: no I/O, no clock, never the machine's timezone.
+//
+// All instants are ms since the epoch. Calendar arithmetic happens in the calendar's own fixed UTC offset
+// (Asia/Shanghai: +08:00, no DST), so a "day" is [00:00, 24:00) local and results do not depend on where the
+// server runs.
+//
+// The four kinds of limit (`value` is the number in the matter catalogue):
+//   urgent_hours  natural hours: start + value h.
+//   working_hours only time inside the working periods of working days counts. A start outside working time
+//                 waits for the next working period. A limit that runs out exactly at a period's end is due then
+//                 (12:00, not 13:30).
+//   working_days  whole working days, counted from the day AFTER the start's local date: the case is due at the
+//                 end of the last working period of the value-th working day after that date. So a case
+//                 registered on Monday (at any hour) with 1 working day is due Tuesday 17:30; one registered on
+//                 Friday or Saturday is due Monday 17:30; holidays are skipped and 调休 Saturdays count.
+//   natural_days  whole calendar days, the same way: due at the end (24:00 local, i.e. the next midnight) of the
+//                 value-th calendar day after the start's local date.
+// Day kinds take a whole number ≥ 1; hour kinds any finite number ≥ 0 (0 is due at once).
+//
+// A deadline is the last instant that is still on time: handled or closed at `deadline` is on time, and the
+// case is overdue from `deadline + 1` ms. warnAt is when 80 % of the limit is used, measured in the limit's own
+// kind of time (working time for the working kinds, natural time otherwise).
+import type { Light } from './workflow'
+
+export type { Light } from './workflow'
+
+export const LIMIT_KINDS = ['urgent_hours', 'working_hours', 'working_days', 'natural_days'] as const
+export type LimitKind = (typeof LIMIT_KINDS)[number]
+
+export interface WorkingPeriod {
+  /** Local wall time 'HH:MM' (00:00–24:00). */
+  start: string
+  end: string
+}
+
+export interface Calendar {
+  /** Fixed offset of the calendar's timezone from UTC; 480 for Asia/Shanghai. */
+  timezoneOffsetMinutes: number
+  /** Working periods of a working day, ascending and not overlapping. */
+  workingHours: WorkingPeriod[]
+  /** Days of the week off (0 = Sunday … 6 = Saturday). */
+  weekendDays: number[]
+  /** Local dates 'YYYY-MM-DD' off although they are weekdays (public holidays). */
+  holidays: string[]
+  /** Local dates 'YYYY-MM-DD' worked although they fall on the weekend (调休 makeup days). */
+  makeupWorkdays: string[]
+}
+
+/** Fraction of the limit at which the light turns yellow. */
+export const WARN_FRACTION = 0.8
+
+const HOUR = 3_600_000
+const DAY = 86_400_000
+/** The longest stretch searched for working time before the calendar is declared broken. */
+const MAX_DAYS_SEARCHED = 3660
+
+/**
+ * China's public holidays and 调休 makeup days for 2025 and 2026 (State Council notices), Monday–Friday
+ * 09:00–12:00 and 13:30–17:30 in Asia/Shanghai. Add later years through configuration.
+ */
+export const DEFAULT_CALENDAR: Calendar = {
+  timezoneOffsetMinutes: 480,
+  workingHours: [
+    { start: '09:00', end: '12:00' },
+    { start: '13:30', end: '17:30' },
+  ],
+  weekendDays: [0, 6],
+  holidays: [
+    // 2025: 元旦, 春节, 清明, 劳动节, 端午, 国庆+中秋
+    '2025-01-01',
+    '2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31', '2025-02-03', '2025-02-04',
+    '2025-04-04',
+    '2025-05-01', '2025-05-02', '2025-05-05',
+    '2025-06-02',
+    '2025-10-01', '2025-10-02', '2025-10-03', '2025-10-06', '2025-10-07', '2025-10-08',
+    // 2026: 元旦 1/1–1/3, 春节 2/15–2/23, 清明 4/4–4/6, 劳动节 5/1–5/5, 端午 6/19–6/21, 中秋 9/25–9/27, 国庆 10/1–10/7
+    '2026-01-01', '2026-01-02',
+    '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-23',
+    '2026-04-06',
+    '2026-05-01', '2026-05-04', '2026-05-05',
+    '2026-06-19',
+    '2026-09-25',
+    '2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07',
+  ],
+  makeupWorkdays: [
+    '2025-01-26', '2025-02-08', '2025-04-27', '2025-09-28', '2025-10-11',
+    '2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10',
+  ],
+}
+
+// ---- the calendar, compiled once ----------------------------------------------------------------
+
+interface Compiled {
+  offsetMs: number
+  /** Working periods as [start, end) ms after local midnight. */
+  periods: [number, number][]
+  /** Working ms in one working day. */
+  dayMs: number
+  weekend: boolean[]
+  holidays: Set<number>
+  makeup: Set<number>
+}
+
+const compiledCache = new WeakMap<Calendar, Compiled>()
+
+function parseClock(s: string, what: string): number {
+  const m = /^(\d{2}):(\d{2})$/.exec(s)
+  const ms = m ? (Number(m[1]) * 60 + Number(m[2])) * 60_000 : NaN
+  if (!m || Number(m[2]) > 59 || ms > DAY) throw new RangeError(`calendar: ${what} "${s}" is not a time HH:MM`)
+  return ms
+}
+
+/** Local date 'YYYY-MM-DD' → day number (days since 1970-01-01, in the calendar's own days). */
+export function dayOfDate(date: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
+  const t = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN
+  if (!m || new Date(t).toISOString().slice(0, 10) !== date) throw new RangeError(`calendar: "${date}" is not a date YYYY-MM-DD`)
+  return t / DAY
+}
+
+function compile(cal: Calendar): Compiled {
+  let c = compiledCache.get(cal)
+  if (c) return c
+  if (!Number.isFinite(cal.timezoneOffsetMinutes)) throw new RangeError('calendar: timezoneOffsetMinutes must be a number')
+  const periods = cal.workingHours.map((p, i): [number, number] => {
+    const s = parseClock(p.start, `workingHours[${i}].start`)
+    const e = parseClock(p.end, `workingHours[${i}].end`)
+    if (e <= s) throw new RangeError(`calendar: workingHours[${i}] ends before it starts`)
+    return [s, e]
+  })
+  periods.forEach(([s], i) => {
+    if (i > 0 && s < periods[i - 1][1]) throw new RangeError(`calendar: workingHours[${i}] overlaps or precedes the one before`)
+  })
+  const weekend = Array.from({ length: 7 }, (_, d) => cal.weekendDays.includes(d))
+  c = {
+    offsetMs: cal.timezoneOffsetMinutes * 60_000,
+    periods,
+    dayMs: periods.reduce((sum, [s, e]) => sum + e - s, 0),
+    weekend,
+    holidays: new Set(cal.holidays.map(dayOfDate)),
+    makeup: new Set(cal.makeupWorkdays.map(dayOfDate)),
+  }
+  compiledCache.set(cal, c)
+  return c
+}
+
+/** The calendar day (days since 1970-01-01 local) an instant falls on. */
+export const localDay = (ms: number, cal: Calendar = DEFAULT_CALENDAR): number =>
+  Math.floor((ms + compile(cal).offsetMs) / DAY)
+
+/** The instant local midnight begins `day`. */
+export const startOfLocalDay = (day: number, cal: Calendar = DEFAULT_CALENDAR): number => day * DAY - compile(cal).offsetMs
+
+function workingDay(c: Compiled, day: number): boolean {
+  if (c.makeup.has(day)) return true
+  if (c.holidays.has(day)) return false
+  return !c.weekend[(((day + 4) % 7) + 7) % 7] // 1970-01-01 was a Thursday
+}
+
+/** Is the local day containing `ms` a working day (weekday, not a holiday, or a 调休 makeup day)? */
+export const isWorkingDay = (ms: number, cal: Calendar = DEFAULT_CALENDAR): boolean => workingDay(compile(cal), localDay(ms, cal))
+
+function checkWorkable(c: Compiled) {
+  if (c.dayMs === 0) throw new RangeError('calendar: no working hours')
+}
+
+/** The instant `amount` ms of working time have passed since `start` (a start off hours waits for work). */
+function advanceWorking(c: Compiled, start: number, amount: number): number {
+  if (amount <= 0) return start
+  checkWorkable(c)
+  let remaining = amount
+  let day = Math.floor((start + c.offsetMs) / DAY)
+  for (let n = 0; n < MAX_DAYS_SEARCHED; n++, day++) {
+    if (!workingDay(c, day)) continue
+    const base = day * DAY - c.offsetMs
+    for (const [ps, pe] of c.periods) {
+      const end = base + pe
+      if (end <= start) continue
+      const from = Math.max(start, base + ps)
+      if (remaining <= end - from) return from + remaining
+      remaining -= end - from
+    }
+  }
+  throw new RangeError(`calendar: no working time within ${MAX_DAYS_SEARCHED} days`)
+}
+
+/** Working time (ms) inside [from, to]. */
+export function workingMsBetween(from: number, to: number, cal: Calendar = DEFAULT_CALENDAR): number {
+  const c = compile(cal)
+  let sum = 0
+  const last = Math.floor((to + c.offsetMs) / DAY)
+  for (let day = Math.floor((from + c.offsetMs) / DAY); day <= last; day++) {
+    if (!workingDay(c, day)) continue
+    const base = day * DAY - c.offsetMs
+    for (const [ps, pe] of c.periods) sum += Math.max(0, Math.min(to, base + pe) - Math.max(from, base + ps))
+  }
+  return sum
+}
+
+function checkValue(kind: LimitKind, value: number) {
+  if (!LIMIT_KINDS.includes(kind)) throw new RangeError(`time limit: unknown kind "${kind}"`)
+  const days = kind === 'working_days' || kind === 'natural_days'
+  if (days ? !(Number.isInteger(value) && value >= 1) : !(Number.isFinite(value) && value >= 0))
+    throw new RangeError(`time limit: ${kind} needs ${days ? 'a whole number ≥ 1' : 'a number ≥ 0'}, got ${value}`)
+}
+
+/** The deadline of a limit started at `startMs`: the last instant that is still on time. */
+export function deadline(startMs: number, kind: LimitKind, value: number, cal: Calendar = DEFAULT_CALENDAR): number {
+  if (!Number.isFinite(startMs)) throw new RangeError(`time limit: start ${startMs} is not an instant`)
+  checkValue(kind, value)
+  const c = compile(cal)
+  switch (kind) {
+    case 'urgent_hours':
+      return startMs + Math.round(value * HOUR)
+    case 'working_hours':
+      return advanceWorking(c, startMs, Math.round(value * HOUR))
+    case 'natural_days':
+      return (Math.floor((startMs + c.offsetMs) / DAY) + value + 1) * DAY - c.offsetMs
+    case 'working_days': {
+      checkWorkable(c)
+      let day = Math.floor((startMs + c.offsetMs) / DAY)
+      for (let counted = 0, n = 0; counted < value; n++) {
+        if (n > MAX_DAYS_SEARCHED) throw new RangeError(`calendar: no working day within ${MAX_DAYS_SEARCHED} days`)
+        if (workingDay(c, ++day)) counted++
+      }
+      return day * DAY - c.offsetMs + c.periods[c.periods.length - 1][1]
+    }
+  }
+}
+
+/** The instant 80 % of the limit is used, in the limit's own kind of time. */
+export function warnAt(startMs: number, kind: LimitKind, value: number, cal: Calendar = DEFAULT_CALENDAR): number {
+  const due = deadline(startMs, kind, value, cal)
+  if (kind === 'urgent_hours' || kind === 'natural_days') return startMs + Math.round(WARN_FRACTION * (due - startMs))
+  return advanceWorking(compile(cal), startMs, Math.round(WARN_FRACTION * workingMsBetween(startMs, due, cal)))
+}
+
+/**
+ * The traffic light at `now`: green under 80 % used, yellow from 80 % up to the deadline, red past it.
+ * Pass `warnAtMs` (from `warnAt`) for working-time limits; without it, 80 % of the natural span is used.
+ */
+export function light(now: number, start: number, deadlineMs: number, warnAtMs?: number): Light {
+  if (now > deadlineMs) return 'red'
+  const warn = warnAtMs ?? start + Math.round(WARN_FRACTION * (deadlineMs - start))
+  return now >= warn ? 'yellow' : 'green'
+}
+
+/** The first instant a case is overdue: the light turns red just after the deadline itself. */
+export const overdueAt = (deadlineMs: number): number => deadlineMs + 1
+
+/** Both moments of a limit at once, as the deadline timer and the register command need them. */
+export function timeLimit(startMs: number, kind: LimitKind, value: number, cal: Calendar = DEFAULT_CALENDAR) {
+  return { deadline: deadline(startMs, kind, value, cal), warnAt: warnAt(startMs, kind, value, cal) }
+}
