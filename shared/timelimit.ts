@@ -230,9 +230,20 @@ export function deadline(startMs: number, kind: LimitKind, value: number, cal: C
 
 /** The instant 80 % of the limit is used, in the limit's own kind of time. */
 export function warnAt(startMs: number, kind: LimitKind, value: number, cal: Calendar = DEFAULT_CALENDAR): number {
-  const due = deadline(startMs, kind, value, cal)
-  if (kind === 'urgent_hours' || kind === 'natural_days') return startMs + Math.round(WARN_FRACTION * (due - startMs))
-  return advanceWorking(compile(cal), startMs, Math.round(WARN_FRACTION * workingMsBetween(startMs, due, cal)))
+  return warnBetween(startMs, deadline(startMs, kind, value, cal), kind, cal)
+}
+
+/**
+ * The instant 80 % of any span start → due is used, in the time of `kind`: for a deadline that no longer
+ * follows from the catalogue (an extension), working kinds count working time, the others natural time.
+ */
+export function warnBetween(startMs: number, dueMs: number, kind: LimitKind, cal: Calendar = DEFAULT_CALENDAR): number {
+  if (dueMs <= startMs) return dueMs
+  if (kind === 'urgent_hours' || kind === 'natural_days') return startMs + Math.round(WARN_FRACTION * (dueMs - startMs))
+  const target = Math.round(WARN_FRACTION * workingMsBetween(startMs, dueMs, cal))
+  // A span without working time (an extension inside a holiday) warns by natural time instead.
+  if (target === 0) return startMs + Math.round(WARN_FRACTION * (dueMs - startMs))
+  return advanceWorking(compile(cal), startMs, target)
 }
 
 /**

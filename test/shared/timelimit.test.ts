@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import {
   type Calendar, DEFAULT_CALENDAR, deadline, isWorkingDay, light, LIMIT_KINDS, localDay, overdueAt, startOfLocalDay,
-  timeLimit, warnAt, workingMsBetween,
+  timeLimit, warnAt, warnBetween, workingMsBetween,
 } from '../../shared/timelimit'
 
 /** A wall-clock time in Asia/Shanghai, written out independently of the code under test. */
@@ -157,6 +157,19 @@ describe('warnAt: 80 % of the limit, in the limit’s own kind of time', () => {
   it('natural days: 80 % of the natural span', () => {
     // Monday 10:00 → Wednesday 00:00 = 38 h; 80 % = 30 h 24 min → Tuesday 16:24.
     expect(warnAt(sh('2026-03-02 10:00'), 'natural_days', 1)).toBe(sh('2026-03-03 16:24'))
+  })
+
+  it('warnBetween: 80 % of an arbitrary (extended) span', () => {
+    const s = sh('2026-03-02 10:00')
+    // Extended to Wednesday 17:30: 6 h + 7 h + 7 h = 20 h of working time; 16 h → Wednesday 12:00.
+    expect(warnBetween(s, sh('2026-03-04 17:30'), 'working_days')).toBe(sh('2026-03-04 12:00'))
+    expect(warnBetween(s, sh('2026-03-04 17:30'), 'working_hours')).toBe(sh('2026-03-04 12:00'))
+    expect(warnBetween(s, sh('2026-03-02 20:00'), 'urgent_hours')).toBe(sh('2026-03-02 18:00'))
+    // The catalogue span gives exactly warnAt.
+    for (const kind of LIMIT_KINDS) expect(warnBetween(s, deadline(s, kind, 3), kind)).toBe(warnAt(s, kind, 3))
+    // No working time in the span (inside 国庆): natural time.
+    expect(warnBetween(sh('2026-10-02 10:00'), sh('2026-10-02 20:00'), 'working_hours')).toBe(sh('2026-10-02 18:00'))
+    expect(warnBetween(s, s - 1, 'working_days')).toBe(s - 1)
   })
 
   it('timeLimit returns both', () => {
