@@ -68,7 +68,8 @@ export const TRANSITIONS: Record<Exclude<Action, 'report'>, { from: readonly Cas
 }
 
 export type Light = 'green' | 'yellow' | 'red'
-export type Rating = 'satisfied' | 'basic' | 'unsatisfied'
+export const RATINGS = ['satisfied', 'basic', 'unsatisfied'] as const
+export type Rating = (typeof RATINGS)[number]
 
 /** Payload some actions need. Everything a replay needs is in the event, so replay needs no calendar. */
 export interface EventData {
@@ -154,12 +155,18 @@ export function decide(caseId: number, current: CaseState | null, cmd: Command):
   const refuse = (detail?: string): never => {
     throw new TransitionError(state, cmd.action, allowed, detail)
   }
-  if (!allowed.includes(cmd.action)) refuse()
+  if (!allowed.includes(cmd.action)) {
+    // Escalation is in the table but the ladder ends at the city: say so, not just "not allowed".
+    if (cmd.action === 'escalate' && current?.level === 'city' && TRANSITIONS.escalate.from.includes(current.state))
+      refuse(`${new TransitionError(state, cmd.action, allowed).message}; the case is already at the city level (市), the top of the ladder`)
+    refuse()
+  }
+  if (!Number.isFinite(cmd.at)) refuse(`${cmd.action} needs a time (at, ms since epoch)`)
   const d = cmd.data ?? {}
   let level: Level = current?.level ?? 'grid'
   switch (cmd.action) {
     case 'dispatch':
-      if (!d.department) refuse('dispatch needs data.department')
+      if (typeof d.department !== 'string' || !d.department) refuse('dispatch needs data.department')
       break
     case 'register':
       if (!Number.isFinite(d.deadline)) refuse('register needs data.deadline')
@@ -169,7 +176,7 @@ export function decide(caseId: number, current: CaseState | null, cmd: Command):
         refuse('extend needs a data.deadline later than the current deadline')
       break
     case 'rate':
-      if (!d.rating) refuse('rate needs data.rating (satisfied, basic or unsatisfied)')
+      if (!RATINGS.includes(d.rating!)) refuse('rate needs data.rating (satisfied, basic or unsatisfied)')
       break
     case 'warn':
       if (current!.light !== 'green') refuse(`warn: the light is already ${current!.light}`)
