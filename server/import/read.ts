@@ -1,0 +1,116 @@
+// Rows of an export, streamed: neither reader holds the file in memory, so a 100,000-row export costs the same
+// memory as a small one. CSV is decoded as UTF-8 (with or without BOM), UTF-16 (BOM) or, failing UTF-8, as
+// GB18030: Excel on a Chinese Windows saves "CSV" in the local code page.
+import { Readable } from 'node:stream'
+import ExcelJS from 'exceljs'
+import Papa from 'papaparse'
+import type { Cell } from './cells'
+
+export type FileKind = 'csv' | 'xlsx'
+
+export interface SheetRow {
+  /** As a spreadsheet numbers it: the first row (the header) is 1. */
+  row: number
+  cells: Cell[]
+}
+
+/** XLSX files are zip archives; everything else is taken as delimited text. */
+export function kindOf(head: Uint8Array, name = ''): FileKind {
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'xlsx'
+  if (/\.xlsx$/i.test(name)) return 'xlsx'
+  return 'csv'
+}
+
+export function readRows(source: Readable, kind: FileKind): AsyncGenerator<SheetRow> {
+  return kind === 'xlsx' ? readXlsx(source) : readCsv(source)
+}
+
+const SNIFF_BYTES = 64 * 1024
+
+function encodingOf(sample: Buffer): string {
+  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return 'utf-8'
+  if (sample[0] === 0xff && sample[1] === 0xfe) return 'utf-16le'
+  if (sample[0] === 0xfe && sample[1] === 0xff) return 'utf-16be'
+  try {
+    // stream: true lets the sample end inside a multi-byte character.
+    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true })
+    return 'utf-8'
+  } catch {
+    return 'gb18030'
+  }
+}
+
+async function* decode(source: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  let decoder: TextDecoder | null = null
+  let pending: Buffer[] = []
+  let size = 0
+  for await (const chunk of source) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    if (!decoder) {
+      pending.push(buf)
+      size += buf.length
+      if (size < SNIFF_BYTES) continue
+      const all = Buffer.concat(pending)
+      pending = []
+      decoder = new TextDecoder(encodingOf(all))
+      yield decoder.decode(all, { stream: true })
+      continue
+    }
+    yield decoder.decode(buf, { stream: true })
+  }
+  if (!decoder) {
+    const all = Buffer.concat(pending)
+    decoder = new TextDecoder(encodingOf(all))
+    yield decoder.decode(all, { stream: true })
+  }
+  yield decoder.decode()
+}
+
+const blank = (cells: readonly Cell[]) => cells.every((c) => c === null || c === '')
+
+async function* readCsv(source: Readable): AsyncGenerator<SheetRow> {
+  // TextDecoder drops the BOM itself; papaparse then sees clean text.
+  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { header: false, skipEmptyLines: false })
+  const text = Readable.from(decode(source))
+  text.on('error', (e) => parser.destroy(e))
+  text.pipe(parser)
+  let row = 0
+  for await (const record of parser as AsyncIterable<string[]>) {
+    row++
+    if (!blank(record)) yield { row, cells: record }
+  }
+}
+
+type XlsxValue = ExcelJS.CellValue | undefined
+
+/** One plain value from whatever exceljs hands over (rich text, formula results, hyperlinks, errors). */
+function plain(v: XlsxValue): Cell {
+  if (v === null || v === undefined) return null
+  if (typeof v === 'string' || typeof v === 'number' || v instanceof Date) return v
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE'
+  if (typeof v === 'object') {
+    if ('richText' in v) return v.richText.map((r) => r.text).join('')
+    if ('result' in v) return plain(v.result as XlsxValue)
+    if ('text' in v) return plain(v.text as XlsxValue)
+    if ('error' in v) return null
+  }
+  return String(v)
+}
+
+async function* readXlsx(source: Readable): AsyncGenerator<SheetRow> {
+  // styles: 'ignore' is much faster; date cells then arrive as Excel serial numbers, which cells.ts reads.
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
+    sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'ignore',
+  })
+  for await (const sheet of reader) {
+    for await (const r of sheet as AsyncIterable<ExcelJS.Row>) {
+      const values = r.values as XlsxValue[]
+      // exceljs rows are 1-based and sparse.
+      const cells: Cell[] = []
+      for (let i = 1; i < values.length; i++) cells.push(plain(values[i]))
+      if (!blank(cells)) yield { row: r.number, cells }
+    }
+    // Only the first worksheet holds the orders; later sheets (notes, pivots) are not rows.
+    break
+  }
+}

@@ -1,0 +1,28 @@
+// GeoReport v2 errors: an array of {code, description}; 403 for a bad or missing api_key, 404 for an unknown
+// resource, 400 for everything else.
+import { list, render, type Format } from './format'
+
+export type Open311Status = 400 | 403 | 404
+
+export class Open311Error extends Error {
+  constructor(
+    readonly statusCode: Open311Status,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'Open311Error'
+  }
+}
+
+export const badRequest = (msg: string) => new Open311Error(400, msg)
+export const forbidden = (msg: string) => new Open311Error(403, msg)
+export const notFound = (msg: string) => new Open311Error(404, msg)
+
+/** Map any HTTP status onto the three the spec knows. */
+export function open311Status(status: number): Open311Status {
+  return status === 401 || status === 403 ? 403 : status === 404 ? 404 : 400
+}
+
+export function renderErrors(fmt: Format, status: Open311Status, descriptions: readonly string[]): string {
+  return render(fmt, 'errors', list('error', descriptions.map((description) => ({ code: status, description }))))
+}

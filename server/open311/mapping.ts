@@ -1,0 +1,124 @@
+// The catalogue and the case projection, seen through GeoReport v2: a matter is a service (service_code =
+// matter code, group = big class), a case is a service request (status open|closed, the workflow stage in
+// status_notes, the department as agency_responsible, the deadline as expected_datetime).
+import { isOpenState, STATE_LABEL, type CaseStateName } from '../../shared/workflow'
+import type { CaseRow } from '../cases/log'
+import { list, type Doc } from './format'
+import { isoLocal } from './time'
+
+export const DATATYPES = ['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist'] as const
+export type Datatype = (typeof DATATYPES)[number]
+
+export interface AttributeValue {
+  key: string
+  name: string
+}
+/** One extra field a matter asks for (the catalogue's `attributes`). */
+export interface MatterAttribute {
+  code: string
+  datatype: Datatype
+  required: boolean
+  description: string
+  values?: AttributeValue[]
+}
+
+/** The parts of a matter row Open311 shows. */
+export interface MatterView {
+  code: string
+  name: string
+  kind: string
+  bigClassName: string
+  smallClassName: string
+  department: string
+  limitKind: string
+  limitValue: number
+  keywords: string
+  attributes: string | null
+}
+
+const LIMIT_LABEL: Record<string, string> = {
+  urgent_hours: '紧急小时', working_hours: '工作小时', working_days: '工作日', natural_days: '自然日',
+}
+export const limitText = (m: Pick<MatterView, 'limitKind' | 'limitValue'>) =>
+  `${m.limitValue} ${LIMIT_LABEL[m.limitKind] ?? m.limitKind}`
+
+/** The catalogue stores attributes as JSON; values may be plain strings or {key, name}. */
+export function matterAttributes(m: Pick<MatterView, 'attributes'>): MatterAttribute[] {
+  if (!m.attributes) return []
+  const raw = JSON.parse(m.attributes) as Array<Omit<MatterAttribute, 'values'> & { values?: unknown[] }>
+  return raw.map((a) => ({
+    code: String(a.code),
+    datatype: (DATATYPES as readonly string[]).includes(a.datatype) ? a.datatype : 'string',
+    required: !!a.required,
+    description: String(a.description ?? a.code),
+    values: a.values?.map((v) =>
+      typeof v === 'object' && v !== null
+        ? { key: String((v as AttributeValue).key), name: String((v as AttributeValue).name) }
+        : { key: String(v), name: String(v) },
+    ),
+  }))
+}
+
+export function serviceOf(m: MatterView, departmentName: string | undefined): Doc {
+  return {
+    service_code: m.code,
+    service_name: m.name,
+    description: `${m.kind} · ${m.bigClassName} · ${m.smallClassName}；承办：${departmentName ?? m.department}；时限：${limitText(m)}`,
+    metadata: m.attributes !== null && matterAttributes(m).length > 0,
+    type: 'realtime',
+    keywords: m.keywords,
+    group: m.bigClassName,
+  }
+}
+
+const DATATYPE_HINT: Record<Datatype, string | null> = {
+  string: null, text: null, singlevaluelist: null, multivaluelist: null,
+  number: '数字 (a number)',
+  datetime: 'ISO 8601，须带时区 (e.g. 2024-05-01T09:30:00+08:00)',
+}
+
+export function definitionOf(m: MatterView): Doc {
+  return {
+    service_code: m.code,
+    attributes: list('attribute', matterAttributes(m).map((a, i) => ({
+      variable: true,
+      code: a.code,
+      datatype: a.datatype,
+      required: a.required,
+      datatype_description: DATATYPE_HINT[a.datatype],
+      order: i + 1,
+      description: a.description,
+      values: list('value', (a.values ?? []).map((v) => ({ key: v.key, name: v.name }))),
+    }))),
+  }
+}
+
+export const open311Status = (s: CaseStateName) => (isOpenState(s) ? 'open' : 'closed')
+
+export function requestOf(
+  c: CaseRow,
+  matter: Pick<MatterView, 'name' | 'department'> | undefined,
+  departmentName: (code: string) => string | undefined,
+): Doc {
+  const dept = c.department ?? matter?.department ?? null
+  return {
+    service_request_id: String(c.id),
+    status: open311Status(c.state),
+    status_notes: STATE_LABEL[c.state],
+    service_name: matter?.name ?? c.matter,
+    service_code: c.matter,
+    description: c.description,
+    agency_responsible: dept === null ? null : (departmentName(dept) ?? dept),
+    service_notice: null,
+    requested_datetime: isoLocal(c.reportedAt),
+    updated_datetime: isoLocal(c.updatedAt),
+    expected_datetime: c.deadline === null ? null : isoLocal(c.deadline),
+    address: c.address,
+    // The grid code is the district's own location key; POST accepts it back as address_id.
+    address_id: c.grid,
+    zipcode: null,
+    lat: c.lat,
+    long: c.lon,
+    media_url: c.mediaUrl,
+  }
+}
