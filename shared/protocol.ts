@@ -138,46 +138,84 @@ export const fromPermille = (p: number): number | null => (p < 0 ? null : p / 10
 const zig = (n: number) => (n >= 0 ? n * 2 : -n * 2 - 1)
 const unzig = (n: number) => (n & 1 ? -(n + 1) / 2 : n / 2)
 
-/** Varint-pack non-negative integers (LEB128). */
-export function packUints(values: ArrayLike<number>): Uint8Array {
+const INT32_MIN = -(2 ** 31)
+const INT32_MAX = 2 ** 31 - 1
+
+/** LEB128-encode values already checked to be integers in 0..2^32−1. */
+function writeVarints(values: ArrayLike<number>, map: (v: number) => number): Uint8Array {
   const out = new Uint8Array(values.length * 5)
   let p = 0
   for (let i = 0; i < values.length; i++) {
-    let v = values[i] >>> 0
+    let v = map(values[i])
     while (v >= 0x80) {
       out[p++] = (v & 0x7f) | 0x80
-      v >>>= 7
+      v = Math.floor(v / 128) // not >>>: zig-zagged int32 values reach 2^32−1
     }
     out[p++] = v
   }
   return out.slice(0, p)
 }
 
-export function unpackUints(bytes: Uint8Array, count?: number): Int32Array {
+/** Decode LEB128 values (at most 5 bytes each, none above `max`) as plain numbers. */
+function readVarints(bytes: Uint8Array, max: number): number[] {
   const out: number[] = []
   let v = 0
-  let shift = 0
+  let scale = 1
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]
-    v |= (b & 0x7f) << shift
-    if (b & 0x80) shift += 7
-    else {
-      out.push(v >>> 0)
+    v += (b & 0x7f) * scale
+    if (b & 0x80) {
+      scale *= 128
+      if (scale > 2 ** 28) throw new RangeError(`varint at byte ${i} is longer than 5 bytes`)
+    } else {
+      if (v > max) throw new RangeError(`varint value ${v} is out of range`)
+      out.push(v)
       v = 0
-      shift = 0
+      scale = 1
     }
   }
-  if (count !== undefined && out.length !== count) throw new Error(`expected ${count} values, got ${out.length}`)
-  return Int32Array.from(out)
+  if (scale !== 1) throw new RangeError('varint data ends in the middle of a value')
+  return out
 }
 
-export const packInts = (values: ArrayLike<number>) => packUints(Array.from(values, zig))
-export const unpackInts = (bytes: Uint8Array, count?: number) => unpackUints(bytes, count).map(unzig)
+const checkCount = (n: number, count?: number) => {
+  if (count !== undefined && n !== count) throw new Error(`expected ${count} values, got ${n}`)
+}
+
+/** Varint-pack non-negative integers 0..2^31−1 (LEB128); anything else is a RangeError, never silently wrapped. */
+export function packUints(values: ArrayLike<number>): Uint8Array {
+  return writeVarints(values, (v) => {
+    if (!(Number.isInteger(v) && v >= 0 && v <= INT32_MAX)) throw new RangeError(`packUints: ${v} is not an integer in 0..2^31-1`)
+    return v
+  })
+}
+
+export function unpackUints(bytes: Uint8Array, count?: number): Int32Array {
+  const values = readVarints(bytes, INT32_MAX)
+  checkCount(values.length, count)
+  return Int32Array.from(values)
+}
+
+/** Varint-pack 32-bit signed integers, zig-zag first so small negatives (−1 = no data) stay one byte. */
+export const packInts = (values: ArrayLike<number>) =>
+  writeVarints(values, (v) => {
+    if (!(Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX)) throw new RangeError(`packInts: ${v} is not a 32-bit integer`)
+    return zig(v)
+  })
+
+export function unpackInts(bytes: Uint8Array, count?: number): Int32Array {
+  const values = readVarints(bytes, 2 ** 32 - 1)
+  checkCount(values.length, count)
+  return Int32Array.from(values, unzig)
+}
 
 /** Pack ascending stable indices as deltas (small numbers, mostly one byte). */
 export function packIndex(ascending: ArrayLike<number>): Uint8Array {
   const d = new Array<number>(ascending.length)
-  for (let i = 0; i < ascending.length; i++) d[i] = ascending[i] - (i ? ascending[i - 1] : 0)
+  for (let i = 0; i < ascending.length; i++) {
+    d[i] = ascending[i] - (i ? ascending[i - 1] : 0)
+    if (d[i] < 0) throw new RangeError(`packIndex: indices must be ascending (${ascending[i]} after ${ascending[i - 1]})`)
+  }
   return packUints(d)
 }
 
@@ -190,7 +228,10 @@ export function unpackIndex(bytes: Uint8Array): Int32Array {
 /** Encode rows of grid values: `rows[m][k]` is metric m of the k-th grid in `indices`. */
 export function encodeGridValues(indices: ArrayLike<number>, rows: Record<GridMetric, ArrayLike<number>>): GridValues {
   const values = {} as Record<GridMetric, Uint8Array>
-  for (const m of GRID_METRICS) values[m] = packInts(rows[m])
+  for (const m of GRID_METRICS) {
+    if (rows[m].length !== indices.length) throw new RangeError(`encodeGridValues: ${m} has ${rows[m].length} values for ${indices.length} grids`)
+    values[m] = packInts(rows[m])
+  }
   return { index: packIndex(indices), values }
 }
 
@@ -204,8 +245,9 @@ export function decodeGridValues(g: GridValues): { index: Int32Array; values: Re
 /** Socket.IO delivers binary as ArrayBuffer in browsers and Buffer in Node; normalise to Uint8Array. */
 export function toBytes(b: Uint8Array | ArrayBuffer | ArrayBufferView): Uint8Array {
   if (b instanceof Uint8Array) return b
-  if (b instanceof ArrayBuffer) return new Uint8Array(b)
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
+  if (ArrayBuffer.isView(b)) return new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
+  // An ArrayBuffer, also one from another realm (a worker, an iframe) where instanceof fails.
+  return new Uint8Array(b)
 }
 
 /** A delta continues the screen's frames only if it starts where the screen stands. */
