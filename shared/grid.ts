@@ -43,6 +43,9 @@ export function isSpecialCode(code: string): boolean {
 export function levelOfCode(code: string): GridLevel | null {
   if (!/^\d+$/.test(code) || !code.startsWith(DISTRICT_CODE)) return null
   if (isSpecialCode(code)) return SPECIAL_KIND_BY_DIGIT[code[7]] ? 5 : null
+  // Street part 9xx is the special range, never a street: refuse it, or a scope like 410103912 would
+  // prefix-match special grids.
+  if (code.length > DISTRICT_CODE.length && code[DISTRICT_CODE.length] === '9') return null
   for (const level of [0, 1, 2, 3, 4] as const) if (code.length === CODE_LENGTH[level]) return level
   return null
 }
@@ -91,6 +94,10 @@ export interface GridTree {
 export function buildTree(input: readonly Grid[]): GridTree {
   const grids = stableOrder(input)
   const indexOf = new Map(grids.map((g, i) => [g.code, i]))
+  if (indexOf.size !== grids.length) {
+    const dup = grids.find((g, i) => indexOf.get(g.code) !== i)!
+    throw new Error(`grid ${dup.code} appears more than once`)
+  }
   const parentIndex = new Int32Array(grids.length).fill(-1)
   const children: number[][] = grids.map(() => [])
   grids.forEach((g, i) => {
