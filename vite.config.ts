@@ -27,5 +27,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // @fastify/autoload imports route and plugin files itself; inlined, its import() goes through Vitest,
+    // which compiles the TypeScript files it loads.
+    server: { deps: { inline: ['@fastify/autoload'] } },
   },
 })

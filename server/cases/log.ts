@@ -109,6 +109,11 @@ export class CaseLog {
     return this.nextId++
   }
 
+  /** Re-read the next case id from the table, e.g. after a rolled-back transaction reserved ids it never used. */
+  resyncIds(): void {
+    this.nextId = (this.maxCaseId.get() as number) + 1
+  }
+
   /** Append one event; returns its log id. */
   appendEvent(e: CaseEvent): number {
     return Number(

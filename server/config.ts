@@ -1,0 +1,132 @@
+// Every setting of the server, read once from the environment with a default. A bad value stops the start
+// with the variable's name, rather than running 24/7 on a silently wrong setting.
+import { readFileSync } from 'node:fs'
+import { DEFAULT_CALENDAR, type Calendar } from '../shared/timelimit'
+import { DEFAULT_INDICATOR_CONFIG, type IndicatorConfig } from '../shared/indicators'
+
+export interface Config {
+  port: number
+  host: string
+  /** SQLite file; ':memory:' for a private throw-away database. */
+  dbFile: string
+  /** Demo mode: anonymous district-wide reads are allowed (and the demo simulator may run). */
+  demo: boolean
+  /** Live frame tick (ms): how often the metrics engine coalesces changes into frames. */
+  tickMs: number
+  /** Largest request body (bytes) for ordinary routes; POST /api/ingest/batch has its own. */
+  bodyLimit: number
+  batchBodyLimit: number
+  /** Most items in one batch request. */
+  batchMax: number
+  /** How long an idempotency answer is kept (ms). */
+  idempotencyTtlMs: number
+  rateLimit: {
+    /** Requests per window for a caller without a key or token (counted per IP). */
+    anonymousMax: number
+    /** Requests per window for a caller with a key or token (counted per credential). */
+    keyMax: number
+    windowMs: number
+  }
+  /** Working calendar (working hours, weekends, holidays, makeup days) for time limits. */
+  calendar: Calendar
+  indicators: IndicatorConfig
+  /** History cases the seed writes into an empty database. */
+  seedCases: number
+  /** Built client served at / and /tablet. */
+  clientDir: string
+  logLevel: string
+  /** Log every request (off by default: at thousands of events per second the log is the bottleneck). */
+  logRequests: boolean
+}
+
+type Env = Record<string, string | undefined>
+
+function fail(name: string, value: string, want: string): never {
+  throw new Error(`config: ${name}="${value}" is not valid: ${want}`)
+}
+
+function int(env: Env, name: string, def: number, min = 0): number {
+  const v = env[name]
+  if (v === undefined || v === '') return def
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < min) fail(name, v, `expected a whole number ≥ ${min}`)
+  return n
+}
+
+function num(env: Env, name: string, def: number, min: number, max: number): number {
+  const v = env[name]
+  if (v === undefined || v === '') return def
+  const n = Number(v)
+  if (!Number.isFinite(n) || n < min || n > max) fail(name, v, `expected a number in [${min}, ${max}]`)
+  return n
+}
+
+function bool(env: Env, name: string, def: boolean): boolean {
+  const v = env[name]?.toLowerCase()
+  if (v === undefined || v === '') return def
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true
+  if (['0', 'false', 'no', 'off'].includes(v)) return false
+  return fail(name, v, 'expected true or false')
+}
+
+/** A calendar file is a JSON object with any of the Calendar fields; missing fields keep the default. */
+function calendar(env: Env): Calendar {
+  const file = env.ONESCREEN_CALENDAR
+  if (!file) return DEFAULT_CALENDAR
+  let parsed: Partial<Calendar>
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (e) {
+    return fail('ONESCREEN_CALENDAR', file, `cannot read a JSON calendar (${(e as Error).message})`)
+  }
+  return { ...DEFAULT_CALENDAR, ...parsed }
+}
+
+function indicators(env: Env): IndicatorConfig {
+  const weights = env.ONESCREEN_THREE_RATE_WEIGHTS
+  let threeRateWeights = DEFAULT_INDICATOR_CONFIG.threeRateWeights
+  if (weights) {
+    const w = weights.split(',').map(Number)
+    if (w.length !== 3 || w.some((x) => !Number.isFinite(x) || x < 0))
+      fail('ONESCREEN_THREE_RATE_WEIGHTS', weights, 'expected three weights "response,resolution,satisfaction"')
+    threeRateWeights = { response: w[0], resolution: w[1], satisfaction: w[2] }
+  }
+  const denominator = env.ONESCREEN_EXTENSION_DENOMINATOR ?? DEFAULT_INDICATOR_CONFIG.extensionDenominator
+  if (denominator !== 'dueHandle' && denominator !== 'dueClose')
+    fail('ONESCREEN_EXTENSION_DENOMINATOR', denominator, 'expected dueHandle or dueClose')
+  return {
+    basicSatisfiedWeight: num(env, 'ONESCREEN_SATISFACTION_K', DEFAULT_INDICATOR_CONFIG.basicSatisfiedWeight, 0, 1),
+    threeRateWeights,
+    extensionDenominator: denominator,
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  return {
+    port: int(env, 'PORT', 3000),
+    host: env.HOST || '0.0.0.0',
+    dbFile: env.ONESCREEN_DB || 'data/onescreen.db',
+    demo: bool(env, 'ONESCREEN_DEMO', true),
+    tickMs: int(env, 'ONESCREEN_TICK_MS', 250, 10),
+    bodyLimit: int(env, 'ONESCREEN_BODY_LIMIT', 1 << 20, 1024),
+    batchBodyLimit: int(env, 'ONESCREEN_BATCH_BODY_LIMIT', 8 << 20, 1024),
+    batchMax: int(env, 'ONESCREEN_BATCH_MAX', 1000, 1),
+    idempotencyTtlMs: int(env, 'ONESCREEN_IDEMPOTENCY_TTL_HOURS', 168, 1) * 3_600_000,
+    rateLimit: {
+      anonymousMax: int(env, 'ONESCREEN_RATE_MAX', 1200, 1),
+      keyMax: int(env, 'ONESCREEN_RATE_KEY_MAX', 600_000, 1),
+      windowMs: int(env, 'ONESCREEN_RATE_WINDOW_MS', 60_000, 1000),
+    },
+    calendar: calendar(env),
+    indicators: indicators(env),
+    seedCases: int(env, 'ONESCREEN_SEED_CASES', 289_000),
+    clientDir: env.ONESCREEN_CLIENT_DIR || 'dist/client',
+    logLevel: env.LOG_LEVEL || 'info',
+    logRequests: bool(env, 'ONESCREEN_LOG_REQUESTS', false),
+  }
+}
+
+/** Settings for tests and benchmarks: a config from defaults with a few overrides. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({}), dbFile: ':memory:', logLevel: 'silent', ...overrides }
+}

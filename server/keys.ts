@@ -1,0 +1,84 @@
+// API keys and viewer tokens. A secret is shown once, at creation; only its sha256 is stored. Every
+// credential is scoped to a grid subtree (the district code for all) and has a role:
+//   write     report cases (as its source) and apply actions, inside its scope
+//   viewer    read cases and live frames inside its scope; personal data masked
+//   operator  everything inside its scope, personal data whole
+import { createHash, randomBytes } from 'node:crypto'
+import type { Db } from './db'
+import { DISTRICT_CODE, levelOfCode } from '../shared/grid'
+
+export const ROLES = ['write', 'viewer', 'operator'] as const
+export type Role = (typeof ROLES)[number]
+export const KEY_SOURCES = ['hotline', 'app', 'patrol', 'video', 'department', 'import'] as const
+export type KeySource = (typeof KEY_SOURCES)[number]
+
+export interface Credential {
+  id: number
+  name: string
+  role: Role
+  /** Write keys: the source its reports come from ('import' may state any source). */
+  source: KeySource | null
+  /** Grid subtree: an ordinary grid code (prefix) or a special grid code. */
+  scope: string
+}
+
+export interface KeyRow extends Credential {
+  createdAt: number
+  revokedAt: number | null
+}
+
+export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex')
+
+export class Keys {
+  private readonly byHash
+  private readonly insert
+  private readonly revokeStmt
+  private readonly all
+
+  constructor(private readonly db: Db) {
+    const sql = db.$client
+    this.byHash = sql.prepare('SELECT id, name, role, source, scope FROM api_keys WHERE hash = ? AND revoked_at IS NULL')
+    this.insert = sql.prepare(
+      'INSERT INTO api_keys (name, role, source, scope, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    )
+    this.revokeStmt = sql.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
+    this.all = sql.prepare(
+      'SELECT id, name, role, source, scope, created_at AS createdAt, revoked_at AS revokedAt FROM api_keys ORDER BY id',
+    )
+  }
+
+  /** Create a key; the secret is returned here and never again. */
+  create(opts: { role: string; name: string; source?: string | null; scope?: string | null }, now = Date.now()): { id: number; secret: string } {
+    const role = opts.role as Role
+    if (!ROLES.includes(role)) throw new Error(`role must be one of ${ROLES.join(', ')}`)
+    if (!opts.name?.trim()) throw new Error('a key needs a --name')
+    const source = (opts.source ?? null) as KeySource | null
+    if (role === 'write' && source === null) throw new Error(`a write key needs a --source (${KEY_SOURCES.join(', ')})`)
+    if (source !== null && !KEY_SOURCES.includes(source)) throw new Error(`source must be one of ${KEY_SOURCES.join(', ')}`)
+    const scope = opts.scope ?? DISTRICT_CODE
+    this.checkScope(scope)
+    const secret = `os_${role[0]}_${randomBytes(24).toString('base64url')}`
+    const id = Number(this.insert.run(opts.name.trim(), role, source, scope, hashSecret(secret), now).lastInsertRowid)
+    return { id, secret }
+  }
+
+  /** The live credential a secret stands for, or null (unknown or revoked). */
+  verify(secret: string): Credential | null {
+    return (this.byHash.get(hashSecret(secret)) as Credential | undefined) ?? null
+  }
+
+  revoke(id: number, now = Date.now()): boolean {
+    return this.revokeStmt.run(now, id).changes === 1
+  }
+
+  list(): KeyRow[] {
+    return this.all.all() as KeyRow[]
+  }
+
+  private checkScope(scope: string) {
+    if (levelOfCode(scope) === null) throw new Error(`scope "${scope}" is not a grid code`)
+    const known = this.db.$client.prepare('SELECT COUNT(*) FROM grids').pluck().get() as number
+    if (known > 0 && scope !== DISTRICT_CODE && !this.db.$client.prepare('SELECT 1 FROM grids WHERE code = ?').get(scope))
+      throw new Error(`scope "${scope}" is not a grid in the database`)
+  }
+}

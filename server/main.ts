@@ -1,0 +1,46 @@
+// Start the server: open (and migrate) the database, seed it if it is empty, build the app, listen.
+// On SIGINT/SIGTERM it stops taking requests, lets in-flight writes commit, closes the database and exits;
+// if that takes longer than the grace period it exits anyway.
+import { loadConfig } from './config'
+import { openDb } from './db'
+import { ensureSeeded } from './db/seed'
+import { buildApp } from './app'
+
+const GRACE_MS = 10_000
+
+async function main() {
+  const config = loadConfig()
+  const db = openDb(config.dbFile)
+  const seed = await ensureSeeded(db, { cases: config.seedCases, log: (s) => console.log(s) })
+  if (seed.seeded) console.log(`seeded ${config.dbFile} in ${(seed.ms / 1000).toFixed(1)} s`)
+  const app = buildApp(config, { db })
+
+  let closing = false
+  const shutdown = async (why: string, err?: unknown) => {
+    if (closing) return
+    closing = true
+    if (err) app.log.error({ err }, why)
+    else app.log.info(`${why}: closing`)
+    setTimeout(() => {
+      console.error(`still closing after ${GRACE_MS} ms; exiting`)
+      process.exit(1)
+    }, GRACE_MS).unref()
+    try {
+      await app.close()
+      db.$client.close()
+    } finally {
+      process.exit(err ? 1 : 0)
+    }
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal))
+  process.once('uncaughtException', (e) => void shutdown('uncaught exception', e))
+  process.once('unhandledRejection', (e) => void shutdown('unhandled rejection', e))
+
+  await app.listen({ port: config.port, host: config.host })
+  app.log.info(`OneScreen on http://localhost:${config.port} (demo mode ${config.demo ? 'on' : 'off'})`)
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})

@@ -1,0 +1,82 @@
+// Who is calling: API keys for writes (x-api-key), viewer tokens for reads (authorization: Bearer … or
+// ?token=). In demo mode a caller without a token may read the whole district, masked. Routes attach
+// `app.auth.write` or `app.auth.read` as an onRequest hook; the hook sets `request.caller`.
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
+import { Keys, type KeySource, type Role } from '../keys'
+import { IngestError } from '../cases/errors'
+import { DISTRICT_CODE, isSpecialCode } from '../../shared/grid'
+import { presented } from './external/rate-limit'
+
+export interface Caller {
+  /** api_keys id; 0 for an anonymous demo viewer. */
+  id: number
+  name: string
+  role: Role | 'anonymous'
+  source: KeySource | null
+  scope: string
+}
+
+export const ANONYMOUS: Caller = { id: 0, name: 'anonymous', role: 'anonymous', source: null, scope: DISTRICT_CODE }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    keys: Keys
+    auth: { write: onRequestAsyncHookHandler; read: onRequestAsyncHookHandler }
+    /** The caller a read credential stands for (anonymous in demo mode), or a 401. For Socket.IO too. */
+    viewerFor(secret: string | undefined): Caller
+  }
+  interface FastifyRequest {
+    caller: Caller
+  }
+}
+
+/** Only an operator sees reporters' names and phones whole. */
+export const seesPersonalData = (c: Caller) => c.role === 'operator'
+
+/** Is a case (its micro grid and special grid) inside the caller's grid subtree? */
+export function callerCovers(c: Caller, grid: string, special: string | null): boolean {
+  if (c.scope === DISTRICT_CODE) return true
+  return isSpecialCode(c.scope) ? special === c.scope : grid.startsWith(c.scope)
+}
+
+/** May the caller ask about the subtree `code`? (A street token may ask about its communities, not its neighbour.) */
+export function callerCoversScope(c: Caller, code: string): boolean {
+  if (c.scope === DISTRICT_CODE) return true
+  return isSpecialCode(c.scope) ? code === c.scope : code.startsWith(c.scope)
+}
+
+export default fp(
+  async function auth(app: FastifyInstance) {
+    const keys = new Keys(app.db)
+    app.decorate('keys', keys)
+    app.decorateRequest('caller', null as unknown as Caller)
+
+    const viewerFor = (secret: string | undefined): Caller => {
+      if (secret === undefined) {
+        if (app.config.demo) return ANONYMOUS
+        throw new IngestError(401, 'authorization', 'a viewer token is required (authorization: Bearer <token> or ?token=)')
+      }
+      const c = keys.verify(secret)
+      if (!c) throw new IngestError(401, 'authorization', 'the token is not valid (unknown or revoked)')
+      return c
+    }
+    app.decorate('viewerFor', viewerFor)
+
+    app.decorate('auth', {
+      read: async (req: FastifyRequest) => {
+        req.caller = viewerFor(presented(req))
+      },
+      write: async (req: FastifyRequest) => {
+        const secret = req.headers['x-api-key']
+        if (typeof secret !== 'string' || secret === '')
+          throw new IngestError(401, 'x-api-key', 'x-api-key is required for writes')
+        const c = keys.verify(secret)
+        if (!c) throw new IngestError(401, 'x-api-key', 'x-api-key is not a valid key (unknown or revoked)')
+        if (c.role === 'viewer') throw new IngestError(403, 'x-api-key', 'this key is a viewer token; it cannot write')
+        req.caller = c
+      },
+    })
+  },
+  { name: 'auth', dependencies: ['db'] },
+)
