@@ -1,0 +1,74 @@
+// The live data of one screen: useLiveScope (client/live) behind a visibility gate. While the page is
+// hidden nothing is applied (no chart or map work for nobody); when it is shown again the latest state
+// is applied at once, the map in full since the deltas in between were skipped.
+import { onScopeDispose, shallowRef, watch, type Ref, type ShallowRef } from 'vue'
+import type { AlertItem, GridMetric, Panels, TickerItem, Window } from '../../shared/protocol'
+import { useLiveScope } from '../dev/fakeLiveScope'
+import { usePageVisible } from './usePageVisible'
+import { debugHook } from '../debug'
+
+export interface GridValuesView {
+  values: Record<GridMetric, Int32Array> | null
+  /** Indices changed since the previous view; null = everything may have changed. */
+  changed: Int32Array | null
+  version: number
+}
+
+export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: string) {
+  const live = useLiveScope(scope, window, token ? { token } : undefined)
+  const visible = usePageVisible()
+  const panels = shallowRef<Panels | null>(null)
+  const grids = shallowRef<GridValuesView>({ values: null, changed: null, version: 0 })
+  const alerts = shallowRef<AlertItem[]>([])
+  const ticker = shallowRef<TickerItem[]>([])
+  let missed = false
+
+  const gate = <T>(from: ShallowRef<T>, to: ShallowRef<T>) =>
+    watch(from, (v) => {
+      if (visible.value) to.value = v
+    }, { immediate: true })
+  gate(live.panels, panels)
+  gate(live.alerts, alerts)
+  gate(live.ticker, ticker)
+  // Every delta's `changed` list must reach the map. Deltas are merged synchronously and published once
+  // per task, so two frames landing together cannot hide each other's changes.
+  let pending: number[] | null = []
+  let scheduled = false
+  const publish = () => {
+    scheduled = false
+    if (!visible.value) {
+      missed = true
+      return
+    }
+    const g = live.grids.value
+    grids.value = { values: g.values, changed: missed || pending === null ? null : Int32Array.from(pending), version: g.version }
+    pending = []
+    missed = false
+  }
+  watch(live.grids, (g) => {
+    if (g.changed === null) pending = null
+    else if (pending !== null) for (let k = 0; k < g.changed.length; k++) pending.push(g.changed[k])
+    if (!scheduled) {
+      scheduled = true
+      queueMicrotask(publish)
+    }
+  }, { flush: 'sync', immediate: true })
+  watch(visible, (v) => {
+    if (!v) return
+    panels.value = live.panels.value
+    alerts.value = live.alerts.value
+    ticker.value = live.ticker.value
+    pending = null
+    publish()
+  })
+
+  debugHook.live = () => ({
+    status: live.status.value, seq: live.seq.value, lastFrameAt: live.lastFrameAt.value,
+    scope: scope.value, window: window.value,
+  })
+  onScopeDispose(() => {
+    live.dispose()
+    delete debugHook.live
+  })
+  return { status: live.status, lastFrameAt: live.lastFrameAt, seq: live.seq, panels, grids, alerts, ticker, visible }
+}

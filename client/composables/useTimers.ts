@@ -1,0 +1,39 @@
+// Every timer the client starts goes through here: it is cleared when its component unmounts and counted
+// on the debug hook, so a wall that runs for weeks cannot accumulate forgotten intervals.
+import { onScopeDispose } from 'vue'
+import { debugHook } from '../debug'
+
+export function useInterval(fn: () => void, ms: number): { stop: () => void } {
+  let id: ReturnType<typeof setInterval> | null = setInterval(fn, ms)
+  debugHook.timers++
+  const stop = () => {
+    if (id === null) return
+    clearInterval(id)
+    id = null
+    debugHook.timers--
+  }
+  onScopeDispose(stop)
+  return { stop }
+}
+
+/** A restartable one-shot timer; at most one pending at a time. */
+export function useTimeout(): { start: (fn: () => void, ms: number) => void; clear: () => void } {
+  let id: ReturnType<typeof setTimeout> | null = null
+  const clear = () => {
+    if (id === null) return
+    clearTimeout(id)
+    id = null
+    debugHook.timers--
+  }
+  const start = (fn: () => void, ms: number) => {
+    clear()
+    debugHook.timers++
+    id = setTimeout(() => {
+      id = null
+      debugHook.timers--
+      fn()
+    }, ms)
+  }
+  onScopeDispose(clear)
+  return { start, clear }
+}
