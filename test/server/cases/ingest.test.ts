@@ -1,0 +1,212 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { openDb, type Db } from '../../../server/db'
+import { GridIndex } from '../../../server/geo'
+import { Ingest, IngestError, type Committed } from '../../../server/cases/ingest'
+import { deadline, DEFAULT_CALENDAR } from '../../../shared/timelimit'
+import { wgs84ToGcj02 } from '../../../shared/coords'
+import { AT, MATTERS, counts, seedSmall } from '../helpers'
+
+const NOW = Date.parse('2026-11-26T10:00:00+08:00')
+let db: Db
+let ingest: Ingest
+let clock: number
+
+const report = (extra: Record<string, unknown> = {}) => ({
+  source: 'patrol', matter: MATTERS.litter, lon: AT.a1[0], lat: AT.a1[1], description: '暴露垃圾', actor: 'patrol:1',
+  ...extra,
+})
+
+/** The error a call throws (fails the test when it does not throw). */
+function refusal(fn: () => unknown): IngestError {
+  try {
+    fn()
+  } catch (e) {
+    expect(e).toBeInstanceOf(IngestError)
+    return e as IngestError
+  }
+  throw new Error('expected a refusal')
+}
+
+beforeEach(() => {
+  db = openDb(':memory:')
+  seedSmall(db)
+  clock = NOW
+  ingest = new Ingest(db, GridIndex.load(db), { now: () => clock })
+})
+afterEach(() => db.$client.close())
+
+describe('report', () => {
+  test('locates the micro grid and special grid and stores event and projection together', () => {
+    const r = ingest.report(report({ lon: AT.special[0], lat: AT.special[1] }))
+    expect(r).toMatchObject({ caseId: 1, grid: '4101030010010101', special: '410103910001' })
+    const row = ingest.log.get(1)!
+    expect(row).toMatchObject({ state: 'reported', grid: '4101030010010101', special: '410103910001', source: 'patrol', reportedAt: NOW })
+    expect(counts(db)).toMatchObject({ cases: 1, events: 1 })
+  })
+
+  test('a point in no special grid has special null; each street gets its own micro grid', () => {
+    expect(ingest.report(report()).special).toBeNull()
+    expect(ingest.report(report({ lon: AT.a2[0], lat: AT.a2[1] })).grid).toBe('4101030010010102')
+    expect(ingest.report(report({ lon: AT.b1[0], lat: AT.b1[1] })).grid).toBe('4101030020010101')
+  })
+
+  test('GCJ-02 input is converted to WGS-84 before locating and storing', () => {
+    const [glon, glat] = wgs84ToGcj02(AT.a1[0], AT.a1[1])
+    expect(Math.abs(glon - AT.a1[0])).toBeGreaterThan(1e-3) // the offset is real, not a no-op
+    const r = ingest.report(report({ lon: glon, lat: glat, crs: 'gcj02' }))
+    const row = ingest.log.get(r.caseId)!
+    expect(row.lon).toBeCloseTo(AT.a1[0], 6)
+    expect(row.lat).toBeCloseTo(AT.a1[1], 6)
+  })
+
+  test('`then` applies history in the same transaction; register gets the catalogue deadline', () => {
+    const t = (h: number) => NOW - (4 - h) * 3_600_000
+    const r = ingest.report(report({
+      matter: MATTERS.manhole, reportedAt: t(0),
+      then: [
+        { action: 'verify', actor: 'a', at: t(1) },
+        { action: 'register', actor: 'a', at: t(2) },
+        { action: 'dispatch', actor: 'a', at: t(3) },
+      ],
+    }))
+    expect(r.events.map((e) => e.action)).toEqual(['report', 'verify', 'register', 'dispatch'])
+    const row = ingest.log.get(r.caseId)!
+    expect(row.state).toBe('dispatched')
+    expect(row.deadline).toBe(deadline(t(2), 'working_days', 3, DEFAULT_CALENDAR))
+    expect(row.department).toBe('D02') // the matter's department
+    expect(row.updatedAt).toBe(t(3))
+    expect(counts(db)).toMatchObject({ cases: 1, events: 4 })
+  })
+
+  test('a refused step in `then` stores nothing, and case ids stay dense', () => {
+    const before = counts(db)
+    const e = refusal(() => ingest.report(report({ then: [{ action: 'verify', actor: 'a', at: NOW }, { action: 'handle', actor: 'a', at: NOW }] })))
+    expect(e.statusCode).toBe(409)
+    expect(e.field).toBe('then[1].action')
+    expect(e.message).toContain('"verified"')
+    expect(counts(db)).toEqual(before)
+    expect(ingest.report(report()).caseId).toBe(1)
+  })
+
+  test.each([
+    ['matter', { matter: '99999' }, 422, 'matter', /unknown matter "99999"/],
+    ['source', { source: 'fax' }, 422, 'source', /source must be one of/],
+    ['NaN lon', { lon: NaN }, 400, 'lon', /finite number/],
+    ['infinite lat', { lat: Infinity }, 400, 'lat', /finite number/],
+    ['swapped', { lon: AT.a1[1], lat: AT.a1[0] }, 422, 'lon,lat', /swapped/],
+    ['outside', { lon: AT.outside[0], lat: AT.outside[1] }, 422, 'lon,lat', /outside the district/],
+    ['description', { description: '字'.repeat(4001) }, 400, 'description', /longer than 4000/],
+    ['future', { reportedAt: NOW + 3_600_000 }, 422, 'reportedAt', /future/],
+    ['phone', { reporterPhone: '<script>' }, 400, 'reporterPhone', /phone/],
+  ])('refuses a bad %s with the field named, storing nothing', (_name, extra, status, field, message) => {
+    const e = refusal(() => ingest.report(report(extra)))
+    expect([e.statusCode, e.field]).toEqual([status, field])
+    expect(e.message).toMatch(message)
+    expect(counts(db)).toEqual({ cases: 0, events: 0, idempotency: 0 })
+  })
+
+  test('4,000 characters of description are accepted (code points, not bytes)', () => {
+    expect(ingest.report(report({ description: '字'.repeat(4000) })).caseId).toBe(1)
+  })
+
+  test('a duplicate externalId is a conflict', () => {
+    ingest.report(report({ externalId: 'X-1' }))
+    const e = refusal(() => ingest.report(report({ externalId: 'X-1' })))
+    expect([e.statusCode, e.field]).toEqual([409, 'externalId'])
+    expect(counts(db).cases).toBe(1)
+  })
+})
+
+describe('act', () => {
+  test('applies a command, updates the projection and names state and allowed actions when refused', () => {
+    const { caseId } = ingest.report(report())
+    ingest.act(caseId, { action: 'verify', actor: 'a', at: NOW })
+    const e = refusal(() => ingest.act(caseId, { action: 'close', actor: 'a', at: NOW }))
+    expect(e.statusCode).toBe(409)
+    expect(e.message).toMatch(/state "verified"/)
+    expect(e.message).toMatch(/allowed: .*register/)
+    expect(ingest.log.get(caseId)!.state).toBe('verified')
+  })
+
+  test('an unknown case is 404; an unknown department 422', () => {
+    expect(refusal(() => ingest.act(42, { action: 'verify', actor: 'a', at: NOW })).statusCode).toBe(404)
+    const { caseId } = ingest.report(report({ then: [{ action: 'verify', actor: 'a', at: NOW }, { action: 'register', actor: 'a', at: NOW }] }))
+    const before = counts(db)
+    const e = refusal(() => ingest.act(caseId, { action: 'dispatch', actor: 'a', at: NOW, data: { department: 'D99' } }))
+    expect([e.statusCode, e.field]).toEqual([422, 'data.department'])
+    expect(counts(db)).toEqual(before)
+  })
+
+  test('warn and overdue are for the deadline timer only', () => {
+    const { caseId } = ingest.report(report({ then: [{ action: 'verify', actor: 'a', at: NOW }, { action: 'register', actor: 'a', at: NOW }] }))
+    expect(refusal(() => ingest.act(caseId, { action: 'warn', actor: 'x', at: NOW })).field).toBe('action')
+    expect(ingest.act(caseId, { action: 'warn', actor: 'system', at: NOW }, { system: true }).state.light).toBe('yellow')
+  })
+
+  test('a command dated before the case\'s last event is refused', () => {
+    const { caseId } = ingest.report(report())
+    const e = refusal(() => ingest.act(caseId, { action: 'verify', actor: 'a', at: NOW - 60_000 }))
+    expect([e.statusCode, e.field]).toEqual([422, 'at'])
+  })
+})
+
+describe('committed', () => {
+  test('listeners hear each committed batch after the commit, with before/after, facts and matter', () => {
+    const heard: Committed[][] = []
+    let visible = -1
+    ingest.on('committed', (b) => {
+      heard.push(b)
+      // Called after the commit: a fresh read sees the rows.
+      visible = db.$client.prepare('SELECT COUNT(*) FROM case_events').pluck().get() as number
+    })
+    const { caseId } = ingest.report(report({ then: [{ action: 'verify', actor: 'a', at: NOW }] }))
+    expect(heard).toHaveLength(1)
+    expect(visible).toBe(2)
+    const [first, second] = heard[0]
+    expect(first).toMatchObject({ before: null, after: { state: 'reported' }, facts: { grid: '4101030010010101' }, matter: { code: MATTERS.litter, bigClass: '02', department: 'D01' } })
+    expect(second.before!.state).toBe('reported')
+    expect(second.after.state).toBe('verified')
+    expect(second.id).toBeGreaterThan(first.id)
+    expect(second.event.caseId).toBe(caseId)
+  })
+
+  test('a refused write is never heard; a throwing listener does not undo an acknowledged write', () => {
+    const heard: number[] = []
+    const errors: unknown[] = []
+    const quiet = new Ingest(db, GridIndex.load(db), { now: () => clock, onListenerError: (e) => errors.push(e) })
+    quiet.on('committed', () => {
+      throw new Error('listener broke')
+    })
+    quiet.on('committed', (b) => heard.push(b.length))
+    expect(() => quiet.report(report({ matter: 'nope' }))).toThrow(IngestError)
+    expect(heard).toEqual([])
+    expect(quiet.report(report()).caseId).toBe(1)
+    expect(heard).toEqual([1])
+    expect(errors).toHaveLength(1)
+    expect(counts(db).cases).toBe(1)
+  })
+})
+
+describe('batch', () => {
+  test('stores every item or none; the refusal names the item', () => {
+    const ok = ingest.batch([{ report: report({ externalId: 'B-1' }) }, { act: { externalId: 'B-1', command: { action: 'verify', actor: 'a', at: NOW } } }])
+    expect(ok).toHaveLength(2)
+    expect(ingest.log.get(1)!.state).toBe('verified')
+    const before = counts(db)
+    const e = refusal(() => ingest.batch([{ report: report() }, { report: report() }, { report: report({ lat: NaN }) }]))
+    expect([e.statusCode, e.field]).toEqual([400, 'items[2].lat'])
+    expect(counts(db)).toEqual(before)
+    expect(ingest.report(report()).caseId).toBe(2)
+  })
+})
+
+describe('idempotency', () => {
+  test('the answer is stored in the write\'s transaction, and not at all when the write is refused', () => {
+    const answer = () => ({ status: 201, body: '{}' })
+    ingest.report(report(), { idempotency: { key: 'k1', hash: 'h', answer } })
+    expect(ingest.idempotency.lookup('k1', 'h')).toEqual({ status: 201, body: '{}' })
+    expect(() => ingest.idempotency.lookup('k1', 'other')).toThrow(/different request body/)
+    expect(() => ingest.report(report({ matter: 'x' }), { idempotency: { key: 'k2', hash: 'h', answer } })).toThrow()
+    expect(ingest.idempotency.lookup('k2', 'h')).toBeNull()
+  })
+})

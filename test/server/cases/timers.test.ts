@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, expect, test, vi } from 'vitest'
+import { openDb, type Db } from '../../../server/db'
+import { GridIndex } from '../../../server/geo'
+import { Ingest } from '../../../server/cases/ingest'
+import { CaseTimers } from '../../../server/cases/timers'
+import { timeLimit, DEFAULT_CALENDAR } from '../../../shared/timelimit'
+import { AT, MATTERS, seedSmall } from '../helpers'
+
+const NOW = Date.parse('2026-11-24T10:00:00+08:00') // a Tuesday
+let db: Db
+let ingest: Ingest
+let timers: CaseTimers | null = null
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: NOW })
+  db = openDb(':memory:')
+  seedSmall(db)
+  ingest = new Ingest(db, GridIndex.load(db))
+})
+afterEach(() => {
+  timers?.stop()
+  timers = null
+  vi.useRealTimers()
+  db.$client.close()
+})
+
+function registered(matter = MATTERS.litter) {
+  return ingest.report({
+    source: 'patrol', matter, lon: AT.a1[0], lat: AT.a1[1], description: 'x', actor: 'p',
+    then: [{ action: 'verify', actor: 'a', at: NOW }, { action: 'register', actor: 'a', at: NOW }],
+  }).caseId
+}
+
+const lastEvent = (caseId: number) =>
+  db.$client.prepare('SELECT action, actor, at FROM case_events WHERE case_id = ? ORDER BY id DESC LIMIT 1').get(caseId)
+
+test('open cases already in the database are scheduled at start', () => {
+  const id = registered()
+  timers = new CaseTimers(db, ingest)
+  expect(timers.start()).toBe(1)
+  const plan = timeLimit(NOW, 'natural_days', 1, DEFAULT_CALENDAR)
+  expect(timers.queue.pending(id)).toEqual({ warn: plan.warnAt, overdue: plan.deadline + 1 })
+})
+
+test('the light turns yellow, then red, at the moment of crossing, through the ingest as the system', () => {
+  timers = new CaseTimers(db, ingest)
+  timers.start()
+  const id = registered(MATTERS.leak) // 2 urgent hours
+  const plan = timeLimit(NOW, 'urgent_hours', 2, DEFAULT_CALENDAR)
+  vi.advanceTimersByTime(plan.warnAt - NOW - 1)
+  expect(ingest.log.get(id)!.light).toBe('green')
+  vi.advanceTimersByTime(1)
+  expect(ingest.log.get(id)!.light).toBe('yellow')
+  expect(lastEvent(id)).toEqual({ action: 'warn', actor: 'system', at: plan.warnAt })
+  vi.advanceTimersByTime(plan.deadline + 1 - plan.warnAt)
+  expect(ingest.log.get(id)!.light).toBe('red')
+  expect(lastEvent(id)).toEqual({ action: 'overdue', actor: 'system', at: plan.deadline + 1 })
+  expect(timers.queue.pending(id)).toEqual({})
+})
+
+test('an extension re-schedules; closing cancels', () => {
+  timers = new CaseTimers(db, ingest)
+  timers.start()
+  const id = registered(MATTERS.leak)
+  const plan = timeLimit(NOW, 'urgent_hours', 2, DEFAULT_CALENDAR)
+  const later = plan.deadline + 3_600_000
+  ingest.act(id, { action: 'dispatch', actor: 'a', at: NOW })
+  ingest.act(id, { action: 'extend', actor: 'a', at: NOW, data: { deadline: later } })
+  expect(timers.queue.pending(id).overdue).toBe(later + 1)
+  vi.advanceTimersByTime(plan.deadline + 1 - NOW)
+  expect(ingest.log.get(id)!.light).not.toBe('red')
+  ingest.act(id, { action: 'force_close', actor: 'a', at: Date.now() })
+  expect(timers.queue.pending(id)).toEqual({})
+  vi.advanceTimersByTime(later)
+  expect(ingest.log.get(id)!.light).not.toBe('red')
+})
+
+test('a crossing missed while the server was down fires at start, dated when it happened', () => {
+  const id = registered(MATTERS.leak)
+  const plan = timeLimit(NOW, 'urgent_hours', 2, DEFAULT_CALENDAR)
+  vi.setSystemTime(plan.deadline + 60_000)
+  timers = new CaseTimers(db, ingest)
+  timers.start()
+  vi.advanceTimersByTime(0)
+  const events = db.$client.prepare("SELECT action, at FROM case_events WHERE case_id = ? AND actor = 'system' ORDER BY id").all(id)
+  expect(events).toEqual([{ action: 'warn', at: plan.warnAt }, { action: 'overdue', at: plan.deadline + 1 }])
+})
