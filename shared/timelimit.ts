@@ -122,6 +122,8 @@ function compile(cal: Calendar): Compiled {
   let c = compiledCache.get(cal)
   if (c) return c
   if (!Number.isFinite(cal.timezoneOffsetMinutes)) throw new RangeError('calendar: timezoneOffsetMinutes must be a number')
+  for (const field of ['workingHours', 'weekendDays', 'holidays', 'makeupWorkdays'] as const)
+    if (!Array.isArray(cal[field])) throw new RangeError(`calendar: ${field} must be a list`)
   const periods = cal.workingHours.map((p, i): [number, number] => {
     const s = parseClock(p.start, `workingHours[${i}].start`)
     const e = parseClock(p.end, `workingHours[${i}].end`)
@@ -142,6 +144,11 @@ function compile(cal: Calendar): Compiled {
   }
   compiledCache.set(cal, c)
   return c
+}
+
+/** Check a calendar once at start-up (throws a RangeError naming the bad field) instead of at the first deadline. */
+export function validateCalendar(cal: Calendar): void {
+  checkWorkable(compile(cal))
 }
 
 /** The calendar day (days since 1970-01-01 local) an instant falls on. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import {
   type Calendar, DEFAULT_CALENDAR, deadline, isWorkingDay, light, LIMIT_KINDS, localDay, overdueAt, startOfLocalDay,
-  timeLimit, warnAt, warnBetween, workingMsBetween,
+  timeLimit, validateCalendar, warnAt, warnBetween, workingMsBetween,
 } from '../../shared/timelimit'
 
 /** A wall-clock time in Asia/Shanghai, written out independently of the code under test. */
@@ -291,6 +291,11 @@ describe('configurable calendar', () => {
     expect(() => deadline(t, 'working_days', 1, bad({ weekendDays: [0, 1, 2, 3, 4, 5, 6], makeupWorkdays: [] }))).toThrow(
       /no working day/,
     )
+    expect(() => validateCalendar(DEFAULT_CALENDAR)).not.toThrow()
+    expect(() => validateCalendar(bad({ makeupWorkdays: ['2026-13-01'] }))).toThrow(/2026-13-01/)
+    expect(() => validateCalendar(bad({ workingHours: [] }))).toThrow(/no working hours/)
+    expect(() => validateCalendar(bad({ timezoneOffsetMinutes: NaN }))).toThrow(/timezoneOffsetMinutes/)
+    expect(() => validateCalendar(bad({ holidays: '2026-01-01' as never }))).toThrow(/holidays must be a list/)
     expect(() => deadline(t, 'working_days', 0)).toThrow(/whole number/)
     expect(() => deadline(t, 'natural_days', 1.5)).toThrow(/whole number/)
     expect(() => deadline(t, 'working_hours', -1)).toThrow(/≥ 0/)
