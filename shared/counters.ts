@@ -17,10 +17,10 @@ export const COUNTERS = [
   'dueClose', // 应结案数: closed, or registered, open and past the deadline
   'closed', // 结案数
   'closedOnTime', // 按期结案数
-  'reworked', // 返工数 (cases reworked at least once)
+  'reworked', // 返工数: cases in 应结案 reworked at least once
   'overdueOpen', // open and past the deadline
   'warnedOpen', // open and in the yellow
-  'extended', // 延期数 (cases extended at least once)
+  'extended', // 延期数: cases in 应处置 extended at least once
   'rated', // 有效回访数
   'satisfied', // 满意
   'basic', // 基本满意
@@ -59,16 +59,20 @@ export function contribute(c: CaseState | null, out: Int32Array | number[], offs
   add(C.registered, registered)
   add(C.dispatched, c.dispatchedAt !== null)
   add(C.dispatchedAccurate, c.dispatchedAt !== null && c.returns === 0)
-  add(C.dueHandle, handled || (registered && red))
+  const dueHandle = handled || (registered && red)
+  const dueClose = closed || (registered && open && red)
+  add(C.dueHandle, dueHandle)
   add(C.handled, handled)
   add(C.handledOnTime, handled && (c.deadline === null || handledAt! <= c.deadline))
-  add(C.dueClose, closed || (registered && open && red))
+  add(C.dueClose, dueClose)
   add(C.closed, closed)
   add(C.closedOnTime, closed && (c.deadline === null || c.closedAt! <= c.deadline))
-  add(C.reworked, c.reworks > 0)
+  // A rate's numerator counts only cases inside its denominator, so 返工率 and 延期率 stay ≤ 100 %:
+  // a reworked case still within its limit is not yet 应结案.
+  add(C.reworked, dueClose && c.reworks > 0)
   add(C.overdueOpen, open && red)
   add(C.warnedOpen, open && c.light === 'yellow')
-  add(C.extended, c.extensions > 0)
+  add(C.extended, dueHandle && c.extensions > 0)
   add(C.rated, c.rating !== null)
   add(C.satisfied, c.rating === 'satisfied')
   add(C.basic, c.rating === 'basic')

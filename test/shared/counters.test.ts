@@ -106,17 +106,28 @@ describe('contribute: what one case adds to each counter', () => {
     [
       'rework clears handled',
       () => build([...MAIN.slice(0, 3), 'rework']),
-      ['received', 'registered', 'dispatched', 'dispatchedAccurate', 'reworked', 'open'],
+      ['received', 'registered', 'dispatched', 'dispatchedAccurate', 'open'],
     ],
     [
       'reworked and handled again',
       () => build([...MAIN.slice(0, 3), 'rework', 'handle']),
-      ['received', 'registered', 'dispatched', 'dispatchedAccurate', 'reworked', 'handled', 'handledOnTime', 'dueHandle', 'open'],
+      ['received', 'registered', 'dispatched', 'dispatchedAccurate', 'handled', 'handledOnTime', 'dueHandle', 'open'],
+    ],
+    [
+      'reworked, then closed: counted in 返工数 once it is 应结案',
+      () => build([...MAIN.slice(0, 3), 'rework', 'handle', 'check', 'close']),
+      ['received', 'registered', 'dispatched', 'dispatchedAccurate', 'reworked', 'handled', 'handledOnTime', 'dueHandle',
+        'closed', 'closedOnTime', 'dueClose', 'settledGrid'],
     ],
     [
       'extended, supervised and parked',
       () => build(['register', 'dispatch', ['extend', { deadline: DEADLINE + HOUR }], 'supervise', 'park']),
-      ['received', 'registered', 'dispatched', 'dispatchedAccurate', 'extended', 'supervised', 'open'],
+      ['received', 'registered', 'dispatched', 'dispatchedAccurate', 'supervised', 'open'],
+    ],
+    [
+      'extended and handled: counted in 延期数 once it is 应处置',
+      () => build(['register', 'dispatch', ['extend', { deadline: DEADLINE + HOUR }], 'handle']),
+      ['received', 'registered', 'dispatched', 'dispatchedAccurate', 'extended', 'handled', 'handledOnTime', 'dueHandle', 'open'],
     ],
     [
       'escalated twice and closed: settled in the street',
