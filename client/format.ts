@@ -22,7 +22,9 @@ export function formatClock(ms: number): string {
   const d = new Date(ms + TZ_OFFSET)
   return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`
 }
-export function formatDateTime(ms: number): string {
+export function formatDateTime(t: number | string | null | undefined): string {
+  if (t === null || t === undefined) return '—'
+  const ms = typeof t === 'string' ? Date.parse(t) : t
   const d = new Date(ms + TZ_OFFSET)
   return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${formatClock(ms).slice(0, 5)}`
 }

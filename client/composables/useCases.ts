@@ -13,36 +13,36 @@ export interface CaseQuery {
   limit?: number
 }
 
-/** The fields screens show; the server masks personal data before it gets here. */
+/** The fields screens show (GET /api/cases CaseView); the server masks personal data. Times are RFC 3339. */
 export interface CaseSummary {
   id: number
   source: string
   matter: string
-  matterName?: string
   grid: string
+  special?: string | null
   address?: string | null
   description: string
   reporterName?: string | null
   reporterPhone?: string | null
   state: string
   level: string
-  light: 'green' | 'yellow' | 'red'
+  light: string
   department?: string | null
-  departmentName?: string | null
-  deadline?: number | null
-  reportedAt: number
-  closedAt?: number | null
-  supervised?: boolean | number
+  deadline?: string | null
+  reportedAt: string
+  closedAt?: string | null
+  supervised?: boolean
+  rating?: string | null
 }
 
 export interface CaseEventRow {
   id: number
   action: string
-  fromState: string | null
-  toState: string
+  from: string | null
+  to: string
   level: string
   actor: string
-  at: number
+  at: string
   reason?: string | null
 }
 
@@ -98,11 +98,31 @@ export function useCaseDetail(id: Ref<number | null>) {
     if (v === null) return
     const mine = (ctl = new AbortController())
     try {
-      detail.value = await getJson(`/api/cases/${v}`, undefined, mine.signal)
+      detail.value = await getJson<CaseSummary & { events: CaseEventRow[] }>(`/api/cases/${v}`, undefined, mine.signal)
     } catch (e) {
       if (!mine.signal.aborted) error.value = (e as Error).message
     }
   }, { immediate: true })
   onScopeDispose(() => ctl?.abort())
   return { detail, error }
+}
+
+interface Catalogue {
+  departments: { code: string; name: string }[]
+  matters: { code: string; name: string; bigClassName: string }[]
+}
+let catalogue: Promise<{ matter: Map<string, string>; department: Map<string, string> }> | null = null
+
+/** Matter and department names for case lists, loaded once and only when a list is first shown. */
+export function useCatalogueNames() {
+  const names = shallowRef<{ matter: Map<string, string>; department: Map<string, string> } | null>(null)
+  catalogue ??= getJson<Catalogue>('/api/catalogue').then((c) => ({
+    matter: new Map(c.matters.map((m) => [m.code, m.name])),
+    department: new Map(c.departments.map((d) => [d.code, d.name])),
+  }))
+  catalogue.then((n) => (names.value = n)).catch(() => (catalogue = null))
+  return {
+    matter: (code: string) => names.value?.matter.get(code) ?? code,
+    department: (code: string | null | undefined) => (code ? (names.value?.department.get(code) ?? code) : '—'),
+  }
 }
