@@ -1,11 +1,11 @@
 // Grid geography in and out of the database: read a TopoJSON topology (the fixture) or a GeoJSON
 // FeatureCollection (a user's import) into plain features, and replace the `grids` table with them.
-import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from 'geojson'
+import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson'
 import polygonClipping from 'polygon-clipping'
 import { feature } from 'topojson-client'
 import type { GeometryObject, Topology } from 'topojson-specification'
 import { DISTRICT_CODE, DISTRICT_NAME, type GridLevel } from '../../shared/grid'
-import { type GridFeature, localPlane, multiArea } from '../../shared/gridcheck'
+import { type GridFeature, localPlane } from '../../shared/gridcheck'
 import type { Db } from '../db'
 import { grids } from '../db/schema'
 
@@ -60,17 +60,28 @@ export function withDistrict(features: GridFeature[]): GridFeature[] {
   return [...features, { code: DISTRICT_CODE, name: DISTRICT_NAME, level: 0 as GridLevel, parent: null, geometry }]
 }
 
-/** Area (m²) and a label point guaranteed to lie inside the geometry. */
+/** Area (m²) on the WGS-84 authalic sphere and a label point guaranteed to lie inside the geometry. */
 export function measure(g: Polygon | MultiPolygon): { area: number; lon: number; lat: number } {
   const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates
-  const first = polys[0][0][0]
+  const areas = polys.map((p) => p.reduce((s, ring, k) => s + (k === 0 ? 1 : -1) * Math.abs(sphericalRingArea(ring)), 0))
+  const biggest = polys[areas.indexOf(Math.max(...areas))]
+  const first = biggest[0][0]
   const plane = localPlane(first[0], first[1])
-  const planar = polys.map((p) => p.map((r) => r.map(([x, y]) => plane.toPlane(x, y))))
-  const areas = planar.map((p) => multiArea([p]))
-  const biggest = planar[areas.indexOf(Math.max(...areas))]
-  const [x, y] = interiorPoint(biggest)
+  const [x, y] = interiorPoint(biggest.map((r) => r.map(([lon, lat]) => plane.toPlane(lon, lat))))
   const [lon, lat] = plane.toLonLat(x, y)
   return { area: areas.reduce((a, b) => a + b, 0), lon, lat }
+}
+
+/**
+ * Signed ring area on a sphere of radius 6,371,008 m (the edge-sum formula of Chamberlain & Duquette):
+ * a sum over edges, so a tiling's areas add up exactly to its parent's.
+ */
+function sphericalRingArea(ring: Position[]): number {
+  const rad = Math.PI / 180
+  let s = 0
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++)
+    s += (ring[i][0] - ring[j][0]) * rad * (2 + Math.sin(ring[j][1] * rad) + Math.sin(ring[i][1] * rad))
+  return (s * 6_371_008.8 ** 2) / 2
 }
 
 /** The middle of the widest span of the polygon along the horizontal line through its centroid. */
