@@ -4,17 +4,21 @@ import { list, render, type Format } from './format'
 
 export type Open311Status = 400 | 403 | 404
 
+/** One or several problems (the spec's error answer is a list), all with the same HTTP status. */
 export class Open311Error extends Error {
+  readonly descriptions: string[]
   constructor(
     readonly statusCode: Open311Status,
-    message: string,
+    descriptions: string | string[],
   ) {
-    super(message)
+    const list = typeof descriptions === 'string' ? [descriptions] : descriptions
+    super(list.join('; '))
     this.name = 'Open311Error'
+    this.descriptions = list
   }
 }
 
-export const badRequest = (msg: string) => new Open311Error(400, msg)
+export const badRequest = (msg: string | string[]) => new Open311Error(400, msg)
 export const forbidden = (msg: string) => new Open311Error(403, msg)
 export const notFound = (msg: string) => new Open311Error(404, msg)
 

@@ -20,8 +20,10 @@ export class List {
   ) {}
 }
 export type Scalar = string | number | boolean | null
-export type Value = Scalar | List | { [key: string]: Value }
-export type Doc = { [key: string]: Value }
+export type Value = Scalar | List | Doc
+export interface Doc {
+  [key: string]: Value
+}
 
 export const list = (item: string, items: readonly Value[]) => new List(item, items)
 

@@ -2,6 +2,7 @@
 // matter code, group = big class), a case is a service request (status open|closed, the workflow stage in
 // status_notes, the department as agency_responsible, the deadline as expected_datetime).
 import { isOpenState, STATE_LABEL, type CaseStateName } from '../../shared/workflow'
+import { maskText } from '../../shared/mask'
 import type { CaseRow } from '../cases/log'
 import { list, type Doc } from './format'
 import { isoLocal } from './time'
@@ -59,6 +60,20 @@ export function matterAttributes(m: Pick<MatterView, 'attributes'>): MatterAttri
   }))
 }
 
+/** Keywords as the spec writes them ("a, b, c"), whether the catalogue stored a JSON list or plain text. */
+export function keywordsText(raw: string): string {
+  let words: unknown = raw
+  if (raw.trimStart().startsWith('[')) {
+    try {
+      words = JSON.parse(raw)
+    } catch {
+      words = raw
+    }
+  }
+  const list = Array.isArray(words) ? words.map(String) : String(words).split(/[,，、;；]/)
+  return list.map((w) => w.trim()).filter(Boolean).join(', ')
+}
+
 export function serviceOf(m: MatterView, departmentName: string | undefined): Doc {
   return {
     service_code: m.code,
@@ -66,7 +81,7 @@ export function serviceOf(m: MatterView, departmentName: string | undefined): Do
     description: `${m.kind} · ${m.bigClassName} · ${m.smallClassName}；承办：${departmentName ?? m.department}；时限：${limitText(m)}`,
     metadata: m.attributes !== null && matterAttributes(m).length > 0,
     type: 'realtime',
-    keywords: m.keywords,
+    keywords: keywordsText(m.keywords),
     group: m.bigClassName,
   }
 }
@@ -95,25 +110,32 @@ export function definitionOf(m: MatterView): Doc {
 
 export const open311Status = (s: CaseStateName) => (isOpenState(s) ? 'open' : 'closed')
 
+/**
+ * A case as a service request. Citizen text is masked (phone numbers typed into it) unless `personal`;
+ * the reporter's name and phone are never part of a request.
+ */
 export function requestOf(
   c: CaseRow,
   matter: Pick<MatterView, 'name' | 'department'> | undefined,
   departmentName: (code: string) => string | undefined,
+  personal = false,
 ): Doc {
   const dept = c.department ?? matter?.department ?? null
+  const text = (s: string | null) => (s === null || personal ? s : maskText(s))
   return {
     service_request_id: String(c.id),
     status: open311Status(c.state),
     status_notes: STATE_LABEL[c.state],
     service_name: matter?.name ?? c.matter,
     service_code: c.matter,
-    description: c.description,
+    description: text(c.description),
     agency_responsible: dept === null ? null : (departmentName(dept) ?? dept),
     service_notice: null,
     requested_datetime: isoLocal(c.reportedAt),
-    updated_datetime: isoLocal(c.updatedAt),
+    // The spec: for a closed request, the time it was closed (a later follow-up rating does not move it).
+    updated_datetime: isoLocal(c.closedAt ?? c.updatedAt),
     expected_datetime: c.deadline === null ? null : isoLocal(c.deadline),
-    address: c.address,
+    address: text(c.address),
     // The grid code is the district's own location key; POST accepts it back as address_id.
     address_id: c.grid,
     zipcode: null,
