@@ -81,7 +81,11 @@ function article(type: string): string {
 
 /** Any error thrown while handling a request → its status and body. 5xx bodies never leak internals. */
 export function toProblem(err: FastifyError | IngestError | Error, ctx: { body?: unknown; bodyLimit?: number } = {}): Problem {
-  if (err instanceof IngestError) return problem(err.statusCode, err.message, err.field)
+  if (err instanceof IngestError) {
+    // The message always names the field, even where the sentence reads better without it.
+    const named = err.field === undefined || err.message.includes(err.field.split(/[.[,]/)[0])
+    return problem(err.statusCode, named ? err.message : `${err.field}: ${err.message}`, err.field)
+  }
   const fe = err as FastifyError & { validation?: SchemaError[]; validationContext?: string }
   if (fe.validation && fe.validation.length > 0) {
     const context = fe.validationContext ?? 'body'
