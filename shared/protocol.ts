@@ -95,6 +95,11 @@ export interface Panels {
   departments: RankItem[]
   /** Special grids in scope by kind, then the busiest ones. */
   specials: { byKind: Record<string, number>; top: RankItem[] }
+  /**
+   * The grid whose figures `categories`, `sources` and `departments` show: the scope itself down to the
+   * community level; for a deeper scope, its community (those panels are kept per community and up).
+   */
+  crossScope?: string
 }
 
 /** Packed per-grid values: `index` lists stable grid indices; each metric array is aligned with it. */
@@ -103,6 +108,12 @@ export interface GridValues {
   index: Uint8Array
   /** Varint (zig-zag) values per metric, aligned with index. */
   values: Record<GridMetric, Uint8Array>
+  /**
+   * Absent: as above. 'runs': `index` holds varint pairs (gap from the previous run's end, run length) and
+   * each metric holds zig-zag varint differences from the previous grid's value: a whole subtree's indices
+   * pack into a few bytes and neighbouring rates into one byte each (encodeGridRuns).
+   */
+  packing?: 'runs'
 }
 
 export interface Snapshot {
@@ -110,6 +121,8 @@ export interface Snapshot {
   scope: string
   window: Window
   at: number
+  /** Number of grids in the stable order: the length of the client's full value arrays. */
+  gridCount?: number
   panels: Panels
   grids: GridValues
   alerts: AlertItem[]
@@ -235,9 +248,53 @@ export function encodeGridValues(indices: ArrayLike<number>, rows: Record<GridMe
   return { index: packIndex(indices), values }
 }
 
+/** Like encodeGridValues, in the 'runs' packing (see GridValues): best for many neighbouring grids. */
+export function encodeGridRuns(indices: ArrayLike<number>, rows: Record<GridMetric, ArrayLike<number>>): GridValues {
+  const runs: number[] = []
+  let end = 0
+  for (let i = 0; i < indices.length; ) {
+    const start = indices[i]
+    if (start < end) throw new RangeError(`encodeGridRuns: indices must be ascending (${start} after ${end - 1})`)
+    let j = i + 1
+    while (j < indices.length && indices[j] === indices[j - 1] + 1) j++
+    runs.push(start - end, j - i)
+    end = start + (j - i)
+    i = j
+  }
+  const values = {} as Record<GridMetric, Uint8Array>
+  for (const m of GRID_METRICS) {
+    const v = rows[m]
+    if (v.length !== indices.length) throw new RangeError(`encodeGridRuns: ${m} has ${v.length} values for ${indices.length} grids`)
+    const d = new Array<number>(v.length)
+    for (let k = 0; k < v.length; k++) d[k] = v[k] - (k ? v[k - 1] : 0)
+    values[m] = packInts(d)
+  }
+  return { index: packUints(runs), values, packing: 'runs' }
+}
+
 export function decodeGridValues(g: GridValues): { index: Int32Array; values: Record<GridMetric, Int32Array> } {
-  const index = unpackIndex(toBytes(g.index))
   const values = {} as Record<GridMetric, Int32Array>
+  if (g.packing === 'runs') {
+    const runs = unpackUints(toBytes(g.index))
+    if (runs.length % 2) throw new RangeError('grid runs: odd number of values')
+    let n = 0
+    for (let r = 1; r < runs.length; r += 2) n += runs[r]
+    const index = new Int32Array(n)
+    let end = 0
+    let k = 0
+    for (let r = 0; r < runs.length; r += 2) {
+      const start = end + runs[r]
+      for (let i = 0; i < runs[r + 1]; i++) index[k++] = start + i
+      end = start + runs[r + 1]
+    }
+    for (const m of GRID_METRICS) {
+      const v = unpackInts(toBytes(g.values[m]), n)
+      for (let i = 1; i < n; i++) v[i] += v[i - 1]
+      values[m] = v
+    }
+    return { index, values }
+  }
+  const index = unpackIndex(toBytes(g.index))
   for (const m of GRID_METRICS) values[m] = unpackInts(toBytes(g.values[m]), index.length)
   return { index, values }
 }
