@@ -106,7 +106,11 @@ export function checkGrids(features: readonly GridFeature[], options: CheckOptio
     const s = shapes.get(f.code)
     if (!s || features[s.index] !== f || f.parent === null || !shapes.has(f.parent)) continue
     if (f.level === 5) specials.push([s, f.parent])
-    else if (f.level >= 1 && f.level <= 4) children.set(f.parent, [...(children.get(f.parent) ?? []), s])
+    else if (f.level >= 1 && f.level <= 4) {
+      const kids = children.get(f.parent)
+      if (kids) kids.push(s)
+      else children.set(f.parent, [s])
+    }
   }
   const shapeReport = (check: CheckName, s: Shape, message: string) => report(check, features[s.index], s.index, message)
   const hasChild = new Set(features.filter((f) => f.level >= 1 && f.level <= 4).map((f) => f.parent))
@@ -117,25 +121,39 @@ export function checkGrids(features: readonly GridFeature[], options: CheckOptio
 
   let uncoveredBound = 0
   const microUnions: PcMulti[] = []
+  // polygon-clipping can throw on pathological input (e.g. rings touching themselves); such a
+  // grid is reported rather than crashing the whole check.
+  const guarded = (s: Shape, what: string, run: () => void) => {
+    try {
+      run()
+    } catch (e) {
+      shapeReport('geometry', s, `could not ${what}: ${(e as Error).message}`)
+    }
+  }
   for (const [parentCode, kids] of children) {
     const parent = shapes.get(parentCode)!
-    const r = checkFamily(parent, kids, opt, plane, shapeReport)
-    uncoveredBound += r.gap
-    if (features[parent.index].level === 3) microUnions.push(r.union)
+    guarded(parent, 'compare it with its children', () => {
+      const r = checkFamily(parent, kids, opt, plane, shapeReport)
+      uncoveredBound += r.gap
+      if (features[parent.index].level === 3) microUnions.push(r.union)
+    })
   }
   for (const [s, parentCode] of specials) {
-    const parent = shapes.get(parentCode)!
-    const inside = insideShare(s, parent)
-    if (inside < opt.minInside) shapeReport('containment', s, `only ${pct(inside)} of it lies inside its parent ${parentCode}`)
+    guarded(s, `compare it with its parent ${parentCode}`, () => {
+      const inside = insideShare(s, shapes.get(parentCode)!)
+      if (inside < opt.minInside) shapeReport('containment', s, `only ${pct(inside)} of it lies inside its parent ${parentCode}`)
+    })
   }
 
   // Micro grids cover the district: the gaps at every level bound what they miss; only when that
   // bound exceeds the tolerance is the exact uncovered area computed.
   const district = [...shapes.values()].find((s) => features[s.index].level === 0)
   if (district && uncoveredBound > opt.gapTolerance * district.area && microUnions.length) {
-    const missed = multiArea(polygonClipping.difference(district.poly, ...microUnions))
-    if (missed > opt.gapTolerance * district.area)
-      shapeReport('cover', district, `micro grids leave ${m2(missed)} (${pct(missed / district.area)}) of the district uncovered`)
+    guarded(district, 'compare it with the micro grids', () => {
+      const missed = multiArea(polygonClipping.difference(district.poly, ...microUnions))
+      if (missed > opt.gapTolerance * district.area)
+        shapeReport('cover', district, `micro grids leave ${m2(missed)} (${pct(missed / district.area)}) of the district uncovered`)
+    })
   }
   problems.sort((a, b) => ORDER.indexOf(a.check) - ORDER.indexOf(b.check) || a.index - b.index)
   return { ok: problems.length === 0, problems }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { checkGrids, formatReport } from '../../shared/gridcheck'
+import { ERQI_EXTENT, checkGrids, formatReport } from '../../shared/gridcheck'
 import { openDb } from '../db'
 import { loadGridFeatures, storeGrids, withDistrict } from './store'
 
@@ -15,15 +15,21 @@ export interface Io {
   err: (line: string) => void
 }
 
-const USAGE = 'usage: npm run grid:import -- <file.geojson> [--db <path>] [--dry-run]'
+const USAGE = 'usage: npm run grid:import -- <file.geojson> [--db <path>] [--extent minLon,minLat,maxLon,maxLat|none] [--dry-run]'
 
 /** Runs the import; returns the process exit code (0 stored, 1 rejected, 2 unusable input). */
 export function runImport(argv: string[], io: Io = { out: console.log, err: console.error }): number {
-  const dbAt = argv.indexOf('--db')
-  const dbFile = dbAt >= 0 ? argv[dbAt + 1] : undefined
+  const valueOf = (flag: string) => {
+    const i = argv.indexOf(flag)
+    return i < 0 ? undefined : (argv[i + 1] ?? '')
+  }
+  const dbFile = valueOf('--db')
+  const extentArg = valueOf('--extent')
   const dryRun = argv.includes('--dry-run')
-  const files = argv.filter((a, i) => !a.startsWith('--') && (dbAt < 0 || i !== dbAt + 1))
-  if (files.length !== 1 || (dbAt >= 0 && !dbFile)) return (io.err(USAGE), 2)
+  const files = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--db' && argv[i - 1] !== '--extent')
+  const extent = extentArg === undefined ? ERQI_EXTENT : extentArg === 'none' ? null : extentArg.split(',').map(Number)
+  const badExtent = extent !== null && (extent.length !== 4 || !extent.every(Number.isFinite))
+  if (files.length !== 1 || dbFile === '' || badExtent) return (io.err(USAGE), 2)
 
   const started = performance.now()
   let features
@@ -33,7 +39,7 @@ export function runImport(argv: string[], io: Io = { out: console.log, err: cons
     io.err(`grid:import: cannot read ${files[0]}: ${(e as Error).message}`)
     return 2
   }
-  const report = checkGrids(features)
+  const report = checkGrids(features, { extent: extent as [number, number, number, number] | null })
   if (!report.ok) {
     io.err(`grid:import: ${files[0]} was rejected; nothing was changed.`)
     io.err(formatReport(report))
@@ -49,7 +55,7 @@ export function runImport(argv: string[], io: Io = { out: console.log, err: cons
     const orphans = db.$client
       .prepare('SELECT count(*) AS n FROM cases WHERE grid NOT IN (SELECT code FROM grids WHERE level = 4)')
       .get() as { n: number }
-    io.out(`grid:import: stored ${stored} grids (${summary}) in ${((performance.now() - started) / 1000).toFixed(1)} s.`)
+    io.out(`grid:import: stored ${stored} grids (${summary}) in ${((performance.now() - started) / 1000).toFixed(1)} s; restart the server to use them.`)
     if (orphans.n > 0) io.err(`grid:import: warning: ${orphans.n} existing cases lie in micro grids the new file does not have.`)
   } finally {
     db.$client.close()

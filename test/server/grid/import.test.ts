@@ -94,6 +94,14 @@ describe('npm run grid:import', () => {
     expect(r.err).not.toMatch(/410103001001 /)
   })
 
+  it('checks every position against the extent, which --extent can change or turn off', () => {
+    const tight = run([data('good'), '--dry-run', '--extent', '113.5,34.6,113.63,34.77'])
+    expect(tight.code).toBe(1)
+    expect(tight.err).toMatch(/\[geometry\] 410103002 \(feature #1\): position 113\.64,34\.7 lies outside the extent/)
+    expect(run([data('good'), '--dry-run', '--extent', 'none']).code).toBe(0)
+    expect(run([data('good'), '--dry-run', '--extent', '113.5,34.6']).code).toBe(2)
+  })
+
   it('checks without storing on --dry-run', () => {
     const fresh = join(dir, 'dry.db')
     expect(run([data('good'), '--dry-run', '--db', fresh]).code).toBe(0)
