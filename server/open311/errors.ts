@@ -1,5 +1,6 @@
 // GeoReport v2 errors: an array of {code, description}; 403 for a bad or missing api_key, 404 for an unknown
 // resource, 400 for everything else.
+import { IngestError } from '../cases/errors'
 import { list, render, type Format } from './format'
 
 export type Open311Status = 400 | 403 | 404
@@ -29,4 +30,18 @@ export function open311Status(status: number): Open311Status {
 
 export function renderErrors(fmt: Format, status: Open311Status, descriptions: readonly string[]): string {
   return render(fmt, 'errors', list('error', descriptions.map((description) => ({ code: status, description }))))
+}
+
+// The ingest names its own fields; an Open311 client knows the GeoReport ones.
+const FIELD_NAMES: [RegExp, string][] = [
+  [/\blon,lat\b/g, 'lat/long'], [/\blon=/g, 'long='], [/\blon\b/g, 'long'], [/\breporterPhone\b/g, 'phone'],
+  [/\breporterName\b/g, 'first_name/last_name'], [/\bmediaUrl\b/g, 'media_url'], [/\baddress\b/g, 'address_string'],
+  [/\bmatter\b/g, 'service_code'],
+]
+
+/** An ingest refusal as an Open311 error, in GeoReport words. */
+export function fromIngest(e: IngestError): Open311Error {
+  let text = e.message
+  for (const [from, to] of FIELD_NAMES) text = text.replace(from, to)
+  return new Open311Error(open311Status(e.statusCode), text)
 }

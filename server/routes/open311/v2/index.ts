@@ -5,7 +5,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { IngestError } from '../../../cases/errors'
 import { describeSchemaErrors, toProblem, type SchemaError } from '../../../http/problem'
-import { Open311Error, open311Status } from '../../../open311/errors'
+import { fromIngest, Open311Error, open311Status } from '../../../open311/errors'
 import { formatOf, sendErrors } from '../../../open311/reply'
 import discovery from './discovery'
 import services from './services'
@@ -17,8 +17,8 @@ export default async function open311(app: FastifyInstance) {
     const fmt = formatOf(req)
     if (err instanceof Open311Error) return sendErrors(reply, fmt, err.statusCode, err.descriptions)
     if (err instanceof IngestError) {
-      const where = err.field && !err.message.includes(err.field) ? `${err.field}: ` : ''
-      return sendErrors(reply, fmt, open311Status(err.statusCode), [where + err.message])
+      const e = fromIngest(err)
+      return sendErrors(reply, fmt, e.statusCode, e.descriptions)
     }
     const fe = err as FastifyError & { validation?: SchemaError[]; validationContext?: string }
     if (fe.validation?.length) {

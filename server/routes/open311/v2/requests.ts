@@ -11,7 +11,8 @@ import { callerCovers, seesPersonalData, type Caller } from '../../../plugins/au
 import { presented } from '../../../plugins/external/rate-limit'
 import { SOURCES } from '../../../../shared/protocol'
 import { list, type Doc } from '../../../open311/format'
-import { badRequest, forbidden, notFound } from '../../../open311/errors'
+import { badRequest, forbidden, fromIngest, notFound } from '../../../open311/errors'
+import { IngestError } from '../../../cases/errors'
 import { limitText, matterAttributes, requestOf } from '../../../open311/mapping'
 import { Gazetteer } from '../../../open311/gazetteer'
 import { parseRequestQuery } from '../../../open311/query'
@@ -114,7 +115,12 @@ const requests: FastifyPluginAsyncTypebox = async (app) => {
       reporterName: sub.reporterName, reporterPhone: sub.phone, mediaUrl: sub.mediaUrl,
       actor: `open311:${caller.name}`.slice(0, 64),
     }
-    const result = app.ingest.report(input, { idempotency, covers: (grid, special) => callerCovers(caller, grid, special) })
+    let result
+    try {
+      result = app.ingest.report(input, { idempotency, covers: (grid, special) => callerCovers(caller, grid, special) })
+    } catch (e) {
+      throw e instanceof IngestError ? fromIngest(e) : e
+    }
     return send(reply, fmt, 'service_requests', list('request', [ack(result)]))
   })
 

@@ -2,7 +2,7 @@
 // third-party client would, and checks that the JSON answer is the same document (Spark convention).
 import { expect } from 'vitest'
 import { XMLParser } from 'fast-xml-parser'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, InjectOptions } from 'fastify'
 import { buildTestServer, type TestServer } from '../../helpers'
 import type { Config } from '../../../../server/config'
 
@@ -38,14 +38,13 @@ export interface Answer {
   xml: any
 }
 
-type Inject = Parameters<FastifyInstance['inject']>[0]
 
 /**
  * Send the same request as .xml and as .json (the URL holds `{fmt}`), check status, content types, the XML
  * declaration and that both documents agree; return both.
  */
-export async function both(app: FastifyInstance, req: Inject & { url: string }, root: string): Promise<Answer> {
-  const send = (fmt: string) => app.inject({ ...(req as object), url: req.url.replace('{fmt}', fmt) } as Inject)
+export async function both(app: FastifyInstance, req: InjectOptions & { url: string }, root: string): Promise<Answer> {
+  const send = (fmt: string) => app.inject({ ...req, url: req.url.replace('{fmt}', fmt) })
   const x = await send('xml')
   const j = await send('json')
   expect(x.statusCode, x.body).toBe(j.statusCode)
