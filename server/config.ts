@@ -11,6 +11,10 @@ export interface Config {
   dbFile: string
   /** Demo mode: anonymous district-wide reads are allowed (and the demo simulator may run). */
   demo: boolean
+  /** Demo simulator speed, 1× (real time) to 100×; 0 = no simulator. Runs only in demo mode, once listening. */
+  demoSpeed: number
+  /** Seed of the demo simulator (the same seed plays the same district afternoon). */
+  demoSeed: number
   /** Live frame tick (ms): how often the metrics engine coalesces changes into frames. */
   tickMs: number
   /** Largest request body (bytes) for ordinary routes; POST /api/ingest/batch has its own. */
@@ -107,6 +111,8 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST || '0.0.0.0',
     dbFile: env.ONESCREEN_DB || 'data/onescreen.db',
     demo: bool(env, 'ONESCREEN_DEMO', true),
+    demoSpeed: num(env, 'ONESCREEN_DEMO_SPEED', 1, 0, 100),
+    demoSeed: int(env, 'ONESCREEN_DEMO_SEED', 20260101),
     tickMs: int(env, 'ONESCREEN_TICK_MS', 250, 10),
     bodyLimit: int(env, 'ONESCREEN_BODY_LIMIT', 1 << 20, 1024),
     batchBodyLimit: int(env, 'ONESCREEN_BATCH_BODY_LIMIT', 8 << 20, 1024),
@@ -128,5 +134,5 @@ export function loadConfig(env: Env = process.env): Config {
 
 /** Settings for tests and benchmarks: a config from defaults with a few overrides. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), dbFile: ':memory:', logLevel: 'silent', ...overrides }
+  return { ...loadConfig({}), dbFile: ':memory:', logLevel: 'silent', demoSpeed: 0, ...overrides }
 }
