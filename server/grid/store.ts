@@ -1,11 +1,12 @@
 // Grid geography in and out of the database: read a TopoJSON topology (the fixture) or a GeoJSON
 // FeatureCollection (a user's import) into plain features, and replace the `grids` table with them.
-import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson'
+import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from 'geojson'
 import polygonClipping from 'polygon-clipping'
 import { feature } from 'topojson-client'
 import type { GeometryObject, Topology } from 'topojson-specification'
 import { DISTRICT_CODE, DISTRICT_NAME, type GridLevel } from '../../shared/grid'
-import { type GridFeature, localPlane } from '../../shared/gridcheck'
+import type { GridFeature } from '../../shared/gridcheck'
+import { interiorPoint, localPlane, polygonsOf, sphericalArea } from '../../shared/planar'
 import type { Db } from '../db'
 import { grids } from '../db/schema'
 
@@ -60,56 +61,14 @@ export function withDistrict(features: GridFeature[]): GridFeature[] {
   return [...features, { code: DISTRICT_CODE, name: DISTRICT_NAME, level: 0 as GridLevel, parent: null, geometry }]
 }
 
-/** Area (m²) on the WGS-84 authalic sphere and a label point guaranteed to lie inside the geometry. */
+/** Area (m²) and a label point guaranteed to lie inside the geometry (in its largest polygon). */
 export function measure(g: Polygon | MultiPolygon): { area: number; lon: number; lat: number } {
-  const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates
-  const areas = polys.map((p) => p.reduce((s, ring, k) => s + (k === 0 ? 1 : -1) * Math.abs(sphericalRingArea(ring)), 0))
+  const polys = polygonsOf(g)
+  const areas = polys.map((p) => sphericalArea({ type: 'Polygon', coordinates: p }))
   const biggest = polys[areas.indexOf(Math.max(...areas))]
-  const first = biggest[0][0]
-  const plane = localPlane(first[0], first[1])
-  const [x, y] = interiorPoint(biggest.map((r) => r.map(([lon, lat]) => plane.toPlane(lon, lat))))
-  const [lon, lat] = plane.toLonLat(x, y)
+  const plane = localPlane(biggest[0][0][0], biggest[0][0][1])
+  const [lon, lat] = plane.toLonLat(...interiorPoint(biggest.map((r) => r.map(([x, y]) => plane.toPlane(x, y)))))
   return { area: areas.reduce((a, b) => a + b, 0), lon, lat }
-}
-
-/**
- * Signed ring area on a sphere of radius 6,371,008 m (the edge-sum formula of Chamberlain & Duquette):
- * a sum over edges, so a tiling's areas add up exactly to its parent's.
- */
-function sphericalRingArea(ring: Position[]): number {
-  const rad = Math.PI / 180
-  let s = 0
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++)
-    s += (ring[i][0] - ring[j][0]) * rad * (2 + Math.sin(ring[j][1] * rad) + Math.sin(ring[i][1] * rad))
-  return (s * 6_371_008.8 ** 2) / 2
-}
-
-/** The middle of the widest span of the polygon along the horizontal line through its centroid. */
-function interiorPoint(poly: [number, number][][]): [number, number] {
-  const outer = poly[0]
-  let a = 0
-  let cx = 0
-  let cy = 0
-  for (let i = 0, j = outer.length - 1; i < outer.length; j = i++) {
-    const f = outer[j][0] * outer[i][1] - outer[i][0] * outer[j][1]
-    a += f
-    cx += (outer[j][0] + outer[i][0]) * f
-    cy += (outer[j][1] + outer[i][1]) * f
-  }
-  const y = a ? cy / (3 * a) : outer[0][1]
-  const xs: number[] = []
-  for (const ring of poly)
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const [x1, y1] = ring[j]
-      const [x2, y2] = ring[i]
-      if (y1 > y !== y2 > y) xs.push(x1 + ((y - y1) * (x2 - x1)) / (y2 - y1))
-    }
-  xs.sort((p, q) => p - q)
-  let best: [number, number] = [a ? cx / (3 * a) : outer[0][0], y]
-  let width = -1
-  for (let k = 0; k + 1 < xs.length; k += 2)
-    if (xs[k + 1] - xs[k] > width) ((width = xs[k + 1] - xs[k]), (best = [(xs[k] + xs[k + 1]) / 2, y]))
-  return best
 }
 
 /** Coordinates to 1e-7° (~1 cm): shared vertices stay shared, the text shrinks by a third. */
