@@ -12,6 +12,12 @@ export interface DebugHook {
   mapState?: () => { level: number; coloured: number; total: number; loaded: boolean }
   /** Provided by the map: recolour from full-length arrays, returns script ms. */
   applyGrids?: (values: Record<string, Int32Array>, changed: Int32Array | null) => number
+  /** Provided by the map: page coordinates of a grid's label point. */
+  gridPoint?: (code: string) => { x: number; y: number } | null
+  /** Provided by the map: the live value it holds for a grid and metric. */
+  mapValue?: (code: string, metric: string) => number | null
+  /** performance.now() when the first live frame reached the screen. */
+  firstFrameAt?: number
   [k: string]: unknown
 }
 

@@ -28,6 +28,11 @@ export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: s
       if (visible.value) to.value = v
     }, { immediate: true })
   gate(live.panels, panels)
+  const stopFirst = watch(live.panels, (p) => {
+    if (!p) return
+    debugHook.firstFrameAt ??= performance.now()
+    stopFirst()
+  })
   gate(live.alerts, alerts)
   gate(live.ticker, ticker)
   // Every delta's `changed` list must reach the map. Deltas are merged synchronously and published once

@@ -5,7 +5,7 @@ import { shallowRef, type ShallowRef } from 'vue'
 import { feature, mesh } from 'topojson-client'
 import type { Topology, GeometryCollection } from 'topojson-specification'
 import type { FeatureCollection, MultiLineString, Polygon, MultiPolygon, Position } from 'geojson'
-import { DISTRICT_CODE, DISTRICT_NAME, type GridLevel } from '../../shared/grid'
+import { CODE_LENGTH, DISTRICT_CODE, DISTRICT_NAME, type GridLevel } from '../../shared/grid'
 import { getJson } from '../api'
 
 export interface GridProps {
@@ -131,11 +131,15 @@ function centroid(ring: Position[]): [number, number] {
   return a === 0 ? [ring[0][0], ring[0][1]] : [cx / (3 * a), cy / (3 * a)]
 }
 
-/** Display name of any code, the district included. */
+/** Display name of any code, the district included. Micro grids carry plain numbers ("第3微网格"), so
+ *  they are named with their community. */
 export function gridName(atlas: GridAtlas | null, code: string): string {
   if (code === DISTRICT_CODE) return DISTRICT_NAME
   const i = atlas?.indexOf.get(code)
-  return i !== undefined && i >= 0 ? atlas!.name[i] : code
+  if (i === undefined || i < 0) return code
+  if (atlas!.level[i] !== 4) return atlas!.name[i]
+  const community = atlas!.indexOf.get(code.slice(0, CODE_LENGTH[2]))
+  return community !== undefined && community >= 0 ? `${atlas!.name[community]}·${atlas!.name[i]}` : atlas!.name[i]
 }
 
 let cached: Promise<GridAtlas> | null = null
