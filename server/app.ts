@@ -23,6 +23,9 @@ export interface BuildOptions {
 }
 
 const here = dirname(fileURLToPath(import.meta.url))
+// This file is TypeScript, so whatever runs it (tsx, node --import tsx, vitest) loads .ts: tell autoload, which
+// otherwise only recognises some of those runners by their command line.
+process.env.FASTIFY_AUTOLOAD_TYPESCRIPT ??= '1'
 
 export function buildApp(config: Config, opts: BuildOptions = {}): FastifyInstance {
   const app = Fastify({

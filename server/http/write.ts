@@ -13,34 +13,39 @@ import { iso } from './view'
 const JSON_TYPE = 'application/json; charset=utf-8'
 
 /**
- * Run a write once per idempotency-key. `run` gets the options to hand the ingest (the answer is stored in
- * the write's own transaction); `answer` shapes the response from the ingest's result.
+ * Run a write once per idempotency-key, in the ingest's next group commit. The replay check and the write
+ * run inside the same transaction, so two requests racing with one key cannot both write. `run` gets the
+ * options to hand the ingest (the answer is stored with the write); `answer` shapes the response.
  */
-export function idempotentWrite<R>(
+export async function idempotentWrite<R>(
   app: FastifyInstance,
   req: FastifyRequest,
   reply: FastifyReply,
   run: (opts: WriteOptions) => R,
   answer: (r: R) => { status: number; body: unknown },
-): FastifyReply {
+): Promise<FastifyReply> {
   const caller = req.caller
   const key = `${caller.id}:${req.headers['idempotency-key']}`
   const hash = IdempotencyStore.hash(`${req.method} ${req.url.split('?')[0]}`, req.body)
-  const prior = app.ingest.idempotency.lookup(key, hash)
-  if (prior) return reply.code(prior.status).type(JSON_TYPE).header('idempotent-replayed', 'true').send(prior.body)
-  let sent: Answer | null = null
-  run({
-    idempotency: {
-      key,
-      hash,
-      answer: (r) => {
-        const a = answer(r as R)
-        return (sent = { status: a.status, body: JSON.stringify(a.body) })
+  const sent = await app.ingest.submit((): Answer & { replayed?: boolean } => {
+    const prior = app.ingest.idempotency.lookup(key, hash)
+    if (prior) return { ...prior, replayed: true }
+    let a: Answer | null = null
+    run({
+      idempotency: {
+        key,
+        hash,
+        answer: (r) => {
+          const x = answer(r as R)
+          return (a = { status: x.status, body: JSON.stringify(x.body) })
+        },
       },
-    },
-    covers: (grid, special) => callerCovers(caller, grid, special),
+      covers: (grid, special) => callerCovers(caller, grid, special),
+    })
+    return a!
   })
-  return reply.code(sent!.status).type(JSON_TYPE).send(sent!.body)
+  if (sent.replayed) reply.header('idempotent-replayed', 'true')
+  return reply.code(sent.status).type(JSON_TYPE).send(sent.body)
 }
 
 /** RFC 3339 text → ms. The schema has checked the form; this catches what Date cannot place (a leap second). */

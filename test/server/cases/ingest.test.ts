@@ -210,3 +210,40 @@ describe('idempotency', () => {
     expect(ingest.idempotency.lookup('k2', 'h')).toBeNull()
   })
 })
+
+describe('group commit', () => {
+  test('jobs submitted in one turn share one commit; a refused job leaves the others stored', async () => {
+    const heard: number[][] = []
+    ingest.on('committed', (b) => heard.push(b.map((c) => c.event.caseId)))
+    const settled = await Promise.allSettled([
+      ingest.submit(() => ingest.report(report())),
+      ingest.submit(() => ingest.report(report({ matter: 'bad' }))),
+      ingest.submit(() => ingest.report(report({ lon: AT.b1[0], lat: AT.b1[1] }))),
+    ])
+    expect(settled.map((x) => x.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ statusCode: 422, field: 'matter' })
+    expect(settled.filter((x) => x.status === 'fulfilled').map((x) => (x as PromiseFulfilledResult<{ caseId: number }>).value.caseId)).toEqual([1, 2])
+    expect(heard).toEqual([[1, 2]]) // one commit, heard once
+    expect(counts(db)).toMatchObject({ cases: 2, events: 2 })
+  })
+
+  test('a job that throws after its write rolls back only its own write', async () => {
+    const settled = await Promise.allSettled([
+      ingest.submit(() => {
+        ingest.report(report())
+        throw new Error('the answer could not be built')
+      }),
+      ingest.submit(() => ingest.report(report())),
+    ])
+    expect(settled.map((x) => x.status)).toEqual(['rejected', 'fulfilled'])
+    expect(counts(db)).toMatchObject({ cases: 1, events: 1 })
+    expect(ingest.log.get(1)).toBeDefined()
+  })
+
+  test('a synchronous write between groups is not swallowed by the group', async () => {
+    const pending = ingest.submit(() => ingest.report(report()))
+    const direct = ingest.report(report())
+    expect(direct.caseId).toBe(1)
+    expect((await pending).caseId).toBe(2)
+  })
+})

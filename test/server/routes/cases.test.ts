@@ -170,3 +170,26 @@ describe('list', () => {
     expect(idsOf(await list('grid=4101030010010101', t.keys.streetViewer))).toEqual([ids.a1, ids.sp].sort())
   })
 })
+
+describe('concurrent writes', () => {
+  test('two requests racing with one key and body store one case and both get its answer', async () => {
+    const key = idem()
+    const stored = counts(s.db)
+    const [a, b] = await Promise.all([
+      post(s.app, '/api/cases', reportBody(AT.a2), s.keys.hotline, { 'idempotency-key': key }),
+      post(s.app, '/api/cases', reportBody(AT.a2), s.keys.hotline, { 'idempotency-key': key }),
+    ])
+    expect([a.statusCode, b.statusCode]).toEqual([201, 201])
+    expect(b.body).toBe(a.body)
+    expect(counts(s.db).cases).toBe(stored.cases + 1)
+  })
+
+  test('many concurrent reports are all acknowledged, each once, with dense ids', async () => {
+    const stored = counts(s.db)
+    const rs = await Promise.all(Array.from({ length: 40 }, (_, i) => post(s.app, '/api/cases', reportBody(i % 2 ? AT.a1 : AT.b1), s.keys.patrol)))
+    expect(rs.every((r) => r.statusCode === 201)).toBe(true)
+    const ids = rs.map((r) => r.json().id).sort((x, y) => x - y)
+    expect(ids).toEqual(Array.from({ length: 40 }, (_, i) => stored.cases + 1 + i))
+    expect(counts(s.db).cases).toBe(stored.cases + 40)
+  })
+})

@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib'
 import { feature } from 'topojson-client'
 import type { GeometryCollection, Topology } from 'topojson-specification'
 import { buildTestServer, GRIDS, type TestServer } from '../helpers'
-import { stableOrder } from '../../../shared/grid'
+import { stableOrder, type GridLevel } from '../../../shared/grid'
 
 let s: TestServer
 beforeAll(async () => {
@@ -11,7 +11,7 @@ beforeAll(async () => {
 })
 afterAll(() => s.close())
 
-const order = stableOrder(GRIDS.map(([code, , level]) => ({ code, level })))
+const order = stableOrder(GRIDS.map(([code, , level]) => ({ code, level: level as GridLevel })))
 const indexOf = (code: string) => order.findIndex((g) => g.code === code)
 
 test('one level as object `grids`, with code, name, level, parent and the stable index i', async () => {
