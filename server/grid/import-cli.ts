@@ -6,9 +6,12 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ERQI_EXTENT, checkGrids, formatReport } from '../../shared/gridcheck'
+import type { MultiPolygon, Polygon } from 'geojson'
+import polygonClipping from 'polygon-clipping'
+import { DISTRICT_CODE, DISTRICT_NAME } from '../../shared/grid'
+import { ERQI_EXTENT, checkGrids, formatReport, geometryError, type GridFeature } from '../../shared/gridcheck'
 import { openDb } from '../db'
-import { loadGridFeatures, storeGrids, withDistrict } from './store'
+import { loadGridFeatures, storeGrids } from './store'
 
 export interface Io {
   out: (line: string) => void
@@ -32,7 +35,7 @@ export function runImport(argv: string[], io: Io = { out: console.log, err: cons
   if (files.length !== 1 || dbFile === '' || badExtent) return (io.err(USAGE), 2)
 
   const started = performance.now()
-  let features
+  let features: GridFeature[]
   try {
     features = withDistrict(loadGridFeatures(JSON.parse(readFileSync(files[0], 'utf8'))))
   } catch (e) {
@@ -61,6 +64,24 @@ export function runImport(argv: string[], io: Io = { out: console.log, err: cons
     db.$client.close()
   }
   return 0
+}
+
+/**
+ * The features plus the district itself when the file leaves it out: the union of the first-level
+ * grids. Left out when they cannot be unioned; the checks then report their missing parent.
+ */
+export function withDistrict(features: GridFeature[]): GridFeature[] {
+  if (features.some((f) => f.level === 0)) return features
+  const streets = features.filter((f) => f.level === 1 && geometryError(f.geometry, null) === null)
+  if (!streets.length) return features
+  const polys = streets.map((f) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates) as [number, number][][][])
+  try {
+    const union = polygonClipping.union(polys[0], ...polys.slice(1))
+    const geometry: Polygon | MultiPolygon = union.length === 1 ? { type: 'Polygon', coordinates: union[0] } : { type: 'MultiPolygon', coordinates: union }
+    return [...features, { code: DISTRICT_CODE, name: DISTRICT_NAME, level: 0, parent: null, geometry }]
+  } catch {
+    return features
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = runImport(process.argv.slice(2))

@@ -1,13 +1,11 @@
 // Grid geography in and out of the database: read a TopoJSON topology (the fixture) or a GeoJSON
 // FeatureCollection (a user's import) into plain features, and replace the `grids` table with them.
+import { getTableColumns, getTableName } from 'drizzle-orm'
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson'
-import polygonClipping from 'polygon-clipping'
 import { feature } from 'topojson-client'
 import type { GeometryObject, Topology } from 'topojson-specification'
-import { DISTRICT_CODE, DISTRICT_NAME, type GridLevel } from '../../shared/grid'
 import type { GridFeature } from '../../shared/gridcheck'
 import { interiorPoint, localPlane, polygonsOf, sphericalArea } from '../../shared/planar'
-import { getTableColumns, getTableName } from 'drizzle-orm'
 import type { Db } from '../db'
 import { grids } from '../db/schema'
 
@@ -51,17 +49,6 @@ function toGridFeature(f: Feature | null): GridFeature {
 
 const describe = (v: unknown) => (v && typeof v === 'object' ? `an object of type ${JSON.stringify((v as { type?: unknown }).type ?? null)}` : typeof v)
 
-/** The features plus the district itself (the union of the first-level grids) when it is missing. */
-export function withDistrict(features: GridFeature[]): GridFeature[] {
-  if (features.some((f) => f.level === 0)) return features
-  const streets = features.filter((f) => f.level === 1 && (f.geometry?.type === 'Polygon' || f.geometry?.type === 'MultiPolygon'))
-  if (!streets.length) return features
-  const polys = streets.map((f) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates) as [number, number][][][])
-  const union = polygonClipping.union(polys[0], ...polys.slice(1))
-  const geometry: Polygon | MultiPolygon = union.length === 1 ? { type: 'Polygon', coordinates: union[0] } : { type: 'MultiPolygon', coordinates: union }
-  return [...features, { code: DISTRICT_CODE, name: DISTRICT_NAME, level: 0 as GridLevel, parent: null, geometry }]
-}
-
 /** Area (m²) and a label point guaranteed to lie inside the geometry (in its largest polygon). */
 export function measure(g: Polygon | MultiPolygon): { area: number; lon: number; lat: number } {
   const polys = polygonsOf(g)
@@ -79,9 +66,10 @@ function compact(g: Polygon | MultiPolygon): string {
   return JSON.stringify(g.type === 'Polygon' ? { type: g.type, coordinates: rings(g.coordinates) } : { type: g.type, coordinates: g.coordinates.map(rings) })
 }
 
-/** Replace every row of `grids` (district included) with `features`, in one transaction. */
+/** Replace every row of `grids` with `features` (which must include the district), in one transaction. */
 export function storeGrids(db: Db, features: readonly GridFeature[]): number {
-  const rows = withDistrict([...features]).map((f): typeof grids.$inferInsert => {
+  if (!features.some((f) => f.level === 0)) throw new Error('storeGrids: the features have no district (level 0)')
+  const rows = features.map((f): typeof grids.$inferInsert => {
     const { area, lon, lat } = measure(f.geometry)
     return { code: f.code, name: f.name, level: f.level, parent: f.parent, kind: f.kind ?? null, geometry: compact(f.geometry), lon, lat, area }
   })

@@ -134,6 +134,8 @@ describe('storeGrids with the fixture', () => {
     for (const level of [1, 2, 3, 4]) expect(byLevel[level].area / byLevel[0].area).toBeCloseTo(1, 6)
     const kinds = db.$client.prepare("SELECT kind, count(*) AS n FROM grids WHERE level = 5 GROUP BY kind ORDER BY kind").all()
     expect(kinds.map((k) => (k as { kind: string }).kind)).toEqual(['business', 'enterprise', 'market', 'school'])
+    expect(() => storeGrids(db, features.filter((f) => f.level !== 0))).toThrow(/no district/)
+    expect((db.$client.prepare('SELECT count(*) AS n FROM grids').get() as { n: number }).n).toBe(8490)
     db.$client.close()
   })
 })
