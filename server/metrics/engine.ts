@@ -6,6 +6,7 @@ import { C, COUNTER_COUNT, contribute, named, type Counters } from '../../shared
 import { DEFAULT_INDICATOR_CONFIG, indicators, type IndicatorConfig, type Indicators } from '../../shared/indicators'
 import type { Window } from '../../shared/protocol'
 import type { CaseEvent, CaseState } from '../../shared/workflow'
+import type { CaseFacts } from '../cases/log'
 import { dayOf, hourOf } from './clock'
 import { CLOSED, HourTable, RECEIVED } from './hours'
 import type { Layout } from './layout'
@@ -17,7 +18,7 @@ export interface Change {
   event: CaseEvent
   before: CaseState | null
   after: CaseState
-  facts: { grid: string; special: string | null; source: string; matter: string }
+  facts: CaseFacts
   matter: { code: string; bigClass: string; department: string }
 }
 
@@ -64,7 +65,7 @@ export class MetricsEngine {
     this.setClock(this.now())
   }
 
-  keysOf(facts: Change['facts'], bigClass?: string): CaseKeys {
+  keysOf(facts: Pick<CaseFacts, 'grid' | 'special' | 'source' | 'matter'>, bigClass?: string): CaseKeys {
     const l = this.layout
     const cls = bigClass !== undefined ? l.classOfCode(bigClass) : -1
     return {

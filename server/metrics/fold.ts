@@ -4,7 +4,7 @@
 import { ACTIONS, LEVELS, STATES, TRANSITIONS, type Action, type CaseState, type EventData, type Rating } from '../../shared/workflow'
 
 const ACTION_CODE: Record<string, number> = Object.fromEntries(ACTIONS.map((a, i) => [a, i]))
-const LEVEL_CODE: Record<string, number> = Object.fromEntries(LEVELS.map((l, i) => [l, i]))
+const CITY = LEVELS.length - 1
 const RATINGS: (Rating | null)[] = [null, 'satisfied', 'basic', 'unsatisfied']
 const RATING_CODE: Record<string, number> = { satisfied: 1, basic: 2, unsatisfied: 3 }
 const LIGHTS = ['green', 'yellow', 'red'] as const
@@ -66,7 +66,7 @@ export class CaseFold {
   }
 
   /** Fold one event row (as stored in case_events) into case `id`. */
-  fold(id: number, action: string, level: string, at: number, data: string | null): void {
+  fold(id: number, action: string, at: number, data: string | null): void {
     const a = ACTION_CODE[action]
     if (a === A.report) {
       this.state[id] = TO_STATE[a]
@@ -82,8 +82,11 @@ export class CaseFold {
     }
     const to = TO_STATE[a]
     if (to >= 0) this.state[id] = to
-    this.level[id] = LEVEL_CODE[level]
     switch (a) {
+      case A.escalate:
+        // As decide: a 三跨 case goes straight to the city, any other one rung up the ladder.
+        this.level[id] = parse(data).tri ? CITY : Math.min(this.level[id] + 1, CITY)
+        break
       case A.register:
         this.registeredAt[id] = at
         this.deadline[id] = parse(data).deadline!

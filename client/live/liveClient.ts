@@ -1,0 +1,238 @@
+// The live connection of one screen, without a UI framework (useLiveScope wraps it for Vue; tests drive it
+// in Node). It subscribes to a scope and window, applies the snapshot and then every delta onto full-length
+// typed arrays in the stable grid order, asks for a resync on a seq gap, resubscribes after a reconnect,
+// and tells live from stale from offline. Ticker and alerts are bounded. dispose() leaves nothing behind.
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client'
+import {
+  EVENTS, GRID_METRICS, LIVE_NAMESPACE, decodeGridValues, type AlertItem, type Delta, type GridMetric, type GridValues,
+  type Panels, type Snapshot, type SubscribeAck, type TickerItem, type Window, toBytes,
+} from '../../shared/protocol'
+import { decodeDelta, decodeSnapshot } from '../../shared/wire'
+
+export type LiveStatus = 'connecting' | 'live' | 'stale' | 'offline'
+
+export interface GridView {
+  /** Per metric, indexed by stable grid index, full length (counts 0 and rates −1 outside the scope). */
+  values: Record<GridMetric, Int32Array>
+  /** Grid indices changed by the last frame; null = everything (a snapshot). */
+  changed: Int32Array | null
+  version: number
+}
+
+export type LivePart = 'status' | 'seq' | 'panels' | 'grids' | 'alerts' | 'ticker' | 'error'
+
+export interface LiveClientOptions {
+  /** Server origin; default: the page's own. */
+  url?: string
+  token?: string
+  /** No frame for this long (a live server sends a heartbeat every 5 s) and the screen is stale. */
+  staleMs?: number
+  maxTicker?: number
+  maxAlerts?: number
+  /** Called with what changed after each frame or status change. */
+  onChange?: (parts: ReadonlySet<LivePart>) => void
+  /** Diagnostics and tests: see every raw frame first; return false to drop it. */
+  onFrame?: (kind: 'snapshot' | 'delta', bytes: Uint8Array) => boolean
+  socket?: Partial<ManagerOptions & SocketOptions>
+}
+
+const EMPTY: Record<GridMetric, number> = { received: 0, open: 0, overdue: 0, closureRate: -1, satisfaction: -1 }
+/** Ask again if a resync's snapshot has not come after this long. */
+const RESYNC_RETRY_MS = 5000
+
+export class LiveClient {
+  status: LiveStatus = 'connecting'
+  seq = 0
+  lastFrameAt: number | null = null
+  panels: Panels | null = null
+  grids: GridView = { values: emptyValues(0), changed: null, version: 0 }
+  alerts: AlertItem[] = []
+  ticker: TickerItem[] = []
+  /** Why the server refused the token or the subscription, if it did. */
+  error: string | null = null
+  /** Snapshots applied (the first, resyncs, reconnects). */
+  snapshots = 0
+  readonly socket: Socket
+  private scope: string | null = null
+  private window: Window | null = null
+  /** Waiting for a snapshot (after subscribe or a gap): deltas are ignored meanwhile. */
+  private awaiting = true
+  private resyncAt = 0
+  /** The server refused this subscription: do not keep asking. */
+  private refused = false
+  private readonly staleMs: number
+  private readonly timer: ReturnType<typeof setInterval>
+  private disposed = false
+
+  constructor(private readonly opts: LiveClientOptions = {}) {
+    this.staleMs = opts.staleMs ?? 12_000
+    const url = (opts.url ?? '') + LIVE_NAMESPACE
+    this.socket = io(url, {
+      transports: ['websocket', 'polling'],
+      auth: opts.token ? { token: opts.token } : {},
+      reconnectionDelayMax: 10_000,
+      ...opts.socket,
+    })
+    this.socket.on('connect', () => this.subscribeNow())
+    this.socket.on('disconnect', () => this.setStatus('offline'))
+    this.socket.on('connect_error', (e: Error) => {
+      this.setError(e.message)
+      this.setStatus('offline')
+    })
+    this.socket.on(EVENTS.snapshot, (b: ArrayBuffer | Uint8Array) => this.onSnapshot(b))
+    this.socket.on(EVENTS.delta, (b: ArrayBuffer | Uint8Array) => this.onDelta(b))
+    this.timer = setInterval(() => this.watch(), 1000)
+  }
+
+  /** Watch a scope (a grid code) in a window; a change starts over with a new snapshot. */
+  subscribe(scope: string, window: Window): void {
+    if (this.scope === scope && this.window === window) return
+    this.scope = scope
+    this.window = window
+    this.awaiting = true
+    this.refused = false
+    this.seq = 0
+    if (this.socket.connected) this.subscribeNow()
+  }
+
+  /** Ask for a fresh snapshot (done by itself on a gap). */
+  resync(): void {
+    if (!this.socket.connected || this.scope === null) return
+    this.awaiting = true
+    this.resyncAt = Date.now()
+    this.socket.emit(EVENTS.resync)
+  }
+
+  dispose(): void {
+    if (this.disposed) return
+    this.disposed = true
+    clearInterval(this.timer)
+    this.socket.removeAllListeners()
+    this.socket.disconnect()
+  }
+
+  private subscribeNow(): void {
+    if (this.scope === null || this.window === null) return
+    const scope = this.scope
+    const window = this.window
+    this.awaiting = true
+    this.resyncAt = Date.now()
+    this.setStatus('connecting')
+    this.socket.emit(EVENTS.subscribe, { scope, window }, (ack: SubscribeAck) => {
+      if (this.disposed || scope !== this.scope || window !== this.window) return
+      if (ack.ok) this.setError(null)
+      else {
+        this.refused = true
+        this.setError(ack.error)
+        this.setStatus('offline')
+      }
+    })
+  }
+
+  private onSnapshot(b: ArrayBuffer | Uint8Array): void {
+    const bytes = toBytes(b)
+    if (this.opts.onFrame && !this.opts.onFrame('snapshot', bytes)) return
+    const s: Snapshot = decodeSnapshot(bytes)
+    // A snapshot of the previous subscription, still on its way when the screen moved on.
+    if (s.scope !== this.scope || s.window !== this.window) return
+    const size = s.gridCount ?? this.grids.values.received.length
+    const values = this.grids.values.received.length === size ? this.grids.values : emptyValues(size)
+    for (const m of GRID_METRICS) values[m].fill(EMPTY[m])
+    this.applyGrids(values, s.grids)
+    this.grids = { values, changed: null, version: this.grids.version + 1 }
+    this.panels = s.panels
+    this.ticker = s.ticker.slice(-this.maxTicker)
+    this.alerts = [...s.alerts].reverse().slice(0, this.maxAlerts)
+    this.seq = s.seq
+    this.awaiting = false
+    this.snapshots++
+    this.frameArrived(new Set<LivePart>(['seq', 'panels', 'grids', 'ticker', 'alerts']))
+  }
+
+  private onDelta(b: ArrayBuffer | Uint8Array): void {
+    const bytes = toBytes(b)
+    if (this.opts.onFrame && !this.opts.onFrame('delta', bytes)) return
+    if (this.awaiting) return
+    const d: Delta = decodeDelta(bytes)
+    if (d.seq <= this.seq && d.base !== this.seq) return // an old frame
+    if (d.base !== this.seq) {
+      this.resync()
+      return
+    }
+    const parts = new Set<LivePart>(['seq'])
+    if (d.grids) {
+      const changed = this.applyGrids(this.grids.values, d.grids)
+      this.grids = { values: this.grids.values, changed, version: this.grids.version + 1 }
+      parts.add('grids')
+    }
+    if (d.panels && this.panels) {
+      this.panels = { ...this.panels, ...d.panels }
+      parts.add('panels')
+    }
+    if (d.ticker?.length) {
+      const seen = new Set(this.ticker.map((t) => t.id))
+      this.ticker = [...this.ticker, ...d.ticker.filter((t) => !seen.has(t.id))].slice(-this.maxTicker)
+      parts.add('ticker')
+    }
+    if (d.alerts?.length) {
+      const seen = new Set(this.alerts.map((a) => a.id))
+      this.alerts = [...d.alerts.filter((a) => !seen.has(a.id)).reverse(), ...this.alerts].slice(0, this.maxAlerts)
+      parts.add('alerts')
+    }
+    this.seq = d.seq
+    this.frameArrived(parts)
+  }
+
+  private applyGrids(values: Record<GridMetric, Int32Array>, g: GridValues): Int32Array {
+    const { index, values: v } = decodeGridValues(g)
+    const size = values.received.length
+    for (const m of GRID_METRICS) {
+      const to = values[m]
+      const from = v[m]
+      for (let k = 0; k < index.length; k++) if (index[k] < size) to[index[k]] = from[k]
+    }
+    return index
+  }
+
+  private frameArrived(parts: Set<LivePart>): void {
+    this.lastFrameAt = Date.now()
+    if (this.status !== 'live') {
+      this.status = 'live'
+      parts.add('status')
+    }
+    this.opts.onChange?.(parts)
+  }
+
+  /** Once a second: staleness, and a resync whose snapshot never came. */
+  private watch(): void {
+    const now = Date.now()
+    if (this.status === 'live' && this.lastFrameAt !== null && now - this.lastFrameAt > this.staleMs) this.setStatus('stale')
+    if (this.awaiting && !this.refused && this.socket.connected && this.scope !== null && now - this.resyncAt > RESYNC_RETRY_MS)
+      this.subscribeNow()
+  }
+
+  private setStatus(s: LiveStatus): void {
+    if (this.status === s || this.disposed) return
+    this.status = s
+    this.opts.onChange?.(new Set<LivePart>(['status']))
+  }
+
+  private setError(e: string | null): void {
+    if (this.error === e || this.disposed) return
+    this.error = e
+    this.opts.onChange?.(new Set<LivePart>(['error']))
+  }
+
+  private get maxTicker(): number {
+    return this.opts.maxTicker ?? 50
+  }
+
+  private get maxAlerts(): number {
+    return this.opts.maxAlerts ?? 50
+  }
+}
+
+function emptyValues(n: number): Record<GridMetric, Int32Array> {
+  return Object.fromEntries(GRID_METRICS.map((m) => [m, new Int32Array(n).fill(EMPTY[m])])) as Record<GridMetric, Int32Array>
+}
+

@@ -1,0 +1,225 @@
+// The demo simulator: plays the script (script.ts) against the API, in real time compressed by `speed`.
+// Everything random is drawn when a case is reported, from the case's own fork of the seeded stream, so the
+// same seed plays the same afternoon whatever the server answers and however long it takes. One timer, for
+// the earliest pending step; stop() clears it and waits for the requests in flight.
+import { createRandom, type Random } from '../../fixtures/generate/random'
+import { SOURCES, type Source } from '../../shared/protocol'
+import { describeCase, nextArrival, planCase, SOURCE_WEIGHTS, type DemoMatter, type Step } from './script'
+
+export interface DemoPlace {
+  grid: string
+  /** How the place is named in report texts (the community). */
+  name: string
+  lon: number
+  lat: number
+}
+
+export interface DemoWorld {
+  matters: DemoMatter[]
+  matterWeights: number[]
+  places: DemoPlace[]
+  placeWeights: number[]
+  departments: string[]
+}
+
+export interface ReportRequest {
+  source: Source
+  matter: string
+  lon: number
+  lat: number
+  description: string
+  reporterName?: string
+  reporterPhone?: string
+  actor: string
+}
+
+export interface ActRequest {
+  action: Step['action']
+  actor: string
+  data?: { department?: string; deadline?: string; rating?: string; contacted?: boolean; tri?: boolean }
+}
+
+/** The API as the simulator sees it; null = the server refused (the case's remaining steps are dropped). */
+export interface DemoApi {
+  report(body: ReportRequest): Promise<{ id: number } | null>
+  act(id: number, body: ActRequest): Promise<{ deadline: string | null } | null>
+}
+
+export interface SimulatorOptions {
+  speed: number
+  seed: number
+  /** Simulated cases with steps still to come; arrivals pause above this. */
+  maxOpen?: number
+  now?: () => number
+  setTimeout?: (fn: () => void, ms: number) => unknown
+  clearTimeout?: (h: unknown) => void
+}
+
+interface Pending {
+  at: number
+  run: () => Promise<void>
+}
+
+interface SimCase {
+  id: number
+  matter: DemoMatter
+  steps: Step[]
+  next: number
+  deadline: number | null
+}
+
+const ACTOR = 'demo'
+const MAX_DELAY = 2 ** 31 - 1
+
+export class Simulator {
+  readonly stats = { reported: 0, acted: 0, refused: 0, failed: 0 }
+  private readonly rnd: Random
+  private readonly queue: Pending[] = []
+  private readonly inFlight = new Set<Promise<void>>()
+  private timer: unknown = null
+  private armedFor = Infinity
+  private stopped = true
+  private open = 0
+  private caseSeq = 0
+  private readonly now: () => number
+  private readonly setTimer: (fn: () => void, ms: number) => unknown
+  private readonly clearTimer: (h: unknown) => void
+
+  constructor(
+    private readonly api: DemoApi,
+    private readonly world: DemoWorld,
+    private readonly opts: SimulatorOptions,
+  ) {
+    this.rnd = createRandom(opts.seed)
+    this.now = opts.now ?? Date.now
+    this.setTimer = opts.setTimeout ?? ((fn, ms) => setTimeout(fn, ms))
+    this.clearTimer = opts.clearTimeout ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>))
+  }
+
+  start(): void {
+    if (!this.stopped) return
+    this.stopped = false
+    this.scheduleArrival()
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.timer !== null) this.clearTimer(this.timer)
+    this.timer = null
+    this.queue.length = 0
+    await Promise.allSettled([...this.inFlight])
+  }
+
+  get pending(): number {
+    return this.queue.length
+  }
+
+  private scheduleArrival(): void {
+    this.push(this.now() + nextArrival(this.rnd, this.now(), this.opts.speed), async () => {
+      this.scheduleArrival()
+      if (this.open < (this.opts.maxOpen ?? 20_000)) await this.report(this.rnd.fork(++this.caseSeq))
+    })
+  }
+
+  private async report(rnd: Random): Promise<void> {
+    const w = this.world
+    const matter = rnd.weighted(w.matters, w.matterWeights)
+    const place = rnd.weighted(w.places, w.placeWeights)
+    const source = rnd.weighted(SOURCES, SOURCES.map((s) => SOURCE_WEIGHTS[s]))
+    const text = describeCase(rnd, matter, source, place.name)
+    const steps = planCase(rnd, matter, w.departments)
+    const res = await this.api.report({ source, matter: matter.code, lon: place.lon, lat: place.lat, actor: ACTOR, ...text })
+    if (!res) {
+      this.stats.refused++
+      return
+    }
+    this.stats.reported++
+    if (steps.length === 0) return
+    this.open++
+    this.scheduleStep({ id: res.id, matter, steps, next: 0, deadline: null })
+  }
+
+  private scheduleStep(c: SimCase): void {
+    const step = c.steps[c.next]
+    this.push(this.now() + step.after / this.opts.speed, () => this.act(c))
+  }
+
+  private async act(c: SimCase): Promise<void> {
+    const step = c.steps[c.next++]
+    const now = this.now()
+    const body: ActRequest = { action: step.action, actor: ACTOR }
+    const limit = (n: number) => new Date(Math.max(now, c.deadline ?? now) + (n * c.matter.limitMs) / this.opts.speed).toISOString()
+    if (step.action === 'register') body.data = { deadline: new Date(now + c.matter.limitMs / this.opts.speed).toISOString() }
+    if (step.action === 'extend') body.data = { deadline: limit(step.limits ?? 1) }
+    if (step.action === 'dispatch') body.data = { department: step.department ?? c.matter.department }
+    if (step.action === 'rate') body.data = { rating: step.rating, contacted: step.contacted }
+    if (step.action === 'escalate' && step.tri) body.data = { tri: true }
+    const res = await this.api.act(c.id, body)
+    if (res) {
+      this.stats.acted++
+      if (res.deadline) c.deadline = Date.parse(res.deadline)
+    } else this.stats.refused++
+    if (res && c.next < c.steps.length && !this.stopped) this.scheduleStep(c)
+    else this.open--
+  }
+
+  // ---- the queue: a binary min-heap on `at`, one timer for its head ----------------------------------
+
+  private push(at: number, run: () => Promise<void>): void {
+    if (this.stopped) return
+    const q = this.queue
+    q.push({ at, run })
+    for (let i = q.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1
+      if (q[p].at <= q[i].at) break
+      ;[q[p], q[i]] = [q[i], q[p]]
+      i = p
+    }
+    this.arm()
+  }
+
+  private pop(): Pending {
+    const q = this.queue
+    const top = q[0]
+    const last = q.pop()!
+    if (q.length) {
+      q[0] = last
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1
+        const r = l + 1
+        let m = i
+        if (l < q.length && q[l].at < q[m].at) m = l
+        if (r < q.length && q[r].at < q[m].at) m = r
+        if (m === i) break
+        ;[q[m], q[i]] = [q[i], q[m]]
+        i = m
+      }
+    }
+    return top
+  }
+
+  private arm(): void {
+    if (this.stopped || !this.queue.length) return
+    const at = this.queue[0].at
+    if (this.timer !== null && at >= this.armedFor) return
+    if (this.timer !== null) this.clearTimer(this.timer)
+    this.armedFor = at
+    // Node cannot wait longer than 2^31−1 ms; a longer wait wakes early, finds nothing due and re-arms.
+    this.timer = this.setTimer(() => this.fire(), Math.min(MAX_DELAY, Math.max(0, at - this.now())))
+  }
+
+  private fire(): void {
+    this.timer = null
+    this.armedFor = Infinity
+    const now = this.now()
+    while (!this.stopped && this.queue.length && this.queue[0].at <= now) {
+      const job = this.pop()
+      const p: Promise<void> = job.run().catch(() => {
+        this.stats.failed++
+      })
+      this.inFlight.add(p)
+      void p.finally(() => this.inFlight.delete(p))
+    }
+    this.arm()
+  }
+}

@@ -1,0 +1,155 @@
+// The ticker and alert channels: what happened since the last tick, as plain masked text. New and closed
+// cases go to the ticker; a light turning yellow or red, 督办, and a grid whose count this hour jumps far
+// above its usual share of the district's activity become alerts. Bounded: a burst keeps the newest items.
+import type { AlertItem, TickerItem } from '../../shared/protocol'
+import { maskText } from '../../shared/mask'
+import type { Change, MetricsEngine } from '../metrics/engine'
+import { RECEIVED, TREND_HOURS } from '../metrics/hours'
+
+/** Items kept per tick; a burst beyond this (a restart's backlog of missed deadlines) keeps the newest. */
+export const FEED_MAX_PER_TICK = 200
+const TEXT_MAX = 80
+
+/** An item and where it is, so each scope can pick its own. */
+export interface Routed<T> {
+  item: T
+  /** Stable index of the case's micro grid (or the alert's grid); -1 if unknown. */
+  grid: number
+  special: number
+}
+
+export interface SpikeOptions {
+  /** Grid level watched for spikes (3 = the third-level grids). */
+  level: number
+  /** Fewest cases in the hour before a spike is considered. */
+  minCount: number
+  /** Poisson tail probability under which the count is a spike. */
+  p: number
+}
+
+export const DEFAULT_SPIKE: SpikeOptions = { level: 3, minCount: 4, p: 1e-4 }
+
+/** P(X ≥ k) for X ~ Poisson(λ). */
+export function poissonTail(k: number, lambda: number): number {
+  if (k <= 0) return 1
+  let term = Math.exp(-lambda)
+  let below = term
+  for (let i = 1; i < k; i++) {
+    term *= lambda / i
+    below += term
+  }
+  return Math.max(0, 1 - below)
+}
+
+const clip = (s: string) => (s.length > TEXT_MAX ? s.slice(0, TEXT_MAX - 1) + '…' : s)
+
+export class Feed {
+  private ticker: Routed<TickerItem>[] = []
+  private alerts: Routed<AlertItem>[] = []
+  private nextId = 1
+  /** Spike candidates this tick (grid rows at the watched level that received a case). */
+  private readonly touched = new Set<number>()
+  /** grid row → hour it last raised a spike alert (one alert per grid per hour). */
+  private readonly spiked = new Map<number, number>()
+
+  constructor(
+    private readonly engine: MetricsEngine,
+    private readonly matterName: (code: string) => string,
+    private readonly spike: SpikeOptions = DEFAULT_SPIKE,
+  ) {}
+
+  /** Turn committed changes into ticker items and alerts. */
+  add(changes: readonly Change[]): void {
+    const l = this.engine.layout
+    for (const c of changes) {
+      const e = c.event
+      const grid = l.gridIndex(c.facts.grid)
+      const special = l.gridIndex(c.facts.special)
+      const name = grid >= 0 ? l.tree.grids[grid].name : c.facts.grid
+      const matter = this.matterName(c.facts.matter)
+      if (e.action === 'report' || e.action === 'close' || e.action === 'force_close') {
+        const kind = e.action === 'report' ? 'new' : 'closed'
+        const text = clip(`${this.place(grid)}${matter}：${maskText(c.facts.description) ?? ''}`.replace(/\s+/g, ' '))
+        this.push(this.ticker, {
+          item: { id: this.nextId++, caseId: e.caseId, at: e.at, kind, matter, grid: c.facts.grid, text, lon: c.facts.lon, lat: c.facts.lat },
+          grid, special,
+        })
+        if (kind === 'new') this.touchSpike(grid)
+      }
+      const alert = e.action === 'warn' ? 'yellow' : e.action === 'overdue' ? 'red' : e.action === 'supervise' ? 'supervise' : null
+      if (alert) {
+        const what = alert === 'yellow' ? '临近处置时限（黄灯）' : alert === 'red' ? '已超过处置时限（红灯）' : '被督办'
+        this.push(this.alerts, {
+          item: { id: this.nextId++, at: e.at, kind: alert, grid: c.facts.grid, gridName: name, caseId: e.caseId, text: clip(`${matter} ${what}`) },
+          grid, special,
+        })
+      }
+    }
+  }
+
+  private place(grid: number): string {
+    const l = this.engine.layout
+    if (grid < 0) return ''
+    // Street · community: what an operator recognises at a glance.
+    const path = l.pathOf(grid, [])
+    const names = path.filter((g) => l.level[g] === 1 || l.level[g] === 2).reverse().map((g) => l.tree.grids[g].name)
+    return names.length ? `${names.join('·')} ` : ''
+  }
+
+  private touchSpike(grid: number): void {
+    const l = this.engine.layout
+    for (let g = grid; g >= 0; g = l.tree.parentIndex[g])
+      if (l.level[g] === this.spike.level) {
+        this.touched.add(g)
+        return
+      }
+  }
+
+  /** Spike test for the grids that received cases this tick: their count this hour against their share. */
+  private checkSpikes(now: number): void {
+    const e = this.engine
+    const hours = e.hours
+    const hour = hours.hour
+    const districtNow = hours.get(0, RECEIVED, hour)
+    let districtPast = 0
+    for (let h = hour - TREND_HOURS + 1; h < hour; h++) districtPast += hours.get(0, RECEIVED, h)
+    const peers = e.layout.level.filter((lv) => lv === this.spike.level).length || 1
+    for (const g of this.touched) {
+      const k = hours.get(g, RECEIVED, hour)
+      if (k < this.spike.minCount || this.spiked.get(g) === hour) continue
+      let past = 0
+      for (let h = hour - TREND_HOURS + 1; h < hour; h++) past += hours.get(g, RECEIVED, h)
+      // The grid's usual share of the district (smoothed), times what the district received this hour.
+      const share = (past + 1) / (districtPast + peers)
+      const lambda = Math.max(0.2, share * districtNow)
+      const p = poissonTail(k, lambda)
+      if (p >= this.spike.p) continue
+      this.spiked.set(g, hour)
+      const name = e.layout.tree.grids[g].name
+      this.push(this.alerts, {
+        item: {
+          id: this.nextId++, at: now, kind: 'spike', grid: e.layout.tree.grids[g].code, gridName: name,
+          text: clip(`${name} 本小时受理 ${k} 件，远高于常态（约 ${lambda.toFixed(1)} 件）`),
+        },
+        grid: g, special: -1,
+      })
+    }
+    this.touched.clear()
+    for (const [g, h] of this.spiked) if (h !== hour) this.spiked.delete(g)
+  }
+
+  private push<T>(list: Routed<T>[], r: Routed<T>): void {
+    list.push(r)
+    if (list.length > 2 * FEED_MAX_PER_TICK) list.splice(0, list.length - FEED_MAX_PER_TICK)
+  }
+
+  /** Everything since the last call (newest last), at most FEED_MAX_PER_TICK of each. */
+  take(now: number): { ticker: Routed<TickerItem>[]; alerts: Routed<AlertItem>[] } {
+    this.checkSpikes(now)
+    const ticker = this.ticker.slice(-FEED_MAX_PER_TICK)
+    const alerts = this.alerts.slice(-FEED_MAX_PER_TICK)
+    this.ticker = []
+    this.alerts = []
+    return { ticker, alerts }
+  }
+}

@@ -1,0 +1,188 @@
+// Frames: per window, the map values of every grid (recomputed only for grids whose counters changed); per
+// scope view (a Socket.IO room: scope × window), the last frame it sent, so each tick's delta holds only what
+// changed since. A view's snapshot is exactly the state at its seq, so a delta never needs a past snapshot.
+import { GRID_METRICS, encodeGridRuns, encodeGridValues, type AlertItem, type Delta, type GridMetric, type Panels, type Snapshot, type TickerItem, type Window } from '../../shared/protocol'
+import { encodeSnapshot } from '../../shared/wire'
+import type { MetricsEngine } from '../metrics/engine'
+import type { Routed } from './feed'
+import { buildPanels, crossNodeOf, gridMetrics } from './panels'
+
+/** Ticker and alert items a snapshot carries (the newest). */
+export const RECENT_ITEMS = 30
+/** Above this many grids a frame packs them as runs (whole subtrees); below, as sparse indices. */
+const RUNS_FROM = 48
+const M = GRID_METRICS.length
+
+export interface Dirty {
+  all: boolean
+  grids: number[]
+}
+
+/** The map values of all grids in one window: metric-major Int32Arrays, full length. */
+export class WindowGrids {
+  readonly values: Record<GridMetric, Int32Array>
+  /** Grids whose values changed in the last update, ascending. */
+  changed: number[] = []
+  private readonly scratch = new Int32Array(M)
+
+  constructor(
+    private readonly engine: MetricsEngine,
+    readonly window: Window,
+  ) {
+    const n = engine.layout.gridCount
+    this.values = Object.fromEntries(GRID_METRICS.map((m) => [m, new Int32Array(n)])) as Record<GridMetric, Int32Array>
+    for (let g = 0; g < n; g++) this.compute(g)
+  }
+
+  private compute(g: number): boolean {
+    gridMetrics(this.engine, g, this.window, this.scratch)
+    let changed = false
+    for (let k = 0; k < M; k++) {
+      const a = this.values[GRID_METRICS[k]]
+      if (a[g] !== this.scratch[k]) {
+        a[g] = this.scratch[k]
+        changed = true
+      }
+    }
+    return changed
+  }
+
+  update(dirty: Dirty): void {
+    const changed: number[] = []
+    if (dirty.all) {
+      for (let g = 0; g < this.engine.layout.gridCount; g++) if (this.compute(g)) changed.push(g)
+    } else {
+      for (const g of dirty.grids) if (this.compute(g)) changed.push(g)
+      changed.sort((a, b) => a - b)
+    }
+    this.changed = changed
+  }
+
+  encode(indices: ArrayLike<number>) {
+    const rows = {} as Record<GridMetric, Int32Array>
+    for (const m of GRID_METRICS) {
+      const a = this.values[m]
+      rows[m] = Int32Array.from(indices as ArrayLike<number>, (g) => a[g])
+    }
+    return indices.length >= RUNS_FROM ? encodeGridRuns(indices, rows) : encodeGridValues(indices, rows)
+  }
+}
+
+type PanelKey = keyof Panels
+
+export class ScopeView {
+  seq = 0
+  /** When the last frame (delta or heartbeat) went out. */
+  lastSentAt = 0
+  readonly scopeCode: string
+  /** inScope[g] = 1 when grid g is in the view's subtree. */
+  private readonly inScope: Uint8Array
+  private readonly members: Int32Array
+  private readonly specials: Int32Array
+  private readonly crossNode: number
+  private panels: Panels
+  private panelJson = new Map<PanelKey, string>()
+  private ticker: TickerItem[] = []
+  private alerts: AlertItem[] = []
+  private snapshotCache: { seq: number; bytes: Uint8Array } | null = null
+
+  constructor(
+    private readonly engine: MetricsEngine,
+    readonly grids: WindowGrids,
+    readonly row: number,
+    readonly key: string,
+  ) {
+    const l = engine.layout
+    this.scopeCode = l.tree.grids[row].code
+    this.inScope = new Uint8Array(l.gridCount)
+    const stack = [row]
+    while (stack.length) {
+      const g = stack.pop()!
+      this.inScope[g] = 1
+      if (!l.isSpecial(row)) for (const c of l.tree.children[g]) stack.push(c)
+    }
+    const members: number[] = []
+    const specials: number[] = []
+    for (let g = 0; g < l.gridCount; g++)
+      if (this.inScope[g]) {
+        members.push(g)
+        if (l.isSpecial(g)) specials.push(g)
+      }
+    this.members = Int32Array.from(members)
+    this.specials = Int32Array.from(specials)
+    this.crossNode = crossNodeOf(engine, row)
+    this.panels = this.buildPanels()
+  }
+
+  get window(): Window {
+    return this.grids.window
+  }
+
+  private buildPanels(): Panels {
+    const p = buildPanels(this.engine, this.row, this.window, this.specials)
+    this.panelJson = new Map(Object.entries(p).map(([k, v]) => [k as PanelKey, JSON.stringify(v)]))
+    return p
+  }
+
+  private covers(r: Routed<unknown>): boolean {
+    return (r.grid >= 0 && this.inScope[r.grid] === 1) || (r.special >= 0 && r.special === this.row)
+  }
+
+  /**
+   * Fold this tick in; returns the delta to send (seq advanced) or null when nothing in scope changed.
+   * `grids.update` must have run for this tick.
+   */
+  advance(dirty: Dirty, items: { ticker: Routed<TickerItem>[]; alerts: Routed<AlertItem>[] }, now: number): Delta | null {
+    const d: Delta = { seq: this.seq + 1, base: this.seq, at: now }
+    let any = false
+    const changed = this.grids.changed.filter((g) => this.inScope[g] === 1)
+    if (changed.length) {
+      d.grids = this.grids.encode(changed)
+      any = true
+    }
+    if (dirty.all || dirty.grids.some((g) => g === this.row || g === this.crossNode || (this.inScope[g] === 1 && this.engine.layout.isSpecial(g)))) {
+      const before = this.panelJson
+      this.panels = this.buildPanels()
+      const diff: Partial<Panels> = {}
+      for (const [k, json] of this.panelJson)
+        if (before.get(k) !== json) (diff as Record<string, unknown>)[k] = this.panels[k]
+      if (Object.keys(diff).length) {
+        d.panels = diff
+        any = true
+      }
+    }
+    const ticker = items.ticker.filter((r) => this.covers(r)).map((r) => r.item)
+    const alerts = items.alerts.filter((r) => this.covers(r)).map((r) => r.item)
+    if (ticker.length) {
+      d.ticker = ticker.slice(-RECENT_ITEMS)
+      this.ticker = [...this.ticker, ...d.ticker].slice(-RECENT_ITEMS)
+      any = true
+    }
+    if (alerts.length) {
+      d.alerts = alerts.slice(-RECENT_ITEMS)
+      this.alerts = [...this.alerts, ...d.alerts].slice(-RECENT_ITEMS)
+      any = true
+    }
+    if (!any) return null
+    this.seq++
+    return d
+  }
+
+  /** A frame that only says "still here, still at seq": keeps screens from going stale on a quiet night. */
+  heartbeat(now: number): Delta {
+    return { seq: this.seq, base: this.seq, at: now }
+  }
+
+  snapshot(now: number): Snapshot {
+    return {
+      seq: this.seq, scope: this.scopeCode, window: this.window, at: now, gridCount: this.engine.layout.gridCount,
+      panels: this.panels, grids: this.grids.encode(this.members), alerts: this.alerts, ticker: this.ticker,
+    }
+  }
+
+  /** The encoded snapshot at the current seq, built once per seq however many screens ask. */
+  snapshotBytes(now: number): Uint8Array {
+    if (this.snapshotCache?.seq !== this.seq) this.snapshotCache = { seq: this.seq, bytes: encodeSnapshot(this.snapshot(now)) }
+    return this.snapshotCache.bytes
+  }
+}

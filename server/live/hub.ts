@@ -1,0 +1,210 @@
+// The live namespace: screens authenticate with a viewer token, subscribe to a scope and window, get a
+// snapshot, then one delta per tick per room (encoded once, sent to the whole room). A screen whose
+// connection is backed up gets no deltas until it drains, then a fresh snapshot: it never holds up the
+// others, and the server never queues more than the frame already in flight for it.
+import type { Namespace, Socket } from 'socket.io'
+import { EVENTS, WINDOWS, type SubscribeAck, type SubscribeRequest, type Window } from '../../shared/protocol'
+import { encodeDelta } from '../../shared/wire'
+import type { MetricsEngine } from '../metrics/engine'
+import type { Feed } from './feed'
+import { ScopeView, WindowGrids } from './frames'
+
+/** Room of the sockets currently skipped because their connection is backed up. */
+const SLOW_ROOM = '\u0000slow'
+/** Bytes buffered in a websocket beyond which a screen counts as backed up. */
+const MAX_BUFFERED = 256 * 1024
+
+export interface Viewer {
+  scope: string
+}
+
+export interface HubOptions {
+  tickMs: number
+  /** An empty frame at least this often, so a quiet scope does not look stale. */
+  heartbeatMs?: number
+  /** The viewer a handshake token stands for; throws when refused. */
+  authorize: (token: string | undefined) => Viewer
+  /** May this viewer watch this scope? */
+  covers: (viewer: Viewer, scope: string) => boolean
+  now?: () => number
+  onError?: (err: unknown) => void
+}
+
+export interface HubStats {
+  sockets: number
+  views: number
+  ticks: number
+  deltas: number
+  deltaBytes: number
+  snapshots: number
+  snapshotBytes: number
+  skipped: number
+  resyncs: number
+  lastTickMs: number
+}
+
+interface SocketData {
+  viewer: Viewer
+  view?: string
+  slow?: boolean
+}
+
+export class LiveHub {
+  private readonly views = new Map<string, ScopeView>()
+  private readonly windows = new Map<Window, WindowGrids>()
+  private timer: ReturnType<typeof setInterval> | null = null
+  private readonly now: () => number
+  private readonly heartbeatMs: number
+  readonly stats: HubStats = {
+    sockets: 0, views: 0, ticks: 0, deltas: 0, deltaBytes: 0, snapshots: 0, snapshotBytes: 0, skipped: 0, resyncs: 0, lastTickMs: 0,
+  }
+
+  constructor(
+    readonly nsp: Namespace,
+    private readonly engine: MetricsEngine,
+    private readonly feed: Feed,
+    private readonly opts: HubOptions,
+  ) {
+    this.now = opts.now ?? Date.now
+    this.heartbeatMs = opts.heartbeatMs ?? 5000
+    nsp.use((socket, next) => {
+      const auth = socket.handshake.auth as { token?: unknown } | undefined
+      const query = socket.handshake.query.token
+      const token = typeof auth?.token === 'string' ? auth.token : typeof query === 'string' ? query : undefined
+      try {
+        ;(socket.data as SocketData).viewer = opts.authorize(token)
+        next()
+      } catch (e) {
+        next(new Error((e as Error).message || 'unauthorized'))
+      }
+    })
+    nsp.on('connection', (socket) => this.connect(socket))
+  }
+
+  start(): void {
+    if (this.timer) return
+    this.timer = setInterval(() => {
+      try {
+        this.tick()
+      } catch (e) {
+        ;(this.opts.onError ?? console.error)(e)
+      }
+    }, this.opts.tickMs)
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+  }
+
+  private connect(socket: Socket): void {
+    const data = socket.data as SocketData
+    socket.on(EVENTS.subscribe, (req: SubscribeRequest, ack?: (a: SubscribeAck) => void) => {
+      const answer = (a: SubscribeAck) => (typeof ack === 'function' ? ack(a) : undefined)
+      const scope = typeof req?.scope === 'string' ? req.scope : ''
+      const window = req?.window as Window
+      const row = this.engine.layout.gridIndex(scope)
+      if (row < 0) return answer({ ok: false, error: `scope "${scope}" is not a grid code` })
+      if (!WINDOWS.includes(window)) return answer({ ok: false, error: `window must be one of ${WINDOWS.join(', ')}` })
+      if (!this.opts.covers(data.viewer, scope))
+        return answer({ ok: false, error: `this viewer token covers ${data.viewer.scope}, not ${scope}` })
+      const key = `${scope}|${window}`
+      if (data.view && data.view !== key) void socket.leave(data.view)
+      data.view = key
+      void socket.join(key)
+      const view = this.viewFor(key, row, window)
+      answer({ ok: true })
+      this.sendSnapshot(socket, view)
+    })
+    socket.on(EVENTS.resync, () => {
+      const view = data.view ? this.views.get(data.view) : undefined
+      if (!view) return
+      this.stats.resyncs++
+      this.sendSnapshot(socket, view)
+    })
+  }
+
+  private viewFor(key: string, row: number, window: Window): ScopeView {
+    let view = this.views.get(key)
+    if (!view) {
+      let grids = this.windows.get(window)
+      if (!grids) {
+        grids = new WindowGrids(this.engine, window)
+        this.windows.set(window, grids)
+      }
+      view = new ScopeView(this.engine, grids, row, key)
+      this.views.set(key, view)
+    }
+    return view
+  }
+
+  private sendSnapshot(socket: Socket, view: ScopeView): void {
+    const bytes = view.snapshotBytes(this.now())
+    this.stats.snapshots++
+    this.stats.snapshotBytes += bytes.length
+    socket.emit(EVENTS.snapshot, bytes)
+  }
+
+  /** Is this screen's connection still busy with earlier frames? */
+  private backedUp(socket: Socket): boolean {
+    const conn = socket.conn as unknown as { writeBuffer?: unknown[]; transport?: { socket?: { bufferedAmount?: number } } }
+    return (conn.writeBuffer?.length ?? 0) > 0 || (conn.transport?.socket?.bufferedAmount ?? 0) > MAX_BUFFERED
+  }
+
+  /** One tick: roll the clock, fold the changed grids per window, send each room its delta. */
+  tick(): void {
+    const t0 = performance.now()
+    const now = this.now()
+    this.engine.setClock(now)
+    const dirty = this.engine.takeDirty()
+    const items = this.feed.take(now)
+    this.collect()
+
+    // Backed-up screens sit this tick out; drained ones get a snapshot after the deltas.
+    const drained: Socket[] = []
+    for (const socket of this.nsp.sockets.values()) {
+      const data = socket.data as SocketData
+      const backed = this.backedUp(socket)
+      if (backed && !data.slow) {
+        data.slow = true
+        void socket.join(SLOW_ROOM)
+      } else if (!backed && data.slow) drained.push(socket)
+      if (data.slow) this.stats.skipped++
+    }
+
+    for (const grids of this.windows.values()) grids.update(dirty)
+    for (const view of this.views.values()) {
+      let delta = view.advance(dirty, items, now)
+      if (!delta && now - view.lastSentAt >= this.heartbeatMs) delta = view.heartbeat(now)
+      if (!delta) continue
+      view.lastSentAt = now
+      const bytes = encodeDelta(delta)
+      this.stats.deltas++
+      this.stats.deltaBytes += bytes.length
+      this.nsp.to(view.key).except(SLOW_ROOM).emit(EVENTS.delta, bytes)
+    }
+
+    for (const socket of drained) {
+      const data = socket.data as SocketData
+      data.slow = false
+      void socket.leave(SLOW_ROOM)
+      const view = data.view ? this.views.get(data.view) : undefined
+      if (view) {
+        this.stats.resyncs++
+        this.sendSnapshot(socket, view)
+      }
+    }
+    this.stats.ticks++
+    this.stats.sockets = this.nsp.sockets.size
+    this.stats.views = this.views.size
+    this.stats.lastTickMs = performance.now() - t0
+  }
+
+  /** Drop views nobody watches any more, and window grids no view uses. */
+  private collect(): void {
+    const rooms = this.nsp.adapter.rooms
+    for (const key of this.views.keys()) if (!rooms.get(key)?.size) this.views.delete(key)
+    const used = new Set([...this.views.values()].map((v) => v.window))
+    for (const w of this.windows.keys()) if (!used.has(w)) this.windows.delete(w)
+  }
+}
