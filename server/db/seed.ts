@@ -22,6 +22,8 @@ export interface SeedOptions {
   log?: (s: string) => void
   /** Fixture directory (grids.topo.json, catalogue.json, staff.json). */
   dataDir?: string
+  /** Replace an existing seed (grids, catalogue, staff, history) in the same single transaction. */
+  force?: boolean
 }
 
 export interface SeedResult {
@@ -46,9 +48,9 @@ export function clearSeeded(db: Db): void {
   })()
 }
 
-/** Seed the database if its grids table is empty. */
+/** Seed the database if its grids table is empty (or always, with `force`). */
 export async function ensureSeeded(db: Db, opts: SeedOptions = {}): Promise<SeedResult> {
-  if (isSeeded(db)) return { seeded: false, ms: 0 }
+  if (!opts.force && isSeeded(db)) return { seeded: false, ms: 0 }
   const t0 = performance.now()
   const log = opts.log ?? (() => {})
   const dir = opts.dataDir ?? DATA_DIR
@@ -60,7 +62,7 @@ export async function ensureSeeded(db: Db, opts: SeedOptions = {}): Promise<Seed
 
   const pragmas = { synchronous: sql.pragma('synchronous', { simple: true }), cache_size: sql.pragma('cache_size', { simple: true }) }
   sql.pragma('synchronous = OFF')
-  sql.pragma('cache_size = -131072')
+  sql.pragma('cache_size = -65536')
   try {
     // One transaction: a seed that fails or is killed half-way leaves the database as it was (empty).
     let history: HistorySummary | undefined
@@ -150,13 +152,13 @@ async function cli(argv: string[]) {
   }
   const file = arg('db') ?? process.env.ONESCREEN_DB ?? 'data/onescreen.db'
   const db = openDb(file)
-  if (argv.includes('--force')) clearSeeded(db)
-  else if (isSeeded(db)) {
+  const force = argv.includes('--force')
+  if (!force && isSeeded(db)) {
     console.log(`${file} is already seeded (use --force to replace its grids, catalogue and history)`)
     return
   }
   const cases = num('cases') ?? (process.env.ONESCREEN_SEED_CASES ? Number(process.env.ONESCREEN_SEED_CASES) : undefined)
-  const r = await ensureSeeded(db, { cases, seed: num('seed'), log: (s) => console.log(s) })
+  const r = await ensureSeeded(db, { cases, seed: num('seed'), force, log: (s) => console.log(s) })
   checkpointWal(db)
   db.$client.close()
   const size = file === ':memory:' ? 0 : statSync(file).size

@@ -100,6 +100,15 @@ describe('ensureSeeded', () => {
     expect(JSON.parse(m.attributes)[0].code).toBe('cover_type')
   })
 
+  it('replaces the whole seed with force (runs last: it changes the shared database)', async () => {
+    const again = await ensureSeeded(db, { cases: 400, seed: 6, now: NOW, force: true })
+    expect(again.seeded).toBe(true)
+    expect(count('cases')).toBe(400)
+    expect(count('case_events')).toBe(again.events)
+    expect(count('matters')).toBe(1456)
+    expect(indexNames(db)).toEqual(indexesBefore)
+  })
+
   it('changes nothing when seeding fails half-way', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seed-'))
     try {
