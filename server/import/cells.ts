@@ -27,8 +27,9 @@ const EXCEL_EPOCH = Date.UTC(1899, 11, 30)
 export function localTime(c: Cell, offsetMin: number): number | 'date-only' | null {
   const off = offsetMin * 60_000
   if (c instanceof Date) return Number.isNaN(c.getTime()) ? null : c.getTime() - off
-  // Excel serial: days since 1899-12-30 in the sheet's wall-clock time (only sensible values are taken).
-  if (typeof c === 'number') return c > 20_000 && c < 80_000 ? Math.round(EXCEL_EPOCH + c * 86_400_000) - off : null
+  // Excel serial: days since 1899-12-30 in the sheet's wall-clock time (only sensible values are taken),
+  // rounded to the second exports show: the binary fraction of a day is never exact.
+  if (typeof c === 'number') return c > 20_000 && c < 80_000 ? Math.round((EXCEL_EPOCH + c * 86_400_000) / 1000) * 1000 - off : null
   const m = LOCAL.exec(text(c))
   if (!m) return null
   const [, y, mo, d, h, mi, s = '0', frac, tz] = m

@@ -151,9 +151,29 @@ export async function importRows(ingest: Ingest, rows: AsyncIterable<SheetRow>, 
   return summary
 }
 
+/** A file that cannot be parsed is the caller's problem (400), not the server's. */
+async function* readable(rows: AsyncIterable<SheetRow>, kind: FileKind): AsyncGenerator<SheetRow> {
+  const it = rows[Symbol.asyncIterator]()
+  try {
+    for (;;) {
+      let next: IteratorResult<SheetRow>
+      try {
+        next = await it.next()
+      } catch (e) {
+        throw new IngestError(400, 'file', `the file cannot be read as ${kind.toUpperCase()}: ${(e as Error).message}`)
+      }
+      if (next.done) return
+      yield next.value
+    }
+  } finally {
+    // Stop the reader (and close its file) when the import ends early.
+    await it.return?.()
+  }
+}
+
 /** Import from a stream whose kind is known (or sniffed by the caller). */
 export function importStream(ingest: Ingest, source: Readable, kind: FileKind, opts?: ImportOptions) {
-  return importRows(ingest, readRows(source, kind), opts)
+  return importRows(ingest, readable(readRows(source, kind), kind), opts)
 }
 
 /** Sniff a file's kind from its first bytes (and name). */

@@ -1,7 +1,7 @@
 // Rows of an export, streamed: neither reader holds the file in memory, so a 100,000-row export costs the same
 // memory as a small one. CSV is decoded as UTF-8 (with or without BOM), UTF-16 (BOM) or, failing UTF-8, as
 // GB18030: Excel on a Chinese Windows saves "CSV" in the local code page.
-import { Readable } from 'node:stream'
+import { PassThrough, Readable } from 'node:stream'
 import ExcelJS from 'exceljs'
 import Papa from 'papaparse'
 import type { Cell } from './cells'
@@ -97,13 +97,41 @@ function plain(v: XlsxValue): Cell {
   return String(v)
 }
 
+// exceljs decodes each decompressed chunk of the sheet XML on its own, so a Chinese character split across two
+// chunks turns into garbage (U+FFFD). It passes strings through untouched, so hand it text decoded with a
+// streaming decoder instead of raw chunks.
+interface ReaderInternals {
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>
+  _parseWorksheet(chunks: AsyncIterable<Buffer | string>, sheetNo: string): Generator<unknown>
+  [Symbol.asyncIterator](): AsyncIterator<unknown>
+}
+const BaseReader = ExcelJS.stream.xlsx.WorkbookReader as unknown as new (input: Readable, options: object) => ReaderInternals
+
+async function* textChunks(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8')
+  for await (const c of chunks) yield typeof c === 'string' ? c : decoder.decode(c, { stream: true })
+  const rest = decoder.decode()
+  if (rest) yield rest
+}
+
+class Utf8WorkbookReader extends BaseReader {
+  override _parseSharedStrings(entry: Readable) {
+    const text = entry.pipe(new PassThrough())
+    text.setEncoding('utf8')
+    return super._parseSharedStrings(text)
+  }
+  override *_parseWorksheet(chunks: AsyncIterable<Buffer | string>, sheetNo: string) {
+    yield* super._parseWorksheet(textChunks(chunks), sheetNo)
+  }
+}
+
 async function* readXlsx(source: Readable): AsyncGenerator<SheetRow> {
   // styles: 'ignore' is much faster; date cells then arrive as Excel serial numbers, which cells.ts reads.
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
+  const reader = new Utf8WorkbookReader(source, {
     sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'ignore',
   })
-  for await (const sheet of reader) {
-    for await (const r of sheet as AsyncIterable<ExcelJS.Row>) {
+  for await (const sheet of reader as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader>) {
+    for await (const r of sheet as unknown as AsyncIterable<ExcelJS.Row>) {
       const values = r.values as XlsxValue[]
       // exceljs rows are 1-based and sparse.
       const cells: Cell[] = []

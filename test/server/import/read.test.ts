@@ -60,6 +60,18 @@ describe('XLSX rows', () => {
     expect(rows[2].cells).toEqual(['ZZ2', '2025-12-01 10:00:00', '噪音', 2])
   })
 
+  it('keeps Chinese text whole when characters straddle the decompressed chunks', async () => {
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet('工单')
+    // Vary the lengths so 3-byte characters fall on every chunk boundary somewhere; inline and shared strings.
+    const texts = Array.from({ length: 3000 }, (_, i) => `市民反映${'垃圾堆积无人清理'.repeat(1 + (i % 7))}第${i}号`)
+    texts.forEach((t, i) => ws.addRow([t, `地址${i}：二七区大学路${i}号`]))
+    const buf = Buffer.from(await wb.xlsx.writeBuffer())
+    const rows = await all(readRows(chunked(buf, 1000), 'xlsx'))
+    expect(rows.map((r) => r.cells[0])).toEqual(texts)
+    expect(rows.every((r, i) => r.cells[1] === `地址${i}：二七区大学路${i}号`)).toBe(true)
+  })
+
   it('sniffs the kind from the first bytes, then the name', () => {
     expect(kindOf(Buffer.from('工单编号,'))).toBe('csv')
     expect(kindOf(Buffer.from('abc'), 'x.XLSX')).toBe('xlsx')
