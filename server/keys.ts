@@ -29,11 +29,19 @@ export interface KeyRow extends Credential {
 
 export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex')
 
+/**
+ * How long a verified secret is trusted without asking the database again. Revoking through this process
+ * takes effect at once; revoking from another process (the CLI) within this time.
+ */
+export const VERIFY_CACHE_MS = 5000
+const VERIFY_CACHE_MAX = 10_000
+
 export class Keys {
   private readonly byHash
   private readonly insert
   private readonly revokeStmt
   private readonly all
+  private readonly verified = new Map<string, { c: Credential; at: number }>()
 
   constructor(private readonly db: Db) {
     const sql = db.$client
@@ -63,11 +71,19 @@ export class Keys {
   }
 
   /** The live credential a secret stands for, or null (unknown or revoked). */
-  verify(secret: string): Credential | null {
-    return (this.byHash.get(hashSecret(secret)) as Credential | undefined) ?? null
+  verify(secret: string, now = Date.now()): Credential | null {
+    const hit = this.verified.get(secret)
+    if (hit && now - hit.at < VERIFY_CACHE_MS) return hit.c
+    const c = (this.byHash.get(hashSecret(secret)) as Credential | undefined) ?? null
+    if (c) {
+      if (this.verified.size >= VERIFY_CACHE_MAX) this.verified.clear()
+      this.verified.set(secret, { c, at: now })
+    } else this.verified.delete(secret)
+    return c
   }
 
   revoke(id: number, now = Date.now()): boolean {
+    this.verified.clear()
     return this.revokeStmt.run(now, id).changes === 1
   }
 

@@ -245,7 +245,8 @@ export class Ingest {
       throw new IngestError(403, 'id', `case ${caseId} lies in grid ${row.grid}, outside this key's scope`)
     const matter = this.catalogue.matters.get(row.matter)
     if (!matter) throw new IngestError(422, 'matter', `case ${caseId} has matter "${row.matter}", which is no longer in the catalogue`)
-    const { event, after, id } = this.step(caseId, stateOfRow(row), row.updatedAt, command, row, matter, now, !!opts.system)
+    // Listeners keep the facts: hand them a copy of the case's facts, not the whole row.
+    const { event, after, id } = this.step(caseId, stateOfRow(row), row.updatedAt, command, pickFacts(row), matter, now, !!opts.system)
     this.log.updateProjection(caseId, after, event.at, id)
     return { caseId, event, state: after }
   }
@@ -292,7 +293,7 @@ export class Ingest {
   private append(event: CaseEvent, before: CaseState | null, after: CaseState, facts: CaseFacts, matter: Matter): number {
     const id = this.log.appendEvent(event)
     this.pending.push({
-      id, event, before, after, facts: pickFacts(facts),
+      id, event, before, after, facts,
       matter: { code: matter.code, bigClass: matter.bigClass, department: matter.department },
     })
     return id

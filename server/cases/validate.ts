@@ -2,7 +2,7 @@
 // The REST schemas catch shape errors first; these checks are what every entry (REST, Open311, import,
 // simulator) shares, so a direct caller of the ingest is held to the same rules.
 import { SOURCES } from '../../shared/protocol'
-import { ACTIONS, type Command } from '../../shared/workflow'
+import { ACTIONS, RATINGS, type Command } from '../../shared/workflow'
 import { gcj02ToWgs84 } from '../../shared/coords'
 import type { CaseFacts } from './log'
 import type { Catalogue, Matter } from './catalogue'
@@ -12,7 +12,6 @@ import { IngestError } from './errors'
 export const DESCRIPTION_MAX = 4000
 /** Clock skew tolerated for times a caller states ("now" on a phone is not quite our now). */
 export const FUTURE_SKEW_MS = 5 * 60_000
-const RATINGS = ['satisfied', 'basic', 'unsatisfied']
 
 export interface ReportInput {
   source: string
@@ -67,25 +66,25 @@ export function checkActor(v: unknown): string {
 const inRange = (lon: number, lat: number) => lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90
 
 /** Where a point lies, or a refusal naming the coordinates: not numbers, swapped, or outside the district. */
-export function locatePoint(grids: GridIndex, lonIn: unknown, latIn: unknown, crs: unknown) {
-  for (const [field, v] of [['lon', lonIn], ['lat', latIn]] as const)
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(field, `${field} must be a finite number (got ${String(v)})`)
+const toWgs = (x: number, y: number, crs: unknown): readonly [number, number] => (crs === 'gcj02' ? gcj02ToWgs84(x, y) : [x, y])
+
+/** The grids at a point as stated (lon, lat in `crs`), or null; no closures: this runs for every report. */
+function placeAt(grids: GridIndex, x: number, y: number, crs: unknown) {
+  if (!inRange(x, y)) return null
+  const [wx, wy] = toWgs(x, y, crs)
+  const found = grids.locate(wx, wy)
+  return found && { lon: wx, lat: wy, grid: found.grid, special: found.special }
+}
+
+/** Where a point lies, or a refusal naming the coordinates: not numbers, swapped, or outside the district. */
+export function locatePoint(grids: GridIndex, lon: unknown, lat: unknown, crs: unknown) {
+  if (typeof lon !== 'number' || !Number.isFinite(lon)) throw bad('lon', `lon must be a finite number (got ${String(lon)})`)
+  if (typeof lat !== 'number' || !Number.isFinite(lat)) throw bad('lat', `lat must be a finite number (got ${String(lat)})`)
   if (crs !== undefined && crs !== null && crs !== 'wgs84' && crs !== 'gcj02') throw bad('crs', 'crs must be wgs84 or gcj02')
-  let lon = lonIn as number
-  let lat = latIn as number
-  const convert = (x: number, y: number) => (crs === 'gcj02' ? gcj02ToWgs84(x, y) : ([x, y] as const))
-  const at = (x: number, y: number) => {
-    if (!inRange(x, y)) return null
-    const [wx, wy] = convert(x, y)
-    return grids.locate(wx, wy)
-  }
+  const found = placeAt(grids, lon, lat, crs)
+  if (found) return found
   const where = `lon=${lon}, lat=${lat}${crs === 'gcj02' ? ' (GCJ-02)' : ''}`
-  const found = at(lon, lat)
-  if (found) {
-    ;[lon, lat] = convert(lon, lat)
-    return { lon, lat, ...found }
-  }
-  if (at(lat, lon))
+  if (placeAt(grids, lat, lon, crs))
     throw unprocessable('lon,lat', `lon and lat look swapped: ${where} is outside the district, but lon=${lat}, lat=${lon} is inside it`)
   if (!inRange(lon, lat)) throw bad('lon,lat', `lon,lat out of range: ${where} (lon −180…180, lat −90…90)`)
   const e = grids.extent

@@ -38,10 +38,20 @@ class Layer {
     this.index.finish()
   }
 
-  /** Indices of the shapes holding the point. */
-  hits(x: number, y: number): number[] {
-    if (!this.index) return []
-    return this.index.search(x, y, x, y).filter((i) => inAny(x, y, this.shapes[i]))
+  /** Index of the first shape holding the point, or -1. */
+  first(x: number, y: number): number {
+    if (!this.index) return -1
+    for (const i of this.index.search(x, y, x, y)) if (inAny(x, y, this.shapes[i])) return i
+    return -1
+  }
+
+  /** Index of the smallest shape holding the point (the most specific of overlapping ones), or -1. */
+  smallest(x: number, y: number): number {
+    if (!this.index) return -1
+    let best = -1
+    for (const i of this.index.search(x, y, x, y))
+      if ((best < 0 || this.areas[i] < this.areas[best]) && inAny(x, y, this.shapes[i])) best = i
+    return best
   }
 }
 
@@ -92,19 +102,14 @@ export class GridIndex {
   locate(lon: number, lat: number): Location | null {
     const grid = this.microAt(lon, lat)
     if (grid === null) return null
-    const specials = this.special.hits(lon, lat)
-    let special: string | null = null
-    if (specials.length > 0) {
-      // Overlapping special grids: the smallest is the most specific (a school inside a business district).
-      const best = specials.reduce((a, b) => (this.special.areas[b] < this.special.areas[a] ? b : a))
-      special = this.special.codes[best]
-    }
-    return { grid, special }
+    // Overlapping special grids: the smallest is the most specific (a school inside a business district).
+    const s = this.special.smallest(lon, lat)
+    return { grid, special: s < 0 ? null : this.special.codes[s] }
   }
 
   private microAt(x: number, y: number): string | null {
-    const hits = this.micro.hits(x, y)
-    if (hits.length > 0) return this.micro.codes[hits[0]]
+    const hit = this.micro.first(x, y)
+    if (hit >= 0) return this.micro.codes[hit]
     if (!this.micro.index) return null
     const tol = SNAP_METRES / DEG_LAT_M
     const kx = Math.cos((y * Math.PI) / 180)

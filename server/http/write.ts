@@ -116,6 +116,14 @@ export function reportAck(r: ReportResult) {
   }
 }
 
+/** One item of a batch's acknowledgement: lean, since a batch acknowledges hundreds at once. */
+export function batchItemAck(r: ReportResult | ActResult) {
+  const c = r.state
+  return 'events' in r
+    ? { id: r.caseId, grid: r.grid, special: r.special, state: c.state, light: c.light, deadline: iso(c.deadline) }
+    : { id: r.caseId, state: c.state, light: c.light, department: c.department, deadline: iso(c.deadline) }
+}
+
 export function actAck(r: ActResult) {
   const e = r.event
   return {

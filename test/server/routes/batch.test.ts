@@ -26,9 +26,13 @@ test('reports with their history and actions by externalId, in one request', asy
   expect(r.statusCode, r.body).toBe(200)
   const body = r.json()
   expect(body.count).toBe(3)
-  expect(body.results[0]).toMatchObject({ id: 1, state: 'registered', events: [{ action: 'report' }, { action: 'verify' }, { action: 'register' }] })
+  expect(body.results[0]).toMatchObject({ id: 1, state: 'registered', grid: '4101030010010101', light: 'green' })
+  expect(body.results[0].deadline).toMatch(/Z$/)
+  expect(body.results[1]).toMatchObject({ id: 2, state: 'reported', grid: '4101030020010101', deadline: null })
   expect(body.results[2]).toMatchObject({ id: 1, state: 'dispatched', department: 'D01' })
   expect(counts(s.db)).toMatchObject({ cases: 2, events: 5 })
+  const history = (await s.app.inject('/api/cases/1')).json().events.map((e: { action: string }) => e.action)
+  expect(history).toEqual(['report', 'verify', 'register', 'dispatch'])
 })
 
 test('all or nothing: one bad item refuses the batch, naming the item and field', async () => {

@@ -5,12 +5,10 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { Compile } from 'typebox/compile'
 import type { FastifySchemaCompiler } from 'fastify'
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
-import { ActItem, ErrorResponses, ReportItem, WriteHeaders } from '../../../http/schemas'
-import { actAck, idempotentWrite, reportAck, toCommand, toReport } from '../../../http/write'
+import { ActItem, ErrorResponses, Nullable, ReportItem, WriteHeaders } from '../../../http/schemas'
+import { batchItemAck, idempotentWrite, toCommand, toReport } from '../../../http/write'
 import { IngestError } from '../../../cases/errors'
-import type { BatchItem, ReportResult, ActResult } from '../../../cases/ingest'
-import { ReportAck } from '../cases/report'
-import { ActAck } from '../cases/act'
+import type { BatchItem } from '../../../cases/ingest'
 
 type Item = ReportItem | ActItem
 
@@ -46,7 +44,21 @@ const batch: FastifyPluginAsyncTypebox = async (app) => {
       { additionalProperties: false },
     ),
     response: {
-      200: Type.Object({ count: Type.Integer(), results: Type.Array(Type.Union([ReportAck, ActAck])) }),
+      200: Type.Object({
+        count: Type.Integer(),
+        results: Type.Array(
+          Type.Object({
+            id: Type.Integer(),
+            state: Type.String(),
+            light: Type.String(),
+            deadline: Nullable(Type.String({ format: 'date-time' })),
+            grid: Type.Optional(Type.String({ description: 'reports: the micro grid' })),
+            special: Type.Optional(Nullable(Type.String())),
+            department: Type.Optional(Nullable(Type.String({ description: 'acts: the department the case is with' }))),
+          }),
+          { description: 'One per item, in order' },
+        ),
+      }),
       ...ErrorResponses,
     },
   }
@@ -73,7 +85,7 @@ const batch: FastifyPluginAsyncTypebox = async (app) => {
         status: 200,
         body: {
           count: results.length,
-          results: results.map((r) => ('events' in r ? reportAck(r as ReportResult) : actAck(r as ActResult))),
+          results: results.map(batchItemAck),
         },
       }),
     )

@@ -1,0 +1,278 @@
+// npm run bench:ingest — how fast does the one ingest acknowledge writes, and how close is it to raw SQLite?
+//
+// The server runs in a child process on a temp database (small seed), exactly as `npm start` runs it. This
+// process drives it over HTTP/1.1 keep-alive:
+//   single  one report per request from C concurrent connections, for a sustained period → events/s and
+//           p50/p99 acknowledgement latency (request sent → 201 received, i.e. after commit);
+//   batch   500 reports per POST /api/ingest/batch → events/s;
+// then stops the server and, in the same run, inserts the same rows (case_events + cases) into a fresh
+// database with raw better-sqlite3 prepared statements in transactions of 500 → rows/s, the baseline.
+// Each phase runs ROUNDS times; the table quotes medians. Results go to bench/results/ingest.json.
+import { spawn, type ChildProcess } from 'node:child_process'
+import http from 'node:http'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { openDb } from '../server/db'
+import { ensureSeeded } from '../server/db/seed'
+import { GridIndex } from '../server/geo'
+import { Keys } from '../server/keys'
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const SINGLE_SECONDS = Number(process.env.BENCH_SECONDS ?? 6)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 12)
+const BATCH_SIZE = 500
+const BATCHES_PER_ROUND = Number(process.env.BENCH_BATCHES ?? 40)
+const PORT = Number(process.env.BENCH_PORT ?? 3917)
+const SEED_CASES = 2000
+
+interface Sample {
+  x: number
+  y: number
+  matter: string
+  grid: string
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]
+
+// ---- setup -------------------------------------------------------------------------------------------
+
+function prepare(dir: string) {
+  const file = join(dir, 'bench.db')
+  const db = openDb(file)
+  return ensureSeeded(db, { cases: SEED_CASES }).then(() => {
+    const { secret } = new Keys(db).create({ role: 'write', source: 'import', name: 'bench' })
+    const grids = GridIndex.load(db)
+    const matters = db.$client.prepare('SELECT code FROM matters').pluck().all() as string[]
+    // Points that lie in the district, found the way a caller would: random, kept when located.
+    const [x0, y0, x1, y1] = grids.extent!
+    let seed = 12345
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32)
+    const samples: Sample[] = []
+    while (samples.length < 5000) {
+      const x = x0 + rnd() * (x1 - x0)
+      const y = y0 + rnd() * (y1 - y0)
+      const at = grids.locate(x, y)
+      if (at) samples.push({ x, y, grid: at.grid, matter: matters[Math.floor(rnd() * matters.length)] })
+    }
+    db.$client.close()
+    return { file, secret, samples }
+  })
+}
+
+function startServer(file: string): Promise<ChildProcess> {
+  // BENCH_PROFILE=<dir> writes a CPU profile of the server there.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
+    env: {
+      ...process.env, ONESCREEN_DB: file, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn',
+      ONESCREEN_RATE_KEY_MAX: '100000000', ONESCREEN_SEED_CASES: String(SEED_CASES),
+      // No demo simulator writing alongside the benchmark.
+      ONESCREEN_DEMO: 'false',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 60_000
+    const poll = () =>
+      http.get({ host: '127.0.0.1', port: PORT, path: '/api/health' }, (res) => {
+        res.resume()
+        if (res.statusCode === 200) resolve(child)
+        else setTimeout(poll, 200)
+      }).on('error', () => (Date.now() > deadline ? reject(new Error('server did not start')) : setTimeout(poll, 200)))
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)))
+    poll()
+  })
+}
+
+function stopServer(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit')
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
+}
+
+// ---- HTTP load ---------------------------------------------------------------------------------------
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS })
+let keySeq = 0
+
+function postJson(path: string, body: string, secret: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1', port: PORT, path, method: 'POST', agent,
+        headers: {
+          'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-api-key': secret,
+          'idempotency-key': `bench-${process.pid}-${++keySeq}`,
+        },
+      },
+      (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (c) => (text += c))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }))
+      },
+    )
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+let sampleAt = 0
+function reportJson(samples: Sample[]) {
+  const s = samples[sampleAt++ % samples.length]
+  return { source: 'patrol', matter: s.matter, lon: s.x, lat: s.y, description: '巡查发现：路面破损，需要处置', address: '二七区某路' }
+}
+
+async function singleRound(secret: string, samples: Sample[], seconds: number) {
+  const latencies: number[] = []
+  let failed = 0
+  let firstError = ''
+  const end = performance.now() + seconds * 1000
+  const t0 = performance.now()
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < end) {
+        const body = JSON.stringify(reportJson(samples))
+        const start = performance.now()
+        const r = await postJson('/api/cases', body, secret)
+        if (r.status === 201) latencies.push(performance.now() - start)
+        else if (failed++ === 0) firstError = `${r.status} ${r.text}`
+      }
+    }),
+  )
+  const elapsed = (performance.now() - t0) / 1000
+  const sorted = Float64Array.from(latencies).sort()
+  return { eventsPerSec: latencies.length / elapsed, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), acked: latencies.length, failed, firstError }
+}
+
+async function batchRound(secret: string, samples: Sample[]) {
+  let acked = 0
+  let failed = 0
+  let firstError = ''
+  let next = 0
+  const t0 = performance.now()
+  // Two uploads in flight: an upstream system pipelining its export.
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (next < BATCHES_PER_ROUND) {
+        next++
+        const items = Array.from({ length: BATCH_SIZE }, () => ({ type: 'report', ...reportJson(samples) }))
+        const r = await postJson('/api/ingest/batch', JSON.stringify({ items }), secret)
+        if (r.status === 200) acked += BATCH_SIZE
+        else if (failed++ === 0) firstError = `${r.status} ${r.text.slice(0, 300)}`
+      }
+    }),
+  )
+  return { eventsPerSec: acked / ((performance.now() - t0) / 1000), acked, failed, firstError }
+}
+
+// ---- raw SQLite baseline -----------------------------------------------------------------------------
+
+/** The same rows the ingest writes for a report (one event, one case row), with nothing around them. */
+function rawRound(dir: string, samples: Sample[], rows: number) {
+  const file = join(dir, `raw-${Math.random().toString(36).slice(2)}.db`)
+  const db = openDb(file)
+  const sql = db.$client
+  const event = sql.prepare(
+    `INSERT INTO case_events (case_id, action, from_state, to_state, level, actor, at, reason, data) VALUES (?, 'report', NULL, 'reported', 'grid', ?, ?, NULL, NULL)`,
+  )
+  const kase = sql.prepare(
+    `INSERT INTO cases (id, external_id, source, matter, grid, special, lon, lat, address, description, reporter_name,
+      reporter_phone, media_url, reported_at, state, level, light, department, deadline, registered_at, dispatched_at,
+      handled_at, closed_at, reworks, returns, extensions, supervised, forced, rating, contacted, resolved, updated_at, last_event_id)
+     VALUES (?, NULL, 'patrol', ?, ?, NULL, ?, ?, ?, ?, NULL, NULL, NULL, ?, 'reported', 'grid', 'green', NULL, NULL, NULL, NULL,
+      NULL, NULL, 0, 0, 0, 0, 0, NULL, 0, 0, ?, ?)`,
+  )
+  const insert = sql.transaction((from: number, n: number) => {
+    for (let id = from; id < from + n; id++) {
+      const s = samples[id % samples.length]
+      const r = reportJson(samples)
+      const now = Date.now()
+      const eventId = Number(event.run(id, 'patrol:bench', now).lastInsertRowid)
+      kase.run(id, s.matter, s.grid, s.x, s.y, r.address, r.description, now, now, eventId)
+    }
+  })
+  const t0 = performance.now()
+  for (let id = 1; id <= rows; id += BATCH_SIZE) insert(id, BATCH_SIZE)
+  const perSec = rows / ((performance.now() - t0) / 1000)
+  sql.close()
+  return perSec
+}
+
+// ---- run ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'onescreen-bench-'))
+  try {
+    console.log(`preparing a temp database (${SEED_CASES} seeded cases)…`)
+    const { file, secret, samples } = await prepare(dir)
+    const server = await startServer(file)
+    console.log(`server up; ${ROUNDS} rounds: single ${SINGLE_SECONDS}s × ${CONNECTIONS} connections, batch ${BATCHES_PER_ROUND} × ${BATCH_SIZE}`)
+    await singleRound(secret, samples, 2) // warm-up: JIT, statement caches, WAL file growth
+    const single = []
+    const batch = []
+    for (let r = 0; r < ROUNDS; r++) {
+      single.push(await singleRound(secret, samples, SINGLE_SECONDS))
+      batch.push(await batchRound(secret, samples))
+      console.log(`round ${r + 1}: single ${single[r].eventsPerSec.toFixed(0)}/s p99 ${single[r].p99.toFixed(2)} ms; batch ${batch[r].eventsPerSec.toFixed(0)}/s`)
+    }
+    agent.destroy()
+    await stopServer(server)
+    for (const x of [...single, ...batch]) if (x.failed) console.warn(`warning: ${x.failed} requests failed, first: ${x.firstError}`)
+
+    const rawRows = BATCHES_PER_ROUND * BATCH_SIZE
+    rawRound(dir, samples, 5000) // warm-up
+    const raw = Array.from({ length: ROUNDS }, () => rawRound(dir, samples, rawRows))
+
+    const result = {
+      date: new Date().toISOString(),
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      settings: { rounds: ROUNDS, singleSeconds: SINGLE_SECONDS, connections: CONNECTIONS, batchSize: BATCH_SIZE, batchesPerRound: BATCHES_PER_ROUND, seedCases: SEED_CASES },
+      single: {
+        eventsPerSec: median(single.map((x) => x.eventsPerSec)),
+        p50Ms: median(single.map((x) => x.p50)),
+        p99Ms: median(single.map((x) => x.p99)),
+        rounds: single.map(({ firstError: _, ...x }) => x),
+      },
+      batch: { eventsPerSec: median(batch.map((x) => x.eventsPerSec)), rounds: batch.map(({ firstError: _, ...x }) => x) },
+      raw: { rowsPerSec: median(raw), rounds: raw, note: 'reports/s; each is one case_events row and one cases row' },
+      ratios: {} as Record<string, number>,
+      targets: {} as Record<string, boolean>,
+    }
+    result.ratios = {
+      batchToRaw: result.batch.eventsPerSec / result.raw.rowsPerSec,
+      singleToRaw: result.single.eventsPerSec / result.raw.rowsPerSec,
+    }
+    result.targets = {
+      'single ≥ 5,000 events/s': result.single.eventsPerSec >= 5000,
+      'single p99 ≤ 20 ms': result.single.p99Ms <= 20,
+      'batch ≥ 25 % of raw': result.ratios.batchToRaw >= 0.25,
+    }
+    mkdirSync('bench/results', { recursive: true })
+    writeFileSync('bench/results/ingest.json', JSON.stringify(result, null, 2) + '\n')
+
+    const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
+    console.log('\ningest benchmark (medians of %d rounds)', ROUNDS)
+    console.table({
+      'single event (HTTP)': { 'events/s': f(result.single.eventsPerSec), 'p50 ms': f(result.single.p50Ms, 2), 'p99 ms': f(result.single.p99Ms, 2), 'vs raw': `${f(result.ratios.singleToRaw * 100, 1)} %` },
+      [`batch of ${BATCH_SIZE} (HTTP)`]: { 'events/s': f(result.batch.eventsPerSec), 'p50 ms': '', 'p99 ms': '', 'vs raw': `${f(result.ratios.batchToRaw * 100, 1)} %` },
+      'raw better-sqlite3': { 'events/s': f(result.raw.rowsPerSec), 'p50 ms': '', 'p99 ms': '', 'vs raw': '100 %' },
+    })
+    for (const [target, met] of Object.entries(result.targets)) console.log(`${met ? '✓' : '✗'} ${target}`)
+    console.log('written to bench/results/ingest.json')
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})
