@@ -8,6 +8,7 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { pathToFileURL } from 'node:url'
+import { Transform } from 'node:stream'
 import cliProgress from 'cli-progress'
 import { openDb, DEFAULT_DB_FILE } from '../db'
 import { GridIndex } from '../geo'
@@ -61,9 +62,15 @@ async function main(argv: string[]): Promise<number> {
       { format: '{bar} {percentage}% | {rows} rows | imported {imported} skipped {skipped} bad {bad}', hideCursor: true, clearOnComplete: false },
       cliProgress.Presets.shades_classic,
     )
-    const stream = createReadStream(file)
     let read = 0
-    stream.on('data', (chunk) => (read += chunk.length))
+    const stream = createReadStream(file).pipe(
+      new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          read += chunk.length
+          done(null, chunk)
+        },
+      }),
+    )
     const quiet = values.json || !process.stderr.isTTY
     if (!quiet) bar.start(size, 0, { rows: 0, imported: 0, skipped: 0, bad: 0 })
     let summary: ImportSummary
