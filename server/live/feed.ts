@@ -3,6 +3,9 @@
 // above its usual share of the district's activity become alerts. Bounded: a burst keeps the newest items.
 import type { AlertItem, TickerItem } from '../../shared/protocol'
 import { maskText } from '../../shared/mask'
+import type { Action, Level } from '../../shared/workflow'
+import type { Db } from '../db'
+import type { CaseFacts } from '../cases/log'
 import type { Change, MetricsEngine } from '../metrics/engine'
 import { RECEIVED, TREND_HOURS } from '../metrics/hours'
 
@@ -43,9 +46,15 @@ export function poissonTail(k: number, lambda: number): number {
 
 const clip = (s: string) => (s.length > TEXT_MAX ? s.slice(0, TEXT_MAX - 1) + '…' : s)
 
+/** Items kept for screens that subscribe later (each takes those in its scope). */
+export const FEED_RECENT = 400
+
 export class Feed {
   private ticker: Routed<TickerItem>[] = []
   private alerts: Routed<AlertItem>[] = []
+  /** The newest items of all, oldest first: a new screen starts with a filled ticker, not an empty one. */
+  readonly recentTicker: Routed<TickerItem>[] = []
+  readonly recentAlerts: Routed<AlertItem>[] = []
   private nextId = 1
   /** Spike candidates this tick (grid rows at the watched level that received a case). */
   private readonly touched = new Set<number>()
@@ -58,8 +67,30 @@ export class Feed {
     private readonly spike: SpikeOptions = DEFAULT_SPIKE,
   ) {}
 
+  /** Fill the recent items from the end of the log, so a restarted wall shows what happened lately. */
+  prime(db: Db, scan = 50_000): void {
+    const rows = db.$client
+      .prepare(
+        `SELECT e.id, e.case_id AS caseId, e.action, e.level, e.at, c.grid, c.special, c.source, c.matter, c.description,
+           c.lon, c.lat FROM case_events e JOIN cases c ON c.id = e.case_id
+         WHERE e.id > (SELECT COALESCE(MAX(id), 0) FROM case_events) - ?
+           AND e.action IN ('report', 'close', 'force_close', 'warn', 'overdue', 'supervise')
+         ORDER BY e.id`,
+      )
+      .all(scan) as (Pick<CaseFacts, 'grid' | 'special' | 'source' | 'matter' | 'description' | 'lon' | 'lat'> & {
+        id: number; caseId: number; action: Action; level: Level; at: number
+      })[]
+    const changes = rows.map((r) => ({
+      event: { caseId: r.caseId, action: r.action, at: r.at } as Change['event'],
+      facts: r as unknown as CaseFacts,
+    }))
+    this.add(changes)
+    this.ticker = []
+    this.alerts = []
+  }
+
   /** Turn committed changes into ticker items and alerts. */
-  add(changes: readonly Change[]): void {
+  add(changes: readonly Pick<Change, 'event' | 'facts'>[]): void {
     const l = this.engine.layout
     for (const c of changes) {
       const e = c.event
@@ -70,7 +101,7 @@ export class Feed {
       if (e.action === 'report' || e.action === 'close' || e.action === 'force_close') {
         const kind = e.action === 'report' ? 'new' : 'closed'
         const text = clip(`${this.place(grid)}${matter}：${maskText(c.facts.description) ?? ''}`.replace(/\s+/g, ' '))
-        this.push(this.ticker, {
+        this.push(this.ticker, this.recentTicker, {
           item: { id: this.nextId++, caseId: e.caseId, at: e.at, kind, matter, grid: c.facts.grid, text, lon: c.facts.lon, lat: c.facts.lat },
           grid, special,
         })
@@ -79,7 +110,7 @@ export class Feed {
       const alert = e.action === 'warn' ? 'yellow' : e.action === 'overdue' ? 'red' : e.action === 'supervise' ? 'supervise' : null
       if (alert) {
         const what = alert === 'yellow' ? '临近处置时限（黄灯）' : alert === 'red' ? '已超过处置时限（红灯）' : '被督办'
-        this.push(this.alerts, {
+        this.push(this.alerts, this.recentAlerts, {
           item: { id: this.nextId++, at: e.at, kind: alert, grid: c.facts.grid, gridName: name, caseId: e.caseId, text: clip(`${matter} ${what}`) },
           grid, special,
         })
@@ -126,7 +157,7 @@ export class Feed {
       if (p >= this.spike.p) continue
       this.spiked.set(g, hour)
       const name = e.layout.tree.grids[g].name
-      this.push(this.alerts, {
+      this.push(this.alerts, this.recentAlerts, {
         item: {
           id: this.nextId++, at: now, kind: 'spike', grid: e.layout.tree.grids[g].code, gridName: name,
           text: clip(`${name} 本小时受理 ${k} 件，远高于常态（约 ${lambda.toFixed(1)} 件）`),
@@ -138,9 +169,11 @@ export class Feed {
     for (const [g, h] of this.spiked) if (h !== hour) this.spiked.delete(g)
   }
 
-  private push<T>(list: Routed<T>[], r: Routed<T>): void {
+  private push<T>(list: Routed<T>[], recent: Routed<T>[], r: Routed<T>): void {
     list.push(r)
     if (list.length > 2 * FEED_MAX_PER_TICK) list.splice(0, list.length - FEED_MAX_PER_TICK)
+    recent.push(r)
+    if (recent.length > 2 * FEED_RECENT) recent.splice(0, recent.length - FEED_RECENT)
   }
 
   /** Everything since the last call (newest last), at most FEED_MAX_PER_TICK of each. */

@@ -91,6 +91,7 @@ export class ScopeView {
     readonly grids: WindowGrids,
     readonly row: number,
     readonly key: string,
+    recent: { ticker: readonly Routed<TickerItem>[]; alerts: readonly Routed<AlertItem>[] } = { ticker: [], alerts: [] },
   ) {
     const l = engine.layout
     this.scopeCode = l.tree.grids[row].code
@@ -112,6 +113,8 @@ export class ScopeView {
     this.specials = Int32Array.from(specials)
     this.crossNode = crossNodeOf(engine, row)
     this.panels = this.buildPanels()
+    this.ticker = recent.ticker.filter((r) => this.covers(r)).slice(-RECENT_ITEMS).map((r) => r.item)
+    this.alerts = recent.alerts.filter((r) => this.covers(r)).slice(-RECENT_ITEMS).map((r) => r.item)
   }
 
   get window(): Window {

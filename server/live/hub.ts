@@ -132,7 +132,7 @@ export class LiveHub {
         grids = new WindowGrids(this.engine, window)
         this.windows.set(window, grids)
       }
-      view = new ScopeView(this.engine, grids, row, key)
+      view = new ScopeView(this.engine, grids, row, key, { ticker: this.feed.recentTicker, alerts: this.feed.recentAlerts })
       this.views.set(key, view)
     }
     return view

@@ -8,7 +8,7 @@ import { reduce, type CaseEvent, type CaseState, type Level, type CaseStateName,
 import type { CaseKeys, MetricsEngine } from './engine'
 import { CaseFold } from './fold'
 
-type EventRow = [id: number, caseId: number, action: string, level: string, at: number, data: string | null]
+const PAGE = 10_000
 
 export interface RebuildStats {
   events: number
@@ -40,22 +40,26 @@ function loadKeys(db: Db, engine: MetricsEngine, capacity: number) {
   return keys
 }
 
-/** Replace the engine's state with a full recompute from `case_events`. */
-export function rebuild(db: Db, engine: MetricsEngine): RebuildStats {
+/**
+ * Replace the engine's state with a full recompute from `case_events` (up to event `upTo`, for tests and
+ * benchmarks of the tail replay).
+ */
+export function rebuild(db: Db, engine: MetricsEngine, upTo = Number.MAX_SAFE_INTEGER): RebuildStats {
   const t0 = performance.now()
   const sql = db.$client
   const maxCase = (sql.prepare('SELECT COALESCE(MAX(case_id), 0) FROM case_events').pluck().get() as number) + 1
   const fold = new CaseFold(maxCase)
   let events = 0
   let lastId = 0
-  // The level column is left out: it changes only on escalate, and fold derives it as decide does.
-  const it = sql.prepare('SELECT id, case_id, action, at, data FROM case_events ORDER BY id').raw().iterate() as IterableIterator<
-    [number, number, string, number, string | null]
-  >
-  for (const r of it) {
-    fold.fold(r[1], r[2], r[3], r[4])
-    lastId = r[0]
-    events++
+  // The level column is left out: it changes only on escalate, and fold derives it as decide does. Pages of
+  // rows (.all) cost less per row than stepping an iterator, and keep memory flat.
+  const page = sql.prepare('SELECT id, case_id, action, at, data FROM case_events WHERE id > ? AND id <= ? ORDER BY id LIMIT ?').raw()
+  for (;;) {
+    const rows = page.all(lastId, upTo, PAGE) as [number, number, string, number, string | null][]
+    for (const r of rows) fold.fold(r[1], r[2], r[3], r[4])
+    events += rows.length
+    if (rows.length) lastId = rows[rows.length - 1][0]
+    if (rows.length < PAGE) break
   }
   const t1 = performance.now()
   const keys = loadKeys(db, engine, maxCase)
@@ -79,10 +83,12 @@ export function rebuild(db: Db, engine: MetricsEngine): RebuildStats {
   return { events, cases, ms: t4 - t0, phases: { fold: t1 - t0, facts: t2 - t1, add: t3 - t2, rollUp: t4 - t3 } }
 }
 
-export function rowToEvent(r: EventRow): CaseEvent {
-  const [, caseId, action, level, at, data] = r
-  // from/to are not needed by reduce (it takes the state from `to`, which we recompute below).
-  const e: CaseEvent = { caseId, action: action as Action, actor: '', at, from: null, to: 'reported', level: level as Level }
+type TailRow = [id: number, caseId: number, action: string, level: string, at: number, data: string | null, to: CaseStateName]
+
+/** A log row as the event reduce needs (actor and from are not part of the state). */
+function eventOf(r: TailRow): CaseEvent {
+  const [, caseId, action, level, at, data, to] = r
+  const e: CaseEvent = { caseId, action: action as Action, actor: '', at, from: null, to, level: level as Level }
   if (data !== null) e.data = JSON.parse(data)
   return e
 }
@@ -93,26 +99,28 @@ export function rowToEvent(r: EventRow): CaseEvent {
  */
 export function replayTail(db: Db, engine: MetricsEngine, afterId: number): number {
   const sql = db.$client
-  const tail = sql
-    .prepare('SELECT id, case_id, action, level, at, data, to_state FROM case_events WHERE id > ? ORDER BY id')
-    .raw()
-    .all(afterId) as (EventRow & { 6: CaseStateName })[]
+  const COLUMNS = 'e.id, e.case_id, e.action, e.level, e.at, e.data, e.to_state'
+  const tail = sql.prepare(`SELECT ${COLUMNS} FROM case_events e WHERE e.id > ? ORDER BY e.id`).raw().all(afterId) as TailRow[]
   if (tail.length === 0) return 0
-  const prior = sql.prepare('SELECT id, case_id, action, level, at, data, to_state FROM case_events WHERE case_id = ? AND id <= ? ORDER BY id').raw()
-  const factsOf = sql.prepare('SELECT grid, special, source, matter FROM cases WHERE id = ?')
+  // Each touched case's state before the tail, from its earlier events, in one pass.
   const states = new Map<number, CaseState | null>()
+  const prior = sql
+    .prepare(
+      `SELECT ${COLUMNS} FROM case_events e
+       WHERE e.case_id IN (SELECT DISTINCT case_id FROM case_events WHERE id > @after) AND e.id <= @after ORDER BY e.id`,
+    )
+    .raw()
+    .iterate({ after: afterId }) as IterableIterator<TailRow>
+  for (const p of prior) states.set(p[1], reduce(states.get(p[1]) ?? null, eventOf(p)))
   const keys = new Map<number, CaseKeys>()
-  const eventOf = (r: EventRow & { 6: CaseStateName }) => ({ ...rowToEvent(r), to: r[6] })
+  const factsOf = sql.prepare('SELECT grid, special, source, matter FROM cases WHERE id = ?')
   for (const r of tail) {
     const caseId = r[1]
-    if (!states.has(caseId)) {
-      let s: CaseState | null = null
-      for (const p of prior.all(caseId, afterId) as (EventRow & { 6: CaseStateName })[]) s = reduce(s, eventOf(p))
-      states.set(caseId, s)
+    if (!keys.has(caseId)) {
       const f = factsOf.get(caseId) as { grid: string; special: string | null; source: string; matter: string }
       keys.set(caseId, engine.keysOf(f))
     }
-    const before = states.get(caseId)!
+    const before = states.get(caseId) ?? null
     const after = reduce(before, eventOf(r))
     engine.applyCase(keys.get(caseId)!, before, after)
     states.set(caseId, after)

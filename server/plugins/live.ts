@@ -34,6 +34,7 @@ export default fp(
       `metrics: ${started.from === 'checkpoint' ? `checkpoint + ${started.tail} tail events` : `rebuilt from ${started.events} events`} in ${started.ms.toFixed(0)} ms`,
     )
     const feed = new Feed(engine, (code) => app.ingest.catalogue.matters.get(code)?.name ?? code)
+    feed.prime(app.db)
     const onCommitted = (batch: Committed[]) => {
       // A change already folded in (the tail replay can overlap the first live writes) is not news.
       const fresh = batch.filter((c) => c.id > engine.lastEventId)
