@@ -19,7 +19,7 @@ import { generateRows, loadInputs, writeCsv, writeXlsx } from '../fixtures/gener
 const { values } = parseArgs({ options: { rows: { type: 'string' }, runs: { type: 'string' }, batch: { type: 'string' } } })
 const ROWS = Number(values.rows ?? 100_000)
 const RUNS = Number(values.runs ?? 3)
-const BATCH = Number(values.batch ?? 500)
+const BATCH = Number(values.batch ?? 1000)
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const secs = (ms: number) => Math.round(ms) / 1000
 

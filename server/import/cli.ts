@@ -17,7 +17,7 @@ import { loadConfig } from '../config'
 import { fileKind, importStream, type ImportSummary } from './importer'
 import { loadMapping } from './mapping'
 
-const USAGE = 'usage: npm run import -- <file.xlsx|file.csv> [--db data/onescreen.db] [--mapping mapping.json] [--batch 500] [--json]'
+const USAGE = 'usage: npm run import -- <file.xlsx|file.csv> [--db data/onescreen.db] [--mapping mapping.json] [--batch 1000] [--json]'
 
 export function formatSummary(s: ImportSummary, file: string): string {
   const lines = [

@@ -42,7 +42,7 @@ export interface ImportOptions {
 }
 
 export const SKIPPED_LISTED = 1000
-const DEFAULT_BATCH = 500
+const DEFAULT_BATCH = 1000
 
 interface Pending {
   row: number
