@@ -1,8 +1,9 @@
 // The database as `app.db`: opened (and migrated) from config.dbFile, or handed in by a test or the server's
-// main, which then owns closing it.
+// main, which then owns closing it. WAL checkpoints run in a worker thread so no request waits on fsync.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { openDb, type Db } from '../db'
+import { startCheckpointer } from '../db/checkpointer'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,7 +15,11 @@ export default fp(
   async function db(app: FastifyInstance, opts: { db?: Db }) {
     const db = opts.db ?? openDb(app.config.dbFile)
     app.decorate('db', db)
-    if (!opts.db) app.addHook('onClose', async () => db.$client.close())
+    const checkpointer = startCheckpointer(db.$client, { onError: (m) => app.log.error(`WAL checkpoint: ${m}`) })
+    app.addHook('onClose', async () => {
+      await checkpointer?.stop()
+      if (!opts.db) db.$client.close()
+    })
   },
   { name: 'db' },
 )

@@ -1,0 +1,79 @@
+// WAL checkpoints off the event loop. A checkpoint copies the WAL back into the database file and fsyncs
+// both; run by SQLite's auto-checkpoint it happens inside whichever commit crosses the threshold, stalling
+// that request (and every request queued behind it) for the length of two fsyncs. Here the writer's
+// auto-checkpoint is off and a worker thread with its own connection checkpoints on a timer instead:
+// writers never wait for the disk, and the WAL stays small.
+import { Worker } from 'node:worker_threads'
+import { createRequire } from 'node:module'
+import type Database from 'better-sqlite3'
+
+// The worker is a few lines of plain JavaScript, so it runs the same under tsx, node and vitest.
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads')
+const Database = require(workerData.driver)
+const db = new Database(workerData.file)
+db.pragma('busy_timeout = 1000')
+let stats = { runs: 0, frames: 0, busy: 0 }
+function checkpoint() {
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)')
+    stats.runs++
+    stats.frames += r.checkpointed
+    if (r.busy) stats.busy++
+  } catch (e) {
+    parentPort.postMessage({ error: String(e && e.message || e) })
+  }
+}
+const timer = setInterval(checkpoint, workerData.everyMs)
+parentPort.postMessage({ ready: true })
+parentPort.on('message', (m) => {
+  if (m === 'stop') {
+    clearInterval(timer)
+    checkpoint()
+    db.close()
+    parentPort.postMessage({ stopped: stats })
+  }
+})
+`
+
+export interface Checkpointer {
+  /** Settles once the worker has its connection open and its timer running. */
+  ready: Promise<void>
+  /** Checkpoint once more, close the worker's connection and end it. */
+  stop(): Promise<{ runs: number; frames: number; busy: number }>
+}
+
+/**
+ * Turn off `db`'s auto-checkpoint and checkpoint its file from a worker every `everyMs`. Returns null for
+ * an in-memory database (no WAL to checkpoint).
+ */
+export function startCheckpointer(
+  db: Database.Database,
+  opts: { everyMs?: number; onError?: (message: string) => void } = {},
+): Checkpointer | null {
+  if (db.memory || db.name === '' || db.name === ':memory:') return null
+  db.pragma('wal_autocheckpoint = 0')
+  const worker = new Worker(WORKER, {
+    eval: true,
+    workerData: { file: db.name, everyMs: opts.everyMs ?? 200, driver: createRequire(import.meta.url).resolve('better-sqlite3') },
+  })
+  const onError = opts.onError ?? ((m) => console.error(`checkpointer: ${m}`))
+  worker.on('message', (m: { error?: string }) => m.error && onError(m.error))
+  worker.on('error', (e) => onError(e.message))
+  worker.unref()
+  const ready = new Promise<void>((resolve) => worker.on('message', (m: { ready?: boolean }) => m.ready && resolve()))
+  return {
+    ready,
+    stop: () =>
+      new Promise((resolve) => {
+        worker.on('message', (m: { stopped?: { runs: number; frames: number; busy: number } }) => {
+          if (!m.stopped) return
+          void worker.terminate()
+          // Back to SQLite's own checkpoints for whoever keeps using the connection.
+          if (db.open) db.pragma('wal_autocheckpoint = 1000')
+          resolve(m.stopped)
+        })
+        worker.postMessage('stop')
+      }),
+  }
+}
