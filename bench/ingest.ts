@@ -10,7 +10,7 @@
 // Each phase runs ROUNDS times; the table quotes medians. Results go to bench/results/ingest.json.
 import { spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openDb } from '../server/db'
@@ -95,6 +95,19 @@ function stopServer(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve())
     child.kill('SIGTERM')
   })
+}
+
+/**
+ * CPU time (ms) a process has used so far, from /proc (Linux): user + system. Wall-clock rates on a shared
+ * 2-core machine swing with whatever else runs; CPU per event says what the ingest itself costs.
+ */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return NaN
+  }
 }
 
 // ---- HTTP load ---------------------------------------------------------------------------------------
@@ -218,9 +231,15 @@ async function main() {
     await singleRound(secret, samples, 2) // warm-up: JIT, statement caches, WAL file growth
     const single = []
     const batch = []
+    const pid = server.pid!
+    const measured = async <T extends { acked: number }>(run: () => Promise<T>) => {
+      const cpu0 = cpuMs(pid)
+      const r = await run()
+      return { ...r, serverCpuUsPerEvent: ((cpuMs(pid) - cpu0) * 1000) / r.acked }
+    }
     for (let r = 0; r < ROUNDS; r++) {
-      single.push(await singleRound(secret, samples, SINGLE_SECONDS))
-      batch.push(await batchRound(secret, samples))
+      single.push(await measured(() => singleRound(secret, samples, SINGLE_SECONDS)))
+      batch.push(await measured(() => batchRound(secret, samples)))
       console.log(`round ${r + 1}: single ${single[r].eventsPerSec.toFixed(0)}/s p99 ${single[r].p99.toFixed(2)} ms; batch ${batch[r].eventsPerSec.toFixed(0)}/s`)
     }
     agent.destroy()
@@ -239,10 +258,20 @@ async function main() {
         eventsPerSec: median(single.map((x) => x.eventsPerSec)),
         p50Ms: median(single.map((x) => x.p50)),
         p99Ms: median(single.map((x) => x.p99)),
+        serverCpuUsPerEvent: median(single.map((x) => x.serverCpuUsPerEvent)),
         rounds: single.map(({ firstError: _, ...x }) => x),
       },
-      batch: { eventsPerSec: median(batch.map((x) => x.eventsPerSec)), rounds: batch.map(({ firstError: _, ...x }) => x) },
-      raw: { rowsPerSec: median(raw), rounds: raw, note: 'reports/s; each is one case_events row and one cases row' },
+      batch: {
+        eventsPerSec: median(batch.map((x) => x.eventsPerSec)),
+        serverCpuUsPerEvent: median(batch.map((x) => x.serverCpuUsPerEvent)),
+        rounds: batch.map(({ firstError: _, ...x }) => x) },
+      raw: {
+        rowsPerSec: median(raw),
+        cpuUsPerEvent: 1e6 / median(raw),
+        rounds: raw,
+        note: 'reports/s; each is one case_events row and one cases row',
+      },
+      loadAverage: (await import('node:os')).loadavg(),
       ratios: {} as Record<string, number>,
       targets: {} as Record<string, boolean>,
     }
@@ -259,11 +288,11 @@ async function main() {
     writeFileSync('bench/results/ingest.json', JSON.stringify(result, null, 2) + '\n')
 
     const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
-    console.log('\ningest benchmark (medians of %d rounds)', ROUNDS)
+    console.log('\ningest benchmark (medians of %d rounds; load average %s)', ROUNDS, result.loadAverage.map((x) => x.toFixed(1)).join(' '))
     console.table({
-      'single event (HTTP)': { 'events/s': f(result.single.eventsPerSec), 'p50 ms': f(result.single.p50Ms, 2), 'p99 ms': f(result.single.p99Ms, 2), 'vs raw': `${f(result.ratios.singleToRaw * 100, 1)} %` },
-      [`batch of ${BATCH_SIZE} (HTTP)`]: { 'events/s': f(result.batch.eventsPerSec), 'p50 ms': '', 'p99 ms': '', 'vs raw': `${f(result.ratios.batchToRaw * 100, 1)} %` },
-      'raw better-sqlite3': { 'events/s': f(result.raw.rowsPerSec), 'p50 ms': '', 'p99 ms': '', 'vs raw': '100 %' },
+      'single event (HTTP)': { 'events/s': f(result.single.eventsPerSec), 'p50 ms': f(result.single.p50Ms, 2), 'p99 ms': f(result.single.p99Ms, 2), 'server CPU µs/event': f(result.single.serverCpuUsPerEvent), 'vs raw': `${f(result.ratios.singleToRaw * 100, 1)} %` },
+      [`batch of ${BATCH_SIZE} (HTTP)`]: { 'events/s': f(result.batch.eventsPerSec), 'p50 ms': '', 'p99 ms': '', 'server CPU µs/event': f(result.batch.serverCpuUsPerEvent), 'vs raw': `${f(result.ratios.batchToRaw * 100, 1)} %` },
+      'raw better-sqlite3': { 'events/s': f(result.raw.rowsPerSec), 'p50 ms': '', 'p99 ms': '', 'server CPU µs/event': f(result.raw.cpuUsPerEvent), 'vs raw': '100 %' },
     })
     for (const [target, met] of Object.entries(result.targets)) console.log(`${met ? '✓' : '✗'} ${target}`)
     console.log('written to bench/results/ingest.json')
