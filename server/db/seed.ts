@@ -1,5 +1,5 @@
 // Seeds an empty database: the grid geography, departments, matters, staff, and three years of case
-// history written as events through the CaseLog (the same writer the ingest uses), in big transactions.
+// history written as events through the CaseLog (the same writer the ingest uses), all in one transaction.
 // `ensureSeeded` is a no-op when grids exist. CLI: `npm run db:seed [-- --cases N --seed S --db file --force]`.
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
