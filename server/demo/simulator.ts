@@ -73,6 +73,8 @@ const MAX_DELAY = 2 ** 31 - 1
 
 export class Simulator {
   readonly stats = { reported: 0, acted: 0, refused: 0, failed: 0 }
+  /** The last request that failed outright (network, server closing), for the log. */
+  lastError: unknown = null
   private readonly rnd: Random
   private readonly queue: Pending[] = []
   private readonly inFlight = new Set<Promise<void>>()
@@ -214,8 +216,9 @@ export class Simulator {
     const now = this.now()
     while (!this.stopped && this.queue.length && this.queue[0].at <= now) {
       const job = this.pop()
-      const p: Promise<void> = job.run().catch(() => {
+      const p: Promise<void> = job.run().catch((e: unknown) => {
         this.stats.failed++
+        this.lastError = e
       })
       this.inFlight.add(p)
       void p.finally(() => this.inFlight.delete(p))

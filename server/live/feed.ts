@@ -150,9 +150,10 @@ export class Feed {
       if (k < this.spike.minCount || this.spiked.get(g) === hour) continue
       let past = 0
       for (let h = hour - TREND_HOURS + 1; h < hour; h++) past += hours.get(g, RECEIVED, h)
-      // The grid's usual share of the district (smoothed), times what the district received this hour.
-      const share = (past + 1) / (districtPast + peers)
-      const lambda = Math.max(0.2, share * districtNow)
+      // What the rest of the district received this hour, times the grid's usual share relative to it
+      // (smoothed): the district's rhythm (night, rush hour, a demo at 100×) moves the expectation along.
+      const share = Math.min(0.9, (past + 1) / (districtPast + peers))
+      const lambda = Math.max(0.2, (share / (1 - share)) * Math.max(0, districtNow - k))
       const p = poissonTail(k, lambda)
       if (p >= this.spike.p) continue
       this.spiked.set(g, hour)

@@ -41,6 +41,10 @@ export interface HubStats {
   skipped: number
   resyncs: number
   lastTickMs: number
+  /** Longest tick since start (ms): what a frame may wait beyond the tick interval. */
+  maxTickMs: number
+  /** Total time spent in ticks (ms). */
+  tickMsTotal: number
 }
 
 interface SocketData {
@@ -56,7 +60,7 @@ export class LiveHub {
   private readonly now: () => number
   private readonly heartbeatMs: number
   readonly stats: HubStats = {
-    sockets: 0, views: 0, ticks: 0, deltas: 0, deltaBytes: 0, snapshots: 0, snapshotBytes: 0, skipped: 0, resyncs: 0, lastTickMs: 0,
+    sockets: 0, views: 0, ticks: 0, deltas: 0, deltaBytes: 0, snapshots: 0, snapshotBytes: 0, skipped: 0, resyncs: 0, lastTickMs: 0, maxTickMs: 0, tickMsTotal: 0,
   }
 
   constructor(
@@ -198,6 +202,8 @@ export class LiveHub {
     this.stats.sockets = this.nsp.sockets.size
     this.stats.views = this.views.size
     this.stats.lastTickMs = performance.now() - t0
+    this.stats.tickMsTotal += this.stats.lastTickMs
+    if (this.stats.lastTickMs > this.stats.maxTickMs) this.stats.maxTickMs = this.stats.lastTickMs
   }
 
   /** Drop views nobody watches any more, and window grids no view uses. */

@@ -1,0 +1,210 @@
+// npm run bench:live — the live pipeline under load, every part in its own process:
+//   server (server/main.ts on a copy of the 289k-case history) · 1,000 Socket.IO clients (bench/live/clients)
+//   · ingest driver at 100 and 1,000 events/s (bench/live/driver) · baseline: a bare Socket.IO server
+//   broadcasting frames of the same size to the same 1,000 clients (bench/live/raw-server).
+// Measures event-to-screen latency (driver send → screen receives the ticker item), server CPU and RSS
+// (from /proc), and writes bench/results/live.json. BENCH_SECONDS per phase (default 20).
+import { fork, type ChildProcess } from 'node:child_process'
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { historyDb } from './live/history'
+import { Keys } from '../server/keys'
+import type { LatencySummary } from './live/histogram'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20)
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000)
+const MEASURE = Number(process.env.BENCH_MEASURE ?? 100)
+const RATES = (process.env.BENCH_RATES ?? '100,1000').split(',').map(Number)
+const TICK_MS = 250
+const BASE_DB = process.env.BENCH_DB ?? 'data/bench.db'
+const LIVE_DB = 'data/bench-live.db'
+const PORT = 3210
+const RAW_PORT = 3211
+const TSX = ['--import', 'tsx']
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+function proc(pid: number) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024
+  return { cpuMs: ((Number(f[11]) + Number(f[12])) * 1000) / 100, rss, at: performance.now() }
+}
+const cpuPercent = (a: ReturnType<typeof proc>, b: ReturnType<typeof proc>) => (100 * (b.cpuMs - a.cpuMs)) / (b.at - a.at)
+
+function message<T>(child: ChildProcess, type: string, timeoutMs = 300_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no ${type} from child within ${timeoutMs} ms`)), timeoutMs)
+    const on = (m: { type: string }) => {
+      if (m.type !== type) return
+      clearTimeout(t)
+      child.off('message', on)
+      resolve(m as T)
+    }
+    child.on('message', on)
+    child.once('exit', (code) => code && reject(new Error(`child exited with ${code} waiting for ${type}`)))
+  })
+}
+
+async function waitHealthy(base: string) {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return
+    } catch {
+      /* not up yet */
+    }
+    await sleep(200)
+  }
+  throw new Error('server did not come up')
+}
+
+interface ClientStats {
+  latency: LatencySummary
+  toTick?: LatencySummary
+  fromTick?: LatencySummary
+  frames: number
+  bytes: number
+  gaps: number
+  snapshots: number
+  connected: number
+}
+
+async function clientStats(clients: ChildProcess): Promise<ClientStats> {
+  const p = message<ClientStats>(clients, 'stats')
+  clients.send({ type: 'report' })
+  return p
+}
+
+async function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return
+  const exited = new Promise((r) => child.once('exit', r))
+  if (child.connected) child.send({ type: 'stop' })
+  else child.kill('SIGINT')
+  await Promise.race([exited, sleep(5000)])
+  if (child.exitCode === null) child.kill('SIGKILL')
+}
+
+async function main() {
+  // A fresh copy of the history for the server to write into; its checkpoint comes along.
+  ;(await historyDb(BASE_DB, 289_000)).$client.close()
+  for (const suffix of ['', '-wal', '-shm']) rmSync(LIVE_DB + suffix, { force: true })
+  copyFileSync(BASE_DB, LIVE_DB)
+  const db = (await import('../server/db')).openDb(LIVE_DB)
+  const key = new Keys(db).create({ role: 'write', name: 'bench driver', source: 'import' }).secret
+  const streets = db.$client.prepare('SELECT code FROM grids WHERE level = 1').pluck().all() as string[]
+  db.$client.close()
+
+  const base = `http://127.0.0.1:${PORT}`
+  const env = {
+    ...process.env, PORT: String(PORT), HOST: '127.0.0.1', ONESCREEN_DB: LIVE_DB, ONESCREEN_DEMO: 'true', ONESCREEN_DEMO_SPEED: '0',
+    ONESCREEN_TICK_MS: String(TICK_MS), LOG_LEVEL: 'warn', ONESCREEN_RATE_KEY_MAX: '100000000',
+  }
+  const t0 = performance.now()
+  // BENCH_PROFILE=dir writes the server's CPU profile there (to see where a tick's time goes).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []
+  const server = fork('server/main.ts', [], { execArgv: [...TSX, ...profile], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  await waitHealthy(base)
+  const startMs = performance.now() - t0
+  const live0 = (await (await fetch(`${base}/api/live`)).json()) as { start: { ms: number; from: string } }
+  await sleep(2000)
+  const idle = proc(server.pid!)
+
+  const clients = fork('bench/live/clients.ts', [], {
+    execArgv: TSX, env: { ...process.env, URL: base, MODE: 'live', CLIENTS: String(CLIENTS), MEASURE: String(MEASURE), SCOPES: JSON.stringify(streets) },
+  })
+  const ready = await message<{ connected: number }>(clients, 'ready')
+  await sleep(3000)
+  const withClients = proc(server.pid!)
+  await clientStats(clients)
+  const rssPerClient = (withClients.rss - idle.rss) / ready.connected
+  console.log(`server up in ${startMs.toFixed(0)} ms (metrics ${live0.start.from} ${live0.start.ms.toFixed(0)} ms); ${ready.connected} screens connected; ` +
+    `RSS ${(idle.rss / 1e6).toFixed(0)} → ${(withClients.rss / 1e6).toFixed(0)} MB (${(rssPerClient / 1024).toFixed(1)} KB per screen)`)
+
+  const phases: Record<string, unknown>[] = []
+  for (const rate of RATES) {
+    type Hub = { deltas: number; deltaBytes: number; ticks: number; tickMsTotal: number; maxTickMs: number }
+    const hubBefore = ((await (await fetch(`${base}/api/live`)).json()) as { hub: Hub }).hub
+    const a = proc(server.pid!)
+    const driver = fork('bench/live/driver.ts', [], {
+      execArgv: TSX, env: { ...process.env, BASE: base, KEY: key, RATE: String(rate), SECONDS: String(SECONDS), DB: LIVE_DB },
+    })
+    const done = await message<{ eventsPerSec: number; failed: number }>(driver, 'done', (SECONDS + 60) * 1000)
+    await sleep(TICK_MS * 4) // the last frames land
+    const b = proc(server.pid!)
+    const stats = await clientStats(clients)
+    const hubAfter = ((await (await fetch(`${base}/api/live`)).json()) as { hub: Hub }).hub
+    const tickMs = (hubAfter.tickMsTotal - hubBefore.tickMsTotal) / Math.max(1, hubAfter.ticks - hubBefore.ticks)
+    const deltaBytes = (hubAfter.deltaBytes - hubBefore.deltaBytes) / Math.max(1, hubAfter.deltas - hubBefore.deltas)
+    phases.push({
+      rate, ingested: Math.round(done.eventsPerSec), failed: done.failed, latency: stats.latency, gaps: stats.gaps,
+      sentToTick: stats.toTick, tickToScreen: stats.fromTick,
+      framesPerScreenPerSec: +(stats.frames / CLIENTS / SECONDS).toFixed(2), avgDeltaBytes: Math.round(deltaBytes),
+      serverCpuPercent: +cpuPercent(a, b).toFixed(1), serverRssMB: +(b.rss / 1e6).toFixed(1), connected: stats.connected,
+      avgTickMs: +tickMs.toFixed(2),
+    })
+    console.log(`ingest ${rate}/s: latency p50 ${stats.latency.p50} ms, p99 ${stats.latency.p99} ms, max ${stats.latency.max} ms ` +
+      `(${stats.latency.count} samples); server CPU ${cpuPercent(a, b).toFixed(0)} %, RSS ${(b.rss / 1e6).toFixed(0)} MB; ` +
+      `delta ${deltaBytes.toFixed(0)} B; tick ${tickMs.toFixed(1)} ms avg; ${done.failed} refused\n` +
+      `  sent→tick p50 ${stats.toTick!.p50} p99 ${stats.toTick!.p99} ms; tick→screen p50 ${stats.fromTick!.p50} p99 ${stats.fromTick!.p99} ms`)
+  }
+  await stop(clients)
+  const serverExit = new Promise((r) => server.once('exit', r))
+  server.kill('SIGINT')
+  await Promise.race([serverExit, sleep(15_000)])
+
+  // Baseline: the same 1,000 clients on a bare Socket.IO broadcast of frames the size of each phase's deltas.
+  const raw = fork('bench/live/raw-server.ts', [], { execArgv: TSX, env: { ...process.env, PORT: String(RAW_PORT) } })
+  await message(raw, 'listening')
+  const rawClients = fork('bench/live/clients.ts', [], {
+    execArgv: TSX, env: { ...process.env, URL: `http://127.0.0.1:${RAW_PORT}`, MODE: 'raw', CLIENTS: String(CLIENTS), MEASURE: String(MEASURE) },
+  })
+  await message(rawClients, 'ready')
+  const baselines: Record<string, unknown>[] = []
+  for (const p of phases) {
+    const bytes = p.avgDeltaBytes as number
+    raw.send({ type: 'broadcast', bytes, tickMs: TICK_MS })
+    await sleep(1000)
+    await clientStats(rawClients)
+    const a = proc(raw.pid!)
+    await sleep(SECONDS * 500)
+    const b = proc(raw.pid!)
+    const stats = await clientStats(rawClients)
+    baselines.push({ frameBytes: bytes, latency: stats.latency, serverCpuPercent: +cpuPercent(a, b).toFixed(1), serverRssMB: +(b.rss / 1e6).toFixed(1) })
+    console.log(`raw broadcast of ${bytes} B: p50 ${stats.latency.p50} ms, p99 ${stats.latency.p99} ms, max ${stats.latency.max} ms; CPU ${cpuPercent(a, b).toFixed(0)} %`)
+  }
+  await stop(rawClients)
+  await stop(raw)
+
+  const result = {
+    at: new Date().toISOString(), seconds: SECONDS, clients: CLIENTS, measuringClients: MEASURE, tickMs: TICK_MS,
+    server: { startMs: Math.round(startMs), metricsStart: live0.start, idleRssMB: +(idle.rss / 1e6).toFixed(1), withClientsRssMB: +(withClients.rss / 1e6).toFixed(1), rssPerClientKB: +(rssPerClient / 1024).toFixed(1) },
+    phases: phases.map((p, i) => ({
+      ...p, baseline: baselines[i],
+      targetP99: (baselines[i].latency as LatencySummary).p99 + TICK_MS,
+      meetsTarget: (p.latency as LatencySummary).p99 <= (baselines[i].latency as LatencySummary).p99 + TICK_MS,
+    })),
+    targets: { p99: 'raw broadcast p99 + one tick', rssPerClientKB: 50 },
+  }
+  mkdirSync('bench/results', { recursive: true })
+  writeFileSync('bench/results/live.json', JSON.stringify(result, null, 2) + '\n')
+
+  const rows = [
+    ['phase', 'events/s', 'p50 ms', 'p99 ms', 'max ms', 'CPU %', 'RSS MB', 'frame B'],
+    ...result.phases.flatMap((p) => {
+      const l = p.latency as LatencySummary
+      const bl = (p.baseline as { latency: LatencySummary }).latency
+      return [
+        [`live @${p.rate}/s`, String(p.ingested), String(l.p50), String(l.p99), String(Math.round(l.max)), String(p.serverCpuPercent), String(p.serverRssMB), String(p.avgDeltaBytes)],
+        [`  raw Socket.IO`, '—', String(bl.p50), String(bl.p99), String(Math.round(bl.max)), String((p.baseline as { serverCpuPercent: number }).serverCpuPercent), String((p.baseline as { serverRssMB: number }).serverRssMB), String(p.avgDeltaBytes)],
+        [`  target p99 ≤ ${p.targetP99} ms`, p.meetsTarget ? 'met' : 'NOT met', '', '', '', '', '', ''],
+      ]
+    }),
+  ]
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)))
+  for (const r of rows) console.log(r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  '))
+  console.log(`RSS per connected screen: ${result.server.rssPerClientKB} KB (target ≤ 50 KB)`)
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})
