@@ -8,7 +8,6 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { pathToFileURL } from 'node:url'
-import { Transform } from 'node:stream'
 import cliProgress from 'cli-progress'
 import { openDb, DEFAULT_DB_FILE } from '../db'
 import { GridIndex } from '../geo'
@@ -16,6 +15,7 @@ import { Ingest } from '../cases/ingest'
 import { loadConfig } from '../config'
 import { fileKind, importStream, type ImportSummary } from './importer'
 import { loadMapping } from './mapping'
+import { sheetBytes } from './read'
 
 const USAGE = 'usage: npm run import -- <file.xlsx|file.csv> [--db data/onescreen.db] [--mapping mapping.json] [--batch 1000] [--json]'
 
@@ -57,31 +57,26 @@ async function main(argv: string[]): Promise<number> {
     const grids = GridIndex.load(db)
     if (grids.size === 0) throw new Error('the database has no grids: run npm run db:seed (or npm start) first')
     const ingest = new Ingest(db, grids, { calendar: config.calendar })
-    // Progress by bytes read: the row count is unknown until the end of a streamed file.
+    // Progress by data parsed: file bytes for CSV, worksheet bytes for XLSX (its rows are unknown until the end).
+    const kind = await fileKind(file)
+    const total = (kind === 'xlsx' ? sheetBytes(readFileSync(file)) : null) ?? size
     const bar = new cliProgress.SingleBar(
       { format: '{bar} {percentage}% | {rows} rows | imported {imported} skipped {skipped} bad {bad}', hideCursor: true, clearOnComplete: false },
       cliProgress.Presets.shades_classic,
     )
-    let read = 0
-    const stream = createReadStream(file).pipe(
-      new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          read += chunk.length
-          done(null, chunk)
-        },
-      }),
-    )
     const quiet = values.json || !process.stderr.isTTY
-    if (!quiet) bar.start(size, 0, { rows: 0, imported: 0, skipped: 0, bad: 0 })
+    let parsed = 0
+    if (!quiet) bar.start(total, 0, { rows: 0, imported: 0, skipped: 0, bad: 0 })
     let summary: ImportSummary
     try {
-      summary = await importStream(ingest, stream, await fileKind(file), {
+      summary = await importStream(ingest, createReadStream(file), kind, {
         mapping, batchSize,
+        onBytes: (n) => (parsed += n),
         onProgress: (p) => {
-          if (!quiet) bar.update(Math.min(read, size), p)
+          if (!quiet) bar.update(Math.min(parsed, total), p)
         },
       })
-      if (!quiet) bar.update(size)
+      if (!quiet) bar.update(total)
     } finally {
       if (!quiet) bar.stop()
     }

@@ -36,6 +36,8 @@ export interface ImportOptions {
   mapping?: ImportMapping
   /** Rows per ingest transaction. */
   batchSize?: number
+  /** Bytes of data parsed so far (see readRows): for a progress bar. */
+  onBytes?: (n: number) => void
   /** Called after every batch. */
   onProgress?: (s: Readonly<Omit<ImportSummary, 'errors' | 'skippedRows'>>) => void
   now?: () => number
@@ -173,7 +175,7 @@ async function* readable(rows: AsyncIterable<SheetRow>, kind: FileKind): AsyncGe
 
 /** Import from a stream whose kind is known (or sniffed by the caller). */
 export function importStream(ingest: Ingest, source: Readable, kind: FileKind, opts?: ImportOptions) {
-  return importRows(ingest, readable(readRows(source, kind), kind), opts)
+  return importRows(ingest, readable(readRows(source, kind, opts?.onBytes), kind), opts)
 }
 
 /** Sniff a file's kind from its first bytes (and name). */

@@ -21,8 +21,27 @@ export function kindOf(head: Uint8Array, name = ''): FileKind {
   return 'csv'
 }
 
-export function readRows(source: Readable, kind: FileKind): AsyncGenerator<SheetRow> {
-  return kind === 'xlsx' ? readXlsx(source) : readCsv(source)
+/**
+ * The rows of a file. `onBytes` hears how much of the data has been parsed: bytes of the file for CSV, bytes
+ * of the (uncompressed) worksheet for XLSX, whose total sheetBytes() gives; a progress bar needs both.
+ */
+export function readRows(source: Readable, kind: FileKind, onBytes?: (n: number) => void): AsyncGenerator<SheetRow> {
+  return kind === 'xlsx' ? readXlsx(source, onBytes) : readCsv(source, onBytes)
+}
+
+/** Uncompressed size of an XLSX's first worksheet, from the zip's central directory (or null). */
+export function sheetBytes(zip: Buffer): number | null {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+  if (end < 0 || end + 22 > zip.length) return null
+  let at = zip.readUInt32LE(end + 16)
+  for (let i = zip.readUInt16LE(end + 10); i > 0 && at + 46 <= zip.length; i--) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) return null
+    const nameLength = zip.readUInt16LE(at + 28)
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength)
+    if (/^\/?xl\/worksheets\/sheet\d+\.xml$/.test(name)) return zip.readUInt32LE(at + 24)
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32)
+  }
+  return null
 }
 
 const SNIFF_BYTES = 64 * 1024
@@ -40,12 +59,13 @@ function encodingOf(sample: Buffer): string {
   }
 }
 
-async function* decode(source: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+async function* decode(source: AsyncIterable<Buffer | string>, onBytes?: (n: number) => void): AsyncGenerator<string> {
   let decoder: TextDecoder | null = null
   let pending: Buffer[] = []
   let size = 0
   for await (const chunk of source) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    onBytes?.(buf.length)
     if (!decoder) {
       pending.push(buf)
       size += buf.length
@@ -68,10 +88,10 @@ async function* decode(source: AsyncIterable<Buffer | string>): AsyncGenerator<s
 
 const blank = (cells: readonly Cell[]) => cells.every((c) => c === null || c === '')
 
-async function* readCsv(source: Readable): AsyncGenerator<SheetRow> {
+async function* readCsv(source: Readable, onBytes?: (n: number) => void): AsyncGenerator<SheetRow> {
   // TextDecoder drops the BOM itself; papaparse then sees clean text.
   const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { header: false, skipEmptyLines: false })
-  const text = Readable.from(decode(source))
+  const text = Readable.from(decode(source, onBytes))
   text.on('error', (e) => parser.destroy(e))
   text.pipe(parser)
   let row = 0
@@ -107,29 +127,34 @@ interface ReaderInternals {
 }
 const BaseReader = ExcelJS.stream.xlsx.WorkbookReader as unknown as new (input: Readable, options: object) => ReaderInternals
 
-async function* textChunks(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+async function* textChunks(chunks: AsyncIterable<Buffer | string>, onBytes?: (n: number) => void): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8')
-  for await (const c of chunks) yield typeof c === 'string' ? c : decoder.decode(c, { stream: true })
+  for await (const c of chunks) {
+    onBytes?.(typeof c === 'string' ? Buffer.byteLength(c) : c.length)
+    yield typeof c === 'string' ? c : decoder.decode(c, { stream: true })
+  }
   const rest = decoder.decode()
   if (rest) yield rest
 }
 
 class Utf8WorkbookReader extends BaseReader {
+  onBytes?: (n: number) => void
   override _parseSharedStrings(entry: Readable) {
     const text = entry.pipe(new PassThrough())
     text.setEncoding('utf8')
     return super._parseSharedStrings(text)
   }
   override *_parseWorksheet(chunks: AsyncIterable<Buffer | string>, sheetNo: string) {
-    yield* super._parseWorksheet(textChunks(chunks), sheetNo)
+    yield* super._parseWorksheet(textChunks(chunks, this.onBytes), sheetNo)
   }
 }
 
-async function* readXlsx(source: Readable): AsyncGenerator<SheetRow> {
+async function* readXlsx(source: Readable, onBytes?: (n: number) => void): AsyncGenerator<SheetRow> {
   // styles: 'ignore' is much faster; date cells then arrive as Excel serial numbers, which cells.ts reads.
   const reader = new Utf8WorkbookReader(source, {
     sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'ignore',
   })
+  reader.onBytes = onBytes
   for await (const sheet of reader as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader>) {
     for await (const r of sheet as unknown as AsyncIterable<ExcelJS.Row>) {
       const values = r.values as XlsxValue[]

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
-import { kindOf, readRows, type SheetRow } from '../../../server/import/read'
+import { kindOf, readRows, sheetBytes, type SheetRow } from '../../../server/import/read'
 
 async function all(it: AsyncIterable<SheetRow>): Promise<SheetRow[]> {
   const out: SheetRow[] = []
@@ -70,6 +70,24 @@ describe('XLSX rows', () => {
     const rows = await all(readRows(chunked(buf, 1000), 'xlsx'))
     expect(rows.map((r) => r.cells[0])).toEqual(texts)
     expect(rows.every((r, i) => r.cells[1] === `地址${i}：二七区大学路${i}号`)).toBe(true)
+  })
+
+  it('reports how much of the data it has parsed, out of a total known up front', async () => {
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet('工单')
+    for (let i = 0; i < 500; i++) ws.addRow([`ZZ${i}`, `诉求内容${i}`])
+    const buf = Buffer.from(await wb.xlsx.writeBuffer())
+    const total = sheetBytes(buf)!
+    expect(total).toBeGreaterThan(10_000)
+    let seen = 0
+    const rows = await all(readRows(chunked(buf, 4096), 'xlsx', (n) => (seen += n)))
+    expect(rows).toHaveLength(500)
+    expect(seen).toBe(total)
+    const csv = Buffer.from('工单编号,诉求内容\n' + Array.from({ length: 500 }, (_, i) => `ZZ${i},诉求${i}`).join('\n'))
+    let csvSeen = 0
+    await all(readRows(chunked(csv, 100), 'csv', (n) => (csvSeen += n)))
+    expect(csvSeen).toBe(csv.length)
+    expect(sheetBytes(Buffer.from('not a zip'))).toBeNull()
   })
 
   it('sniffs the kind from the first bytes, then the name', () => {
