@@ -74,7 +74,12 @@ export class LiveClient {
       ...opts.socket,
     })
     this.socket.on('connect', () => this.subscribeNow())
-    this.socket.on('disconnect', () => this.setStatus('offline'))
+    this.socket.on('disconnect', (reason) => {
+      this.setStatus('offline')
+      // Socket.IO does not reconnect by itself after a server-side disconnect (a server shutting down
+      // gracefully disconnects every socket): ask again, and the manager's backoff takes it from there.
+      if (reason === 'io server disconnect' && !this.disposed) this.socket.connect()
+    })
     this.socket.on('connect_error', (e: Error) => {
       this.setError(e.message)
       this.setStatus('offline')

@@ -80,8 +80,9 @@ export default fp(
     app.addHook('preClose', async () => {
       await demo?.stop()
       hub.stop()
-      // Screens hold websockets open; the HTTP server cannot finish closing until they are gone.
-      io.local.disconnectSockets(true)
+      // Screens hold websockets open; the HTTP server cannot finish closing until they are gone. Closing the
+      // connections (not a Socket.IO disconnect, which tells a client not to come back) lets screens reconnect
+      // to the next server by themselves.
       io.engine.close()
     })
     app.addHook('onClose', async () => {

@@ -179,3 +179,25 @@ describe('live stream', () => {
     }
   })
 })
+
+describe('a server restart', () => {
+  test('screens reconnect by themselves to the next server on the same port and resync', async () => {
+    const first = await buildTestServer({ tickMs: 30 })
+    await first.app.listen({ port: 0, host: '127.0.0.1' })
+    const port = (first.app.server.address() as AddressInfo).port
+    const c = new LiveClient({ url: `http://127.0.0.1:${port}`, socket: { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 200 } })
+    clients.push(c)
+    c.subscribe('410103', 'all')
+    await until('the first snapshot', () => c.snapshots === 1)
+    await first.app.close()
+    await until('offline', () => c.status === 'offline')
+    const second = await buildTestServer({ tickMs: 30 })
+    try {
+      await second.app.listen({ port, host: '127.0.0.1' })
+      await until('a snapshot from the new server', () => c.snapshots === 2 && c.status === 'live', 10_000)
+    } finally {
+      await second.close()
+      first.db.$client.close()
+    }
+  })
+})
