@@ -318,7 +318,8 @@ describe('property: random valid command sequences', () => {
           expect(state.level).toBe(events.at(-1)!.level)
         },
       ),
-      { numRuns: 400 },
+      // A fixed seed: the coverage check below must not depend on the luck of one run.
+      { numRuns: 400, seed: 20261126 },
     )
     // The runs reached every action, so the checks above were not vacuous.
     expect(sorted([...exercised])).toEqual(sorted(ACTIONS.filter((a) => a !== 'report')))
