@@ -69,6 +69,8 @@ export class Ingest {
   private pending: Committed[] = []
   private queue: { work: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = []
   private grouping = false
+  /** Group commits so far and the jobs they carried (jobs / groups = how much commits are shared). */
+  readonly stats = { groups: 0, jobs: 0 }
 
   constructor(readonly db: Db, readonly grids: GridIndex, opts: IngestOptions = {}) {
     this.catalogue = new Catalogue(db)
@@ -137,6 +139,8 @@ export class Ingest {
     const jobs = this.queue
     this.queue = []
     this.pending = []
+    this.stats.groups++
+    this.stats.jobs += jobs.length
     const outcomes: { ok: boolean; value: unknown }[] = []
     try {
       this.grouping = true

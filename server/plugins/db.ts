@@ -15,6 +15,8 @@ export default fp(
   async function db(app: FastifyInstance, opts: { db?: Db }) {
     const db = opts.db ?? openDb(app.config.dbFile)
     app.decorate('db', db)
+    // Every REST write runs in a savepoint of its group commit; keep the savepoint journals in memory.
+    db.$client.pragma('temp_store = MEMORY')
     const checkpointer = startCheckpointer(db.$client, { onError: (m) => app.log.error(`WAL checkpoint: ${m}`) })
     app.addHook('onClose', async () => {
       await checkpointer?.stop()

@@ -7,6 +7,12 @@ const Health = Type.Object({
   cases: Type.Integer(),
   events: Type.Integer(),
   uptime: Type.Number({ description: 'seconds' }),
+  commits: Type.Optional(
+    Type.Object(
+      { groups: Type.Integer(), jobs: Type.Integer() },
+      { description: 'Group commits of REST writes since start, and the writes they carried' },
+    ),
+  ),
 })
 
 const schema = {
@@ -23,7 +29,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', { schema, config: { rateLimit: false } }, async (_req, reply) => {
     try {
       const { cases, events } = counts.get() as { cases: number; events: number }
-      return { ok: true, db: 'ok', cases, events, uptime: process.uptime() }
+      return { ok: true, db: 'ok', cases, events, uptime: process.uptime(), commits: { ...app.ingest.stats } }
     } catch (e) {
       return reply.code(503).send({ ok: false, db: (e as Error).message, cases: 0, events: 0, uptime: process.uptime() })
     }
