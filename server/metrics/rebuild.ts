@@ -27,15 +27,18 @@ function loadKeys(db: Db, engine: MetricsEngine, capacity: number) {
     bigClass: new Int32Array(capacity).fill(-1),
   }
   const l = engine.layout
-  const rows = db.$client.prepare('SELECT id, grid, special, source, matter FROM cases').raw().iterate() as IterableIterator<
-    [number, string, string | null, string, string]
-  >
-  for (const [id, grid, special, source, matter] of rows) {
-    if (id >= capacity) continue
-    keys.grid[id] = l.gridIndex(grid)
-    keys.special[id] = l.gridIndex(special)
-    keys.source[id] = l.sourceOf(source)
-    keys.bigClass[id] = l.classOfMatter(matter)
+  const page = db.$client.prepare('SELECT id, grid, special, source, matter FROM cases WHERE id > ? ORDER BY id LIMIT ?').raw()
+  for (let after = 0; ; ) {
+    const rows = page.all(after, PAGE) as [number, string, string | null, string, string][]
+    for (const [id, grid, special, source, matter] of rows) {
+      if (id >= capacity) continue
+      keys.grid[id] = l.gridIndex(grid)
+      keys.special[id] = l.gridIndex(special)
+      keys.source[id] = l.sourceOf(source)
+      keys.bigClass[id] = l.classOfMatter(matter)
+    }
+    if (rows.length < PAGE) break
+    after = rows[rows.length - 1][0]
   }
   return keys
 }
