@@ -1,7 +1,7 @@
 // Every setting of the server, read once from the environment with a default. A bad value stops the start
 // with the variable's name, rather than running 24/7 on a silently wrong setting.
 import { readFileSync } from 'node:fs'
-import { DEFAULT_CALENDAR, type Calendar } from '../shared/timelimit'
+import { DEFAULT_CALENDAR, validateCalendar, type Calendar } from '../shared/timelimit'
 import { DEFAULT_INDICATOR_CONFIG, type IndicatorConfig } from '../shared/indicators'
 
 export interface Config {
@@ -83,7 +83,13 @@ function calendar(env: Env): Calendar {
   } catch (e) {
     return fail('ONESCREEN_CALENDAR', file, `cannot read a JSON calendar (${(e as Error).message})`)
   }
-  return { ...DEFAULT_CALENDAR, ...parsed }
+  const cal = { ...DEFAULT_CALENDAR, ...parsed }
+  try {
+    validateCalendar(cal)
+  } catch (e) {
+    return fail('ONESCREEN_CALENDAR', file, (e as Error).message)
+  }
+  return cal
 }
 
 function indicators(env: Env): IndicatorConfig {
