@@ -68,6 +68,29 @@ interface ClientStats {
   connected: number
 }
 
+interface Phase {
+  rate: number
+  ingested: number
+  failed: number
+  latency: LatencySummary
+  sentToTick?: LatencySummary
+  tickToScreen?: LatencySummary
+  gaps: number
+  framesPerScreenPerSec: number
+  avgDeltaBytes: number
+  serverCpuPercent: number
+  serverRssMB: number
+  connected: number
+  avgTickMs: number
+}
+
+interface Baseline {
+  frameBytes: number
+  latency: LatencySummary
+  serverCpuPercent: number
+  serverRssMB: number
+}
+
 async function clientStats(clients: ChildProcess): Promise<ClientStats> {
   const p = message<ClientStats>(clients, 'stats')
   clients.send({ type: 'report' })
@@ -119,7 +142,7 @@ async function main() {
   console.log(`server up in ${startMs.toFixed(0)} ms (metrics ${live0.start.from} ${live0.start.ms.toFixed(0)} ms); ${ready.connected} screens connected; ` +
     `RSS ${(idle.rss / 1e6).toFixed(0)} → ${(withClients.rss / 1e6).toFixed(0)} MB (${(rssPerClient / 1024).toFixed(1)} KB per screen)`)
 
-  const phases: Record<string, unknown>[] = []
+  const phases: Phase[] = []
   for (const rate of RATES) {
     type Hub = { deltas: number; deltaBytes: number; ticks: number; tickMsTotal: number; maxTickMs: number }
     const hubBefore = ((await (await fetch(`${base}/api/live`)).json()) as { hub: Hub }).hub
@@ -158,9 +181,9 @@ async function main() {
     execArgv: TSX, env: { ...process.env, URL: `http://127.0.0.1:${RAW_PORT}`, MODE: 'raw', CLIENTS: String(CLIENTS), MEASURE: String(MEASURE) },
   })
   await message(rawClients, 'ready')
-  const baselines: Record<string, unknown>[] = []
+  const baselines: Baseline[] = []
   for (const p of phases) {
-    const bytes = p.avgDeltaBytes as number
+    const bytes = p.avgDeltaBytes
     raw.send({ type: 'broadcast', bytes, tickMs: TICK_MS })
     await sleep(1000)
     await clientStats(rawClients)
@@ -179,8 +202,8 @@ async function main() {
     server: { startMs: Math.round(startMs), metricsStart: live0.start, idleRssMB: +(idle.rss / 1e6).toFixed(1), withClientsRssMB: +(withClients.rss / 1e6).toFixed(1), rssPerClientKB: +(rssPerClient / 1024).toFixed(1) },
     phases: phases.map((p, i) => ({
       ...p, baseline: baselines[i],
-      targetP99: (baselines[i].latency as LatencySummary).p99 + TICK_MS,
-      meetsTarget: (p.latency as LatencySummary).p99 <= (baselines[i].latency as LatencySummary).p99 + TICK_MS,
+      targetP99: baselines[i].latency.p99 + TICK_MS,
+      meetsTarget: p.latency.p99 <= baselines[i].latency.p99 + TICK_MS,
     })),
     targets: { p99: 'raw broadcast p99 + one tick', rssPerClientKB: 50 },
   }
@@ -190,11 +213,11 @@ async function main() {
   const rows = [
     ['phase', 'events/s', 'p50 ms', 'p99 ms', 'max ms', 'CPU %', 'RSS MB', 'frame B'],
     ...result.phases.flatMap((p) => {
-      const l = p.latency as LatencySummary
-      const bl = (p.baseline as { latency: LatencySummary }).latency
+      const l = p.latency
+      const bl = p.baseline.latency
       return [
         [`live @${p.rate}/s`, String(p.ingested), String(l.p50), String(l.p99), String(Math.round(l.max)), String(p.serverCpuPercent), String(p.serverRssMB), String(p.avgDeltaBytes)],
-        [`  raw Socket.IO`, '—', String(bl.p50), String(bl.p99), String(Math.round(bl.max)), String((p.baseline as { serverCpuPercent: number }).serverCpuPercent), String((p.baseline as { serverRssMB: number }).serverRssMB), String(p.avgDeltaBytes)],
+        [`  raw Socket.IO`, '—', String(bl.p50), String(bl.p99), String(Math.round(bl.max)), String(p.baseline.serverCpuPercent), String(p.baseline.serverRssMB), String(p.avgDeltaBytes)],
         [`  target p99 ≤ ${p.targetP99} ms`, p.meetsTarget ? 'met' : 'NOT met', '', '', '', '', '', ''],
       ]
     }),
