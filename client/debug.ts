@@ -1,6 +1,7 @@
 // A small read-only debug hook on window.__onescreen for the e2e tests and the client benchmark:
 // how many charts, maps and timers are alive, the live connection, and a way to time a map recolour.
 // It holds counters and callbacks only, never data, so it cannot leak what it observes.
+import { decodeGridValues, encodeGridValues } from '../shared/protocol'
 
 export interface DebugHook {
   charts: number
@@ -28,3 +29,5 @@ declare global {
 }
 
 export const debugHook: DebugHook = (window.__onescreen ??= { charts: 0, maps: 0, timers: 0 })
+// The wire codec the live module uses, so the benchmark can time decode + recolour of a real delta.
+debugHook.protocol = { encodeGridValues, decodeGridValues }

@@ -9,13 +9,16 @@ export interface Freshness {
   stale: ComputedRef<boolean>
   /** HH:MM:SS of the last frame, or null before the first one. */
   asOf: ComputedRef<string | null>
+  /** Why the server refused the subscription (e.g. a token outside its scope), if it did. */
+  error: Ref<string | null>
 }
 
 const KEY: InjectionKey<Freshness> = Symbol('freshness')
 
-export function provideFreshness(status: Ref<LiveStatus>, lastFrameAt: Ref<number | null>): Freshness {
+export function provideFreshness(status: Ref<LiveStatus>, lastFrameAt: Ref<number | null>, error: Ref<string | null>): Freshness {
   const f: Freshness = {
     status,
+    error,
     stale: computed(() => status.value === 'stale' || status.value === 'offline'),
     asOf: computed(() => (lastFrameAt.value === null ? null : formatClock(lastFrameAt.value))),
   }

@@ -3,7 +3,7 @@
 // is applied at once, the map in full since the deltas in between were skipped.
 import { onScopeDispose, shallowRef, watch, type Ref, type ShallowRef } from 'vue'
 import type { AlertItem, GridMetric, Panels, TickerItem, Window } from '../../shared/protocol'
-import { useLiveScope } from '../dev/fakeLiveScope'
+import { useLiveScope } from '../live/useLiveScope'
 import { usePageVisible } from './usePageVisible'
 import { debugHook } from '../debug'
 
@@ -15,7 +15,8 @@ export interface GridValuesView {
 }
 
 export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: string) {
-  const live = useLiveScope(scope, window, token ? { token } : undefined)
+  // Frames come at least every 5 s (the server's heartbeat): 8 s of silence means the data is stale.
+  const live = useLiveScope(scope, window, { token, staleMs: 8000 })
   const visible = usePageVisible()
   const panels = shallowRef<Panels | null>(null)
   const grids = shallowRef<GridValuesView>({ values: null, changed: null, version: 0 })
@@ -75,5 +76,5 @@ export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: s
     live.dispose()
     delete debugHook.live
   })
-  return { status: live.status, lastFrameAt: live.lastFrameAt, seq: live.seq, panels, grids, alerts, ticker, visible }
+  return { status: live.status, lastFrameAt: live.lastFrameAt, seq: live.seq, error: live.error, panels, grids, alerts, ticker, visible }
 }
