@@ -21,6 +21,8 @@ export interface EventRow {
 export interface CaseFilter {
   /** Grid subtree (ordinary code prefix) or a special grid code. */
   grid?: string
+  /** A special grid, besides `grid` (a street viewer asking about a special grid in its street). */
+  special?: string
   states?: string[]
   matter?: string
   department?: string
@@ -71,6 +73,10 @@ export class CaseReader {
         params.gridLo = f.grid
         params.gridHi = f.grid + ':'
       }
+    }
+    if (f.special !== undefined) {
+      where.push('special = @special')
+      params.special = f.special
     }
     if (f.states?.length) {
       where.push(`state IN (${f.states.map((_, i) => `@state${i}`).join(', ')})`)

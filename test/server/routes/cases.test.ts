@@ -169,6 +169,17 @@ describe('list', () => {
     expect(idsOf(r)).toEqual([ids.a1, ids.a2, ids.sp].sort())
     expect(idsOf(await list('grid=4101030010010101', t.keys.streetViewer))).toEqual([ids.a1, ids.sp].sort())
   })
+
+  test('a street may list the special grids inside it; a special-grid token sees only its special grid', async () => {
+    expect(idsOf(await list('grid=410103910001', t.keys.streetViewer))).toEqual([ids.sp])
+    const special = t.app.keys.create({ role: 'viewer', name: 'enterprise screen', scope: '410103910001' }).secret
+    expect(idsOf(await list('', special))).toEqual([ids.sp])
+    const streetB = t.app.keys.create({ role: 'viewer', name: 'street B wall', scope: '410103002' }).secret
+    for (const [q, token] of [['grid=410103910001', streetB], ['grid=410103', t.keys.streetViewer], ['grid=410103001', special]]) {
+      const r = await t.app.inject({ url: `/api/cases?${q}`, headers: { authorization: `Bearer ${token}` } })
+      expect(r.statusCode, q).toBe(403)
+    }
+  })
 })
 
 describe('concurrent writes', () => {

@@ -4,10 +4,11 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { CaseParams, CaseView, DateTime, ErrorResponses, EventView, Nullable } from '../../../http/schemas'
 import { caseView, eventView } from '../../../http/view'
 import { parseTime } from '../../../http/write'
-import { callerCovers, callerCoversScope, seesPersonalData } from '../../../plugins/auth'
+import { callerCovers, seesPersonalData, type Caller } from '../../../plugins/auth'
+import type { GridIndex } from '../../../geo'
 import { IngestError } from '../../../cases/errors'
 import { STATES } from '../../../../shared/workflow'
-import { DISTRICT_CODE } from '../../../../shared/grid'
+import { DISTRICT_CODE, isSpecialCode } from '../../../../shared/grid'
 
 const Token = Type.Optional(Type.String({ description: 'Viewer token (or authorization: Bearer …)' }))
 
@@ -48,6 +49,22 @@ const listSchema = {
   },
 }
 
+/**
+ * The grids a list covers: the asked grid, bounded by the caller's scope; 403 when they do not meet. A special
+ * grid lies in an ordinary grid (its parent), so a street may list the special grids inside it.
+ */
+function scopeFilter(caller: Caller, asked: string | undefined, grids: GridIndex): { grid?: string; special?: string } {
+  const scope = caller.scope === DISTRICT_CODE ? undefined : caller.scope
+  const scopeIsSpecial = scope !== undefined && isSpecialCode(scope)
+  if (asked === undefined) return scope === undefined ? {} : scopeIsSpecial ? { special: scope } : { grid: scope }
+  if (scope === undefined) return asked === DISTRICT_CODE ? {} : isSpecialCode(asked) ? { special: asked } : { grid: asked }
+  if (isSpecialCode(asked)) {
+    if (asked === scope) return { special: asked }
+    if (!scopeIsSpecial && grids.byCode.get(asked)?.parent?.startsWith(scope)) return { special: asked, grid: scope }
+  } else if (!scopeIsSpecial && asked.startsWith(scope)) return { grid: asked }
+  throw new IngestError(403, 'grid', `grid ${asked} is outside this token's scope (${caller.scope})`)
+}
+
 const read: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/:id', { schema: getSchema, onRequest: app.auth.read }, async (req) => {
     const row = app.cases.get(req.params.id)
@@ -60,15 +77,13 @@ const read: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', { schema: listSchema, onRequest: app.auth.read }, async (req) => {
     const q = req.query
     const caller = req.caller
-    if (q.grid !== undefined && !callerCoversScope(caller, q.grid))
-      throw new IngestError(403, 'grid', `grid ${q.grid} is outside this token's scope (${caller.scope})`)
+    const place = scopeFilter(caller, q.grid, app.grids)
     const states = q.state?.split(',').map((s) => s.trim()).filter(Boolean)
     const unknown = states?.find((s) => !(STATES as readonly string[]).includes(s))
     if (unknown !== undefined) throw new IngestError(400, 'state', `state "${unknown}" is not one of ${STATES.join(', ')}`)
-    const grid = q.grid ?? (caller.scope === DISTRICT_CODE ? undefined : caller.scope)
     const limit = q.limit ?? 50
     const { total, rows } = app.cases.list({
-      grid: grid === DISTRICT_CODE ? undefined : grid,
+      ...place,
       states,
       matter: q.matter,
       department: q.department,
