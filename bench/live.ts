@@ -9,6 +9,8 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { historyDb } from './live/history'
 import { Keys } from '../server/keys'
 import type { LatencySummary } from './live/histogram'
+import { io } from 'socket.io-client'
+import { EVENTS, LIVE_NAMESPACE } from '../shared/protocol'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20)
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000)
@@ -42,6 +44,18 @@ function message<T>(child: ChildProcess, type: string, timeoutMs = 300_000): Pro
     }
     child.on('message', on)
     child.once('exit', (code) => code && reject(new Error(`child exited with ${code} waiting for ${type}`)))
+  })
+}
+
+/** From process start to the first district snapshot a screen holds (the screen keeps trying to connect). */
+function firstSnapshot(base: string, t0: number): Promise<number> {
+  return new Promise((resolve) => {
+    const s = io(base + LIVE_NAMESPACE, { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 50 })
+    s.on('connect', () => s.emit(EVENTS.subscribe, { scope: '410103', window: 'today' }))
+    s.once(EVENTS.snapshot, () => {
+      resolve(performance.now() - t0)
+      s.disconnect()
+    })
   })
 }
 
@@ -125,8 +139,10 @@ async function main() {
   // BENCH_PROFILE=dir writes the server's CPU profile there (to see where a tick's time goes).
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []
   const server = fork('server/main.ts', [], { execArgv: [...TSX, ...profile], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const snapshotMs = firstSnapshot(base, t0)
   await waitHealthy(base)
   const startMs = performance.now() - t0
+  const firstSnapshotMs = await snapshotMs
   const live0 = (await (await fetch(`${base}/api/live`)).json()) as { start: { ms: number; from: string } }
   await sleep(2000)
   const idle = proc(server.pid!)
@@ -139,7 +155,7 @@ async function main() {
   const withClients = proc(server.pid!)
   await clientStats(clients)
   const rssPerClient = (withClients.rss - idle.rss) / ready.connected
-  console.log(`server up in ${startMs.toFixed(0)} ms (metrics ${live0.start.from} ${live0.start.ms.toFixed(0)} ms); ${ready.connected} screens connected; ` +
+  console.log(`server up in ${startMs.toFixed(0)} ms, first district snapshot at ${firstSnapshotMs.toFixed(0)} ms (metrics ${live0.start.from} ${live0.start.ms.toFixed(0)} ms); ${ready.connected} screens connected; ` +
     `RSS ${(idle.rss / 1e6).toFixed(0)} → ${(withClients.rss / 1e6).toFixed(0)} MB (${(rssPerClient / 1024).toFixed(1)} KB per screen)`)
 
   const phases: Phase[] = []
@@ -199,7 +215,7 @@ async function main() {
 
   const result = {
     at: new Date().toISOString(), seconds: SECONDS, clients: CLIENTS, measuringClients: MEASURE, tickMs: TICK_MS,
-    server: { startMs: Math.round(startMs), metricsStart: live0.start, idleRssMB: +(idle.rss / 1e6).toFixed(1), withClientsRssMB: +(withClients.rss / 1e6).toFixed(1), rssPerClientKB: +(rssPerClient / 1024).toFixed(1) },
+    server: { startMs: Math.round(startMs), firstSnapshotMs: Math.round(firstSnapshotMs), metricsStart: live0.start, idleRssMB: +(idle.rss / 1e6).toFixed(1), withClientsRssMB: +(withClients.rss / 1e6).toFixed(1), rssPerClientKB: +(rssPerClient / 1024).toFixed(1) },
     phases: phases.map((p, i) => ({
       ...p, baseline: baselines[i],
       targetP99: baselines[i].latency.p99 + TICK_MS,

@@ -6,8 +6,10 @@ import type { AddressInfo } from 'node:net'
 import { deadline } from '../../shared/timelimit'
 import { C } from '../../shared/counters'
 import type { Level } from '../../shared/workflow'
-import { Simulator, type DemoApi, type DemoPlace, type DemoWorld } from './simulator'
+import { Simulator, type DemoApi, type DemoPlace, type DemoWorld, type OpenCase } from './simulator'
 import type { DemoMatter } from './script'
+
+const DEMO_KEY = 'demo simulator'
 
 export interface Demo {
   simulator: Simulator
@@ -48,7 +50,10 @@ export function demoWorld(app: FastifyInstance, now = Date.now()): DemoWorld {
     const row = engine.layout.gridIndex(g.code)
     placeWeights.push((row < 0 ? 0 : engine.counter(row, 'all', C.received)) + 1)
   }
-  return { matters, matterWeights, places, placeWeights, departments: [...app.ingest.catalogue.departments.keys()] }
+  const open = sql
+    .prepare(`SELECT id, matter, state FROM cases WHERE state NOT IN ('closed', 'rated', 'voided') ORDER BY id`)
+    .all() as OpenCase[]
+  return { open, matters, matterWeights, places, placeWeights, departments: [...app.ingest.catalogue.departments.keys()] }
 }
 
 export function httpApi(base: string, key: string, tag: string): DemoApi {
@@ -82,7 +87,9 @@ export async function startDemo(app: FastifyInstance): Promise<Demo | null> {
   }
   const address = app.server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address === '::' ? '::1' : address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address
-  const key = app.keys.create({ role: 'write', name: 'demo simulator', source: 'import' })
+  // A key of its own; one left behind by a run that was killed is revoked first.
+  for (const k of app.keys.list()) if (k.name === DEMO_KEY && k.revokedAt === null) app.keys.revoke(k.id)
+  const key = app.keys.create({ role: 'write', name: DEMO_KEY, source: 'import' })
   const simulator = new Simulator(httpApi(`http://${host}:${address.port}`, key.secret, `${Date.now().toString(36)}`), world, {
     speed: app.config.demoSpeed,
     seed: app.config.demoSeed,

@@ -3,7 +3,7 @@
 // about (the matters' historical mix), from whom (grid patrols outnumber residents), and each case's path
 // through the workflow with realistic durations. Pure: the simulator turns it into API calls.
 import type { Random } from '../../fixtures/generate/random'
-import { LEVELS, type Action, type Level } from '../../shared/workflow'
+import { LEVELS, TRANSITIONS, type Action, type CaseStateName, type Level } from '../../shared/workflow'
 import type { Source } from '../../shared/protocol'
 
 export const MINUTE = 60_000
@@ -123,4 +123,23 @@ export function describeCase(rnd: Random, m: DemoMatter, source: Source, place: 
     reporterName: name,
     reporterPhone: phone,
   }
+}
+
+/**
+ * The rest of a plan for a case already in `state` (one left open by the history or by an earlier run):
+ * walk the plan from the start and keep what follows the first point where it stands in that state.
+ * Empty when the plan never passes through it.
+ */
+export function continuePlan(steps: readonly Step[], state: CaseStateName): Step[] {
+  if (state === 'parked') {
+    const resume = steps.findIndex((s) => s.action === 'resume')
+    return resume < 0 ? [{ action: 'resume', after: 2 * HOUR }, ...continuePlan(steps, 'dispatched')] : steps.slice(resume)
+  }
+  let at: CaseStateName = 'reported'
+  for (let i = 0; i < steps.length; i++) {
+    if (at === state) return steps.slice(i)
+    const to = TRANSITIONS[steps[i].action].to
+    if (to !== 'same') at = to
+  }
+  return []
 }

@@ -4,7 +4,8 @@
 // the earliest pending step; stop() clears it and waits for the requests in flight.
 import { createRandom, type Random } from '../../fixtures/generate/random'
 import { SOURCES, type Source } from '../../shared/protocol'
-import { describeCase, nextArrival, planCase, SOURCE_WEIGHTS, type DemoMatter, type Step } from './script'
+import type { CaseStateName } from '../../shared/workflow'
+import { continuePlan, describeCase, HOUR, nextArrival, planCase, SOURCE_WEIGHTS, type DemoMatter, type Step } from './script'
 
 export interface DemoPlace {
   grid: string
@@ -14,7 +15,16 @@ export interface DemoPlace {
   lat: number
 }
 
+/** A case still open when the simulator starts (from the history or an earlier run): it gets worked on too. */
+export interface OpenCase {
+  id: number
+  matter: string
+  state: CaseStateName
+}
+
 export interface DemoWorld {
+  /** Open cases to carry on with, oldest first. */
+  open?: OpenCase[]
   matters: DemoMatter[]
   matterWeights: number[]
   places: DemoPlace[]
@@ -101,7 +111,23 @@ export class Simulator {
   start(): void {
     if (!this.stopped) return
     this.stopped = false
+    this.adopt()
     this.scheduleArrival()
+  }
+
+  /** Carry on with the cases already open: their next steps spread over the coming hours, as a desk would. */
+  private adopt(): void {
+    const byCode = new Map(this.world.matters.map((m) => [m.code, m]))
+    const rnd = this.rnd.fork(0)
+    for (const c of this.world.open ?? []) {
+      const matter = byCode.get(c.matter)
+      if (!matter) continue
+      const steps = continuePlan(planCase(rnd, matter, this.world.departments), c.state)
+      if (steps.length === 0) continue
+      steps[0] = { ...steps[0], after: rnd.range(0, 8 * HOUR) }
+      this.open++
+      this.scheduleStep({ id: c.id, matter, steps, next: 0, deadline: null })
+    }
   }
 
   async stop(): Promise<void> {

@@ -43,7 +43,8 @@ export default fp(
     }
     app.ingest.on('committed', onCommitted)
 
-    const io = new Server(app.server, { serveClient: false, transports: ['websocket', 'polling'] })
+    // Screens only send subscriptions: a small message limit keeps a misbehaving client from costing memory.
+    const io = new Server(app.server, { serveClient: false, transports: ['websocket', 'polling'], maxHttpBufferSize: 16 * 1024 })
     const hub = new LiveHub(io.of(LIVE_NAMESPACE), engine, feed, {
       tickMs: app.config.tickMs,
       authorize: (token) => app.viewerFor(token),

@@ -161,3 +161,33 @@ describe('demo simulator against the real API', () => {
     expect(actors).toBe(0)
   })
 })
+
+describe('carrying on with open cases', () => {
+  test('the rest of a plan starts where the case stands', async () => {
+    const { continuePlan, planCase } = await import('../../../server/demo/script')
+    const { createRandom } = await import('../../../fixtures/generate/random')
+    const rnd = createRandom(4)
+    for (let i = 0; i < 200; i++) {
+      const plan = planCase(rnd, WORLD.matters[i % 3], WORLD.departments)
+      expect(continuePlan(plan, 'reported')).toEqual(plan)
+      const rest = continuePlan(plan, 'dispatched')
+      if (plan.some((s) => s.action === 'handle')) expect(rest.some((s) => s.action === 'handle')).toBe(true)
+      expect(rest.every((s) => !['verify', 'register'].includes(s.action))).toBe(true)
+      expect(continuePlan(plan, 'parked')[0].action).toBe('resume')
+    }
+  })
+
+  test('open cases get worked on from their current state', async () => {
+    const clock = fakeClock(START)
+    const { api, calls } = recordingApi()
+    const world: DemoWorld = { ...WORLD, open: [{ id: 901, matter: 'M1', state: 'dispatched' }, { id: 902, matter: 'M2', state: 'verified' }] }
+    const sim = new Simulator(api, world, { speed: 1, seed: 2, now: clock.now, setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout })
+    sim.start()
+    await clock.advance(96 * HOUR)
+    const acts = (id: number) => calls.filter((c) => 'id' in c && c.id === id).map((c) => (c as ActRequest).action)
+    expect(acts(901)[0]).not.toBe('verify')
+    expect(acts(901)).toContain('close')
+    expect(acts(902)[0]).toBe('register')
+    await sim.stop()
+  })
+})
