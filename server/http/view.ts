@@ -4,13 +4,6 @@ import type { CaseRow } from '../cases/log'
 import type { EventRow } from '../cases/read'
 import { maskName, maskPhone, maskText } from '../../shared/mask'
 
-import type { FastifyReply } from 'fastify'
-
-/** Send JSON text already serialized (cached bodies, stored idempotent answers) as it is. */
-export function sendJson(reply: FastifyReply, json: string | Buffer, status = 200): FastifyReply {
-  return reply.code(status).type('application/json; charset=utf-8').send(json)
-}
-
 export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
 
 export function caseView(r: CaseRow, personal: boolean) {

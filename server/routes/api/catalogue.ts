@@ -2,7 +2,7 @@
 // `data.department` may name).
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ErrorResponses, Nullable } from '../../http/schemas'
-import { sendJson } from '../../http/view'
+import { cacheBody, sendCached, type CachedBody } from '../../http/cached'
 
 const Department = Type.Object({ code: Type.String(), name: Type.String() })
 const Matter = Type.Object({
@@ -25,18 +25,22 @@ const schema = {
   tags: ['catalogue'],
   summary: 'Departments and matters',
   querystring: Type.Object({ token: Type.Optional(Type.String()) }, { additionalProperties: false }),
-  response: { 200: Type.Object({ departments: Type.Array(Department), matters: Type.Array(Matter) }), ...ErrorResponses },
+  response: {
+    200: Type.Object({ departments: Type.Array(Department), matters: Type.Array(Matter) }),
+    304: Type.Null({ description: 'Not modified' }),
+    ...ErrorResponses,
+  },
 }
 
 const catalogue: FastifyPluginAsyncTypebox = async (app) => {
-  let body: string | null = null
-  app.get('/catalogue', { schema, onRequest: app.auth.read }, async (_req, reply) => {
+  let body: CachedBody | null = null
+  app.get('/catalogue', { schema, onRequest: app.auth.read }, async (req, reply) => {
     const c = app.ingest.catalogue
-    body ??= JSON.stringify({
+    body ??= cacheBody({
       departments: [...c.departments.values()],
       matters: [...c.matters.values()].map((m) => ({ ...m, attributes: m.attributes === null ? null : JSON.parse(m.attributes) })),
     })
-    return sendJson(reply, body)
+    return sendCached(req, reply, body)
   })
 }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
 import { buildTestServer, MATTERS, type TestServer } from '../helpers'
 
 describe('the assembled app', () => {
@@ -85,5 +86,22 @@ describe('rate limits', () => {
     // A token has its own, larger bucket.
     const withToken = await s.app.inject({ url: '/api/catalogue', headers: { authorization: `Bearer ${s.keys.viewer}` } })
     expect(withToken.statusCode).toBe(200)
+  })
+})
+
+describe('the catalogue is cached', () => {
+  let s: TestServer
+  beforeAll(async () => {
+    s = await buildTestServer()
+  })
+  afterAll(() => s.close())
+
+  test('gzipped when accepted, 304 when unchanged', async () => {
+    const plain = await s.app.inject('/api/catalogue')
+    const zipped = await s.app.inject({ url: '/api/catalogue', headers: { 'accept-encoding': 'gzip' } })
+    expect(zipped.headers['content-encoding']).toBe('gzip')
+    expect(gunzipSync(zipped.rawPayload).toString()).toBe(plain.body)
+    const again = await s.app.inject({ url: '/api/catalogue', headers: { 'if-none-match': plain.headers.etag as string } })
+    expect(again.statusCode).toBe(304)
   })
 })
