@@ -5,7 +5,7 @@
 // the same batches, so the ratio is the price of checking, locating and the workflow. Medians are quoted.
 // Writes bench/results/import.json.
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, createReadStream } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { openDb, type Db } from '../server/db'
@@ -35,6 +35,8 @@ function close(db: Db, name: string) {
   db.$client.close()
   for (const ext of ['', '-wal', '-shm']) rmSync(file(name) + ext, { force: true })
 }
+
+const startLoad = Math.round(loadavg()[0] * 10) / 10
 
 async function main() {
   console.log(`bench:import — ${ROWS.toLocaleString()} rows, ${RUNS} runs, batches of ${BATCH}; node ${process.version}, ${cpus().length} cores`)
@@ -112,6 +114,8 @@ async function main() {
 
   const result = {
     rows: ROWS, runs: RUNS, batch: BATCH, node: process.version, cores: cpus().length, date: new Date().toISOString(),
+    // The machine is shared: the 1-minute load average at the start and the end says how much it was.
+    loadAverage: { start: startLoad, end: Math.round(loadavg()[0] * 10) / 10 },
     written: counts,
     fileBytes: sizes,
     parseSeconds: { csv: secs(median(parse.csv)), xlsx: secs(median(parse.xlsx)) },
@@ -124,7 +128,7 @@ async function main() {
     },
     samples: { parse, imports, raw },
   }
-  console.log(`\n${counts.cases.toLocaleString()} cases, ${counts.events.toLocaleString()} events written per import (medians of ${RUNS})\n`)
+  console.log(`\n${counts.cases.toLocaleString()} cases, ${counts.events.toLocaleString()} events written per import (medians of ${RUNS}; load average ${startLoad} → ${result.loadAverage.end} on ${cpus().length} cores)\n`)
   console.table({
     'CSV import': { seconds: result.importSeconds.csv, 'rows/s': result.rowsPerSecond.csv, 'parse only (s)': result.parseSeconds.csv, 'x raw SQLite': result.ratio.csv },
     'XLSX import': { seconds: result.importSeconds.xlsx, 'rows/s': result.rowsPerSecond.xlsx, 'parse only (s)': result.parseSeconds.xlsx, 'x raw SQLite': result.ratio.xlsx },
