@@ -53,16 +53,15 @@ export function rebuild(db: Db, engine: MetricsEngine, upTo = Number.MAX_SAFE_IN
   const maxCase = (sql.prepare('SELECT COALESCE(MAX(case_id), 0) FROM case_events').pluck().get() as number) + 1
   const fold = new CaseFold(maxCase)
   let events = 0
-  let lastId = 0
-  // The level column is left out: it changes only on escalate, and fold derives it as decide does. Pages of
-  // rows (.all) cost less per row than stepping an iterator, and keep memory flat.
-  const page = sql.prepare('SELECT id, case_id, action, at, data FROM case_events WHERE id > ? AND id <= ? ORDER BY id LIMIT ?').raw()
-  for (;;) {
-    const rows = page.all(lastId, upTo, PAGE) as [number, number, string, number, string | null][]
-    for (const r of rows) fold.fold(r[1], r[2], r[3], r[4])
+  // Pages of rows by id range (.all costs less per row than stepping an iterator, and keeps memory flat). Not
+  // even the id is read per row; the level column neither: it changes only on escalate, and fold derives it
+  // as decide does.
+  const lastId = sql.prepare('SELECT COALESCE(MAX(id), 0) FROM case_events WHERE id <= ?').pluck().get(upTo) as number
+  const page = sql.prepare('SELECT case_id, action, at, data FROM case_events WHERE id > ? AND id <= ?').raw()
+  for (let lo = 0; lo < lastId; lo += PAGE) {
+    const rows = page.all(lo, Math.min(lo + PAGE, lastId)) as [number, string, number, string | null][]
+    for (const r of rows) fold.fold(r[0], r[1], r[2], r[3])
     events += rows.length
-    if (rows.length) lastId = rows[rows.length - 1][0]
-    if (rows.length < PAGE) break
   }
   const t1 = performance.now()
   const keys = loadKeys(db, engine, maxCase)
