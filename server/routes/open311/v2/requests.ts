@@ -66,6 +66,7 @@ const requests: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['open311'],
       summary: 'Open311 POST service request (form-encoded; needs api_key)',
       description: 'Reports a case through the ingest. An optional idempotency-key header makes retries safe and serves as a token for GET tokens/{token}.',
+      consumes: ['application/x-www-form-urlencoded'],
       params: FormatParams,
       body: FormBody,
       headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
