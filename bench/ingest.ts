@@ -5,9 +5,11 @@
 //   single  one report per request from C concurrent connections, for a sustained period → events/s and
 //           p50/p99 acknowledgement latency (request sent → 201 received, i.e. after commit);
 //   batch   500 reports per POST /api/ingest/batch → events/s;
-// then stops the server and, in the same run, inserts the same rows (case_events + cases) into a fresh
-// database with raw better-sqlite3 prepared statements in transactions of 500 → rows/s, the baseline.
-// Each phase runs ROUNDS times; the table quotes medians. Results go to bench/results/ingest.json.
+//   raw     right after each batch phase, in this process, the same rows (case_events + cases) into a fresh
+//           database with raw better-sqlite3 prepared statements in transactions of 500 → rows/s, the baseline.
+// Each round runs all three; the table quotes medians over ROUNDS rounds (ratios: median of per-round
+// ratios). It also reports CPU per event (server from /proc, client from process.cpuUsage), which says more
+// than a rate on a 2-core machine shared with other work. Results go to bench/results/ingest.json.
 import { spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
 import net from 'node:net'
@@ -275,6 +277,8 @@ async function main() {
     await singleRound(secret, samples, 2) // warm-up: JIT, statement caches, WAL file growth
     const single = []
     const batch = []
+    const raw: number[] = []
+    rawRound(dir, samples, 5000) // warm-up
     const pid = server.pid!
     const measured = async <T extends { acked: number }>(run: () => Promise<T>) => {
       const cpu0 = cpuMs(pid)
@@ -294,18 +298,19 @@ async function main() {
     for (let r = 0; r < ROUNDS; r++) {
       single.push(await measured(() => singleRound(secret, samples, SINGLE_SECONDS)))
       batch.push(await measured(() => batchRound(secret, samples)))
+      // The baseline right after, in the same conditions (the server idles meanwhile): on a shared machine the
+      // load drifts, and a ratio of rates measured minutes apart would mostly measure the drift.
+      raw.push(rawRound(dir, samples, BATCHES_PER_ROUND * BATCH_SIZE))
       console.log(
         `round ${r + 1}: single ${single[r].eventsPerSec.toFixed(0)}/s p99 ${single[r].p99.toFixed(2)} ms ` +
           `(${single[r].jobsPerCommit.toFixed(1)} requests per commit; CPU per event: server ${single[r].serverCpuUsPerEvent.toFixed(0)} µs, ` +
-          `client ${single[r].clientCpuUsPerEvent.toFixed(0)} µs); batch ${batch[r].eventsPerSec.toFixed(0)}/s`,
+          `client ${single[r].clientCpuUsPerEvent.toFixed(0)} µs); batch ${batch[r].eventsPerSec.toFixed(0)}/s; ` +
+          `raw ${raw[r].toFixed(0)}/s (batch ${((100 * batch[r].eventsPerSec) / raw[r]).toFixed(1)} % of raw)`,
       )
     }
     await stopServer(server)
     for (const x of [...single, ...batch]) if (x.failed) console.warn(`warning: ${x.failed} requests failed, first: ${x.firstError}`)
 
-    const rawRows = BATCHES_PER_ROUND * BATCH_SIZE
-    rawRound(dir, samples, 5000) // warm-up
-    const raw = Array.from({ length: ROUNDS }, () => rawRound(dir, samples, rawRows))
 
     const result = {
       date: new Date().toISOString(),
@@ -335,8 +340,9 @@ async function main() {
       targets: {} as Record<string, boolean>,
     }
     result.ratios = {
-      batchToRaw: result.batch.eventsPerSec / result.raw.rowsPerSec,
-      singleToRaw: result.single.eventsPerSec / result.raw.rowsPerSec,
+      // Median of the per-round ratios (each round's batch against the raw run right after it).
+      batchToRaw: median(batch.map((b, r) => b.eventsPerSec / raw[r])),
+      singleToRaw: median(single.map((x, r) => x.eventsPerSec / raw[r])),
     }
     result.targets = {
       'single ≥ 5,000 events/s': result.single.eventsPerSec >= 5000,

@@ -19,14 +19,6 @@ export interface IdempotentWrite {
   answer: (result: unknown) => Answer
 }
 
-/** JSON with object keys sorted, so the same body hashes the same whatever order its fields came in. */
-function canonical(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null'
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`
-  const o = v as Record<string, unknown>
-  return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`
-}
-
 export const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/
 
 export class IdempotencyStore {
@@ -41,9 +33,13 @@ export class IdempotencyStore {
     this.prune = sql.prepare('DELETE FROM idempotency WHERE created_at < ?')
   }
 
-  /** The hash of one request: what it does (method and route) and its body. */
+  /**
+   * The hash of one request: what it does (method and route) and its body as JSON. The same body is the same
+   * JSON value written in the same field order (a retry resends what it sent); spacing does not matter.
+   * Sorting keys first would forgive reordered fields, at three times the cost on a 500-item batch.
+   */
   static hash(what: string, body: unknown): string {
-    return createHash('sha256').update(what).update('\n').update(canonical(body)).digest('base64url')
+    return createHash('sha256').update(what).update('\n').update(JSON.stringify(body) ?? '').digest('base64url')
   }
 
   /** The stored answer for a replay, null for a new key; 409 when the key was used for another body. */

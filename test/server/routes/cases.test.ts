@@ -59,13 +59,20 @@ describe('idempotency', () => {
     const key = idem()
     const first = await post(s.app, '/api/cases', reportBody(AT.b1), s.keys.hotline, { 'idempotency-key': key })
     const stored = counts(s.db)
-    // Same body with its fields in another order is the same body.
-    const { lon, lat, ...rest } = reportBody(AT.b1)
-    const again = await post(s.app, '/api/cases', { lat, ...rest, lon }, s.keys.hotline, { 'idempotency-key': key })
+    // The same JSON, spaced differently, is the same body.
+    const again = await post(s.app, '/api/cases', JSON.stringify(reportBody(AT.b1), null, 2), s.keys.hotline, { 'idempotency-key': key })
     expect(again.statusCode).toBe(first.statusCode)
     expect(again.body).toBe(first.body)
     expect(again.headers['idempotent-replayed']).toBe('true')
     expect(counts(s.db)).toEqual(stored)
+  })
+
+  test('the same fields in another order are another body: a retry resends what it sent', async () => {
+    const key = idem()
+    const { lon, lat, ...rest } = reportBody(AT.a2)
+    expect((await post(s.app, '/api/cases', { lon, lat, ...rest }, s.keys.hotline, { 'idempotency-key': key })).statusCode).toBe(201)
+    const reordered = await post(s.app, '/api/cases', { ...rest, lat, lon }, s.keys.hotline, { 'idempotency-key': key })
+    expect(reordered.statusCode).toBe(409)
   })
 
   test('keys belong to the caller: another key may reuse the same text', async () => {
