@@ -9,7 +9,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type { Ingest, BatchItem } from '../cases/ingest'
 import { IngestError } from '../cases/errors'
 import { CatalogueLookup } from './catalogue'
-import { DEFAULT_MAPPING, resolveColumns, type ImportMapping } from './mapping'
+import { DEFAULT_MAPPING, MappingError, resolveColumns, type ImportMapping } from './mapping'
 import { kindOf, readRows, type FileKind, type SheetRow } from './read'
 import { rowToReport, type RowError, type RowReport } from './row'
 
@@ -45,6 +45,8 @@ export interface ImportOptions {
 
 export const SKIPPED_LISTED = 1000
 const DEFAULT_BATCH = 1000
+/** Rows at the top of a file that may hold a title before the header. */
+const HEADER_SEARCH_ROWS = 5
 
 interface Pending {
   row: number
@@ -116,11 +118,20 @@ export async function importRows(ingest: Ingest, rows: AsyncIterable<SheetRow>, 
     }
   }
 
+  let headerError: MappingError | null = null
+  let tried = 0
   for await (const { row, cells } of rows) {
     if (!ctx) {
-      const columns = resolveColumns(cells, mapping)
-      headers = columns.header
-      ctx = { mapping, columns, lookup, now: now() }
+      // Exports often put a title (二七区12345工单明细 2025年12月) above the header: look a few rows down.
+      try {
+        const columns = resolveColumns(cells, mapping)
+        headers = columns.header
+        ctx = { mapping, columns, lookup, now: now() }
+      } catch (e) {
+        if (!(e instanceof MappingError)) throw e
+        headerError ??= e
+        if (++tried >= HEADER_SEARCH_ROWS) throw headerError
+      }
       continue
     }
     summary.rows++
@@ -146,7 +157,7 @@ export async function importRows(ingest: Ingest, rows: AsyncIterable<SheetRow>, 
       }
     }
   }
-  if (!ctx) throw new IngestError(400, 'file', 'the file is empty: no header row')
+  if (!ctx) throw headerError ?? new IngestError(400, 'file', 'the file is empty: no header row')
   flush()
   progress()
   summary.errors.sort((a, b) => a.row - b.row)

@@ -150,6 +150,15 @@ describe('files and mappings', () => {
     expect(stored()).toBe(0)
   })
 
+  it('finds the header below a title row, and numbers rows as the sheet does', async () => {
+    const s = await importStream(a.app.ingest, csv(
+      '二七区12345工单明细（2025年12月）,,,,,\n' +
+      '工单编号,来电时间,诉求内容,经度,纬度,事项分类\n' +
+      'T-1,2025-12-01 09:00:00,井盖缺失,113.62,34.74,外星人入侵\n',
+    ), 'csv')
+    expect(s).toMatchObject({ rows: 1, bad: 1, errors: [{ row: 3, column: '事项分类' }] })
+  })
+
   it('refuses an empty file and a file that is not a spreadsheet', async () => {
     await expect(importStream(a.app.ingest, csv(''), 'csv')).rejects.toThrow(/empty/)
     await expect(importStream(a.app.ingest, csv('PK\u0003\u0004 not really a zip'), 'xlsx')).rejects.toThrow(/cannot be read as XLSX/)
