@@ -1,4 +1,5 @@
 // `npm run import -- file.xlsx|file.csv [--db path] [--mapping mapping.json] [--batch N] [--json]`
+// (server/import/mapping.example.json shows a mapping for an export with other headers)
 // Imports a 12345 work-order export through the ingest, with a progress bar and a final summary (imported,
 // skipped, bad, and every bad row with its column and reason). Exit code 0 when the file was read (bad rows
 // are reported, not fatal), 1 when it could not be (missing file or columns, unreadable mapping).

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_MAPPING, loadMapping, MappingError, offsetMinutes, resolveColumns } from '../../../server/import/mapping'
 
@@ -35,6 +37,14 @@ describe('import mapping', () => {
     expect(offsetMinutes('-03:30')).toBe(-210)
     const cols = resolveColumns(['ID', '来电时间', '诉求内容', 'lng', '纬度', '事项分类'], m)
     expect(cols.at.lon).toBe(3)
+  })
+
+  it('accepts the example mapping shipped for --mapping', () => {
+    const example = JSON.parse(readFileSync(join(import.meta.dirname, '../../../server/import/mapping.example.json'), 'utf8'))
+    const m = loadMapping(example)
+    expect(m.columns.lon).toEqual(['经度(GCJ02)'])
+    expect(m.columns.reporterPhone).toEqual(DEFAULT_MAPPING.columns.reporterPhone)
+    expect(m.ratings['未回访']).toBeNull()
   })
 
   it('refuses bad mappings with the path of the fault', () => {
