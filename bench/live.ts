@@ -11,6 +11,7 @@ import { Keys } from '../server/keys'
 import type { LatencySummary } from './live/histogram'
 import { io } from 'socket.io-client'
 import { EVENTS, LIVE_NAMESPACE } from '../shared/protocol'
+import { liveParser } from '../shared/socket-parser'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20)
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000)
@@ -50,7 +51,7 @@ function message<T>(child: ChildProcess, type: string, timeoutMs = 300_000): Pro
 /** From process start to the first district snapshot a screen holds (the screen keeps trying to connect). */
 function firstSnapshot(base: string, t0: number): Promise<number> {
   return new Promise((resolve) => {
-    const s = io(base + LIVE_NAMESPACE, { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 50 })
+    const s = io(base + LIVE_NAMESPACE, { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 50, parser: liveParser })
     s.on('connect', () => s.emit(EVENTS.subscribe, { scope: '410103', window: 'today' }))
     s.once(EVENTS.snapshot, () => {
       resolve(performance.now() - t0)
@@ -75,6 +76,7 @@ interface ClientStats {
   latency: LatencySummary
   toTick?: LatencySummary
   fromTick?: LatencySummary
+  districtDelivery?: LatencySummary
   frames: number
   bytes: number
   gaps: number
@@ -89,6 +91,7 @@ interface Phase {
   latency: LatencySummary
   sentToTick?: LatencySummary
   tickToScreen?: LatencySummary
+  districtTickToScreen?: LatencySummary
   gaps: number
   framesPerScreenPerSec: number
   avgDeltaBytes: number
@@ -96,6 +99,7 @@ interface Phase {
   serverRssMB: number
   connected: number
   avgTickMs: number
+  avgEmitMs: number
 }
 
 interface Baseline {
@@ -160,7 +164,7 @@ async function main() {
 
   const phases: Phase[] = []
   for (const rate of RATES) {
-    type Hub = { deltas: number; deltaBytes: number; ticks: number; tickMsTotal: number; maxTickMs: number }
+    type Hub = { deltas: number; deltaBytes: number; ticks: number; tickMsTotal: number; emitMsTotal: number; maxTickMs: number }
     const hubBefore = ((await (await fetch(`${base}/api/live`)).json()) as { hub: Hub }).hub
     const a = proc(server.pid!)
     const driver = fork('bench/live/driver.ts', [], {
@@ -171,19 +175,23 @@ async function main() {
     const b = proc(server.pid!)
     const stats = await clientStats(clients)
     const hubAfter = ((await (await fetch(`${base}/api/live`)).json()) as { hub: Hub }).hub
-    const tickMs = (hubAfter.tickMsTotal - hubBefore.tickMsTotal) / Math.max(1, hubAfter.ticks - hubBefore.ticks)
+    const ticks = Math.max(1, hubAfter.ticks - hubBefore.ticks)
+    const tickMs = (hubAfter.tickMsTotal - hubBefore.tickMsTotal) / ticks
+    const emitMs = (hubAfter.emitMsTotal - hubBefore.emitMsTotal) / ticks
     const deltaBytes = (hubAfter.deltaBytes - hubBefore.deltaBytes) / Math.max(1, hubAfter.deltas - hubBefore.deltas)
     phases.push({
       rate, ingested: Math.round(done.eventsPerSec), failed: done.failed, latency: stats.latency, gaps: stats.gaps,
-      sentToTick: stats.toTick, tickToScreen: stats.fromTick,
+      sentToTick: stats.toTick, tickToScreen: stats.fromTick, districtTickToScreen: stats.districtDelivery,
       framesPerScreenPerSec: +(stats.frames / CLIENTS / SECONDS).toFixed(2), avgDeltaBytes: Math.round(deltaBytes),
       serverCpuPercent: +cpuPercent(a, b).toFixed(1), serverRssMB: +(b.rss / 1e6).toFixed(1), connected: stats.connected,
       avgTickMs: +tickMs.toFixed(2),
+      avgEmitMs: +emitMs.toFixed(2),
     })
     console.log(`ingest ${rate}/s: latency p50 ${stats.latency.p50} ms, p99 ${stats.latency.p99} ms, max ${stats.latency.max} ms ` +
       `(${stats.latency.count} samples); server CPU ${cpuPercent(a, b).toFixed(0)} %, RSS ${(b.rss / 1e6).toFixed(0)} MB; ` +
-      `delta ${deltaBytes.toFixed(0)} B; tick ${tickMs.toFixed(1)} ms avg; ${done.failed} refused\n` +
-      `  sent→tick p50 ${stats.toTick!.p50} p99 ${stats.toTick!.p99} ms; tick→screen p50 ${stats.fromTick!.p50} p99 ${stats.fromTick!.p99} ms`)
+      `delta ${deltaBytes.toFixed(0)} B; tick ${tickMs.toFixed(1)} ms avg (emit ${emitMs.toFixed(1)}); ${done.failed} refused\n` +
+      `  sent→tick p50 ${stats.toTick!.p50} p99 ${stats.toTick!.p99} ms; tick→street screen p50 ${stats.fromTick!.p50} p99 ${stats.fromTick!.p99} ms; ` +
+      `tick→district screen p50 ${stats.districtDelivery!.p50} p99 ${stats.districtDelivery!.p99} ms`)
   }
   await stop(clients)
   const serverExit = new Promise((r) => server.once('exit', r))

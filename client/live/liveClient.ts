@@ -8,6 +8,7 @@ import {
   type Panels, type Snapshot, type SubscribeAck, type TickerItem, type Window, toBytes,
 } from '../../shared/protocol'
 import { decodeDelta, decodeSnapshot } from '../../shared/wire'
+import { liveParser } from '../../shared/socket-parser'
 
 export type LiveStatus = 'connecting' | 'live' | 'stale' | 'offline'
 
@@ -71,6 +72,7 @@ export class LiveClient {
       transports: ['websocket', 'polling'],
       auth: opts.token ? { token: opts.token } : {},
       reconnectionDelayMax: 10_000,
+      parser: liveParser,
       ...opts.socket,
     })
     this.socket.on('connect', () => this.subscribeNow())

@@ -6,6 +6,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { Server } from 'socket.io'
 import { LIVE_NAMESPACE } from '../../shared/protocol'
+import { liveParser } from '../../shared/socket-parser'
 import type { Committed } from '../cases/ingest'
 import { Layout } from '../metrics/layout'
 import { MetricsEngine } from '../metrics/engine'
@@ -44,7 +45,9 @@ export default fp(
     app.ingest.on('committed', onCommitted)
 
     // Screens only send subscriptions: a small message limit keeps a misbehaving client from costing memory.
-    const io = new Server(app.server, { serveClient: false, transports: ['websocket', 'polling'], maxHttpBufferSize: 16 * 1024 })
+    const io = new Server(app.server, {
+      serveClient: false, transports: ['websocket', 'polling'], maxHttpBufferSize: 16 * 1024, parser: liveParser,
+    })
     const hub = new LiveHub(io.of(LIVE_NAMESPACE), engine, feed, {
       tickMs: app.config.tickMs,
       authorize: (token) => app.viewerFor(token),

@@ -6,6 +6,7 @@ import { AT, MATTERS, buildTestServer, post, reportBody, type TestServer } from 
 import { LiveClient } from '../../../client/live/liveClient'
 import { C } from '../../../shared/counters'
 import { EVENTS, GRID_METRICS, LIVE_NAMESPACE, type SubscribeAck, type Window } from '../../../shared/protocol'
+import { liveParser } from '../../../shared/socket-parser'
 
 let s: TestServer
 let url: string
@@ -123,7 +124,7 @@ describe('live stream', () => {
   })
 
   test('a raw socket gets a plain error ack for a bad subscription', async () => {
-    const sock = io(url + LIVE_NAMESPACE, { transports: ['websocket'], auth: { token: s.keys.viewer } })
+    const sock = io(url + LIVE_NAMESPACE, { transports: ['websocket'], auth: { token: s.keys.viewer }, parser: liveParser })
     try {
       const ack = (req: unknown) => new Promise<SubscribeAck>((r) => sock.emit(EVENTS.subscribe, req, r))
       expect(await ack({ scope: '999', window: 'all' })).toEqual({ ok: false, error: 'scope "999" is not a grid code' })
@@ -165,6 +166,17 @@ describe('live stream', () => {
     await until('the catch-up snapshot', () => c.snapshots === 2)
     expect(c.seq).toBeGreaterThan(seen)
     expectGridsMatch(c, '7d')
+  })
+
+  test('a screen behind a proxy that only allows long-polling gets the same frames', async () => {
+    const c = client({ socket: { transports: ['polling'] } })
+    c.subscribe('410103', 'today')
+    await until('the first snapshot', () => c.snapshots === 1)
+    const received = c.panels!.kpis.today.counters.received
+    await report({}, AT.b1)
+    await until('the delta', () => c.panels!.kpis.today.counters.received === received + 1)
+    expect(c.snapshots).toBe(1)
+    expect(c.socket.io.engine.transport.name).toBe('polling')
   })
 
   test('every window and metric of a snapshot agrees with the engine', async () => {
