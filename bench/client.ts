@@ -24,6 +24,7 @@ import { openDb } from '../server/db'
 import { ensureSeeded } from '../server/db/seed'
 import { DISTRICT_CODE } from '../shared/grid'
 import { EVENTS, LIVE_NAMESPACE } from '../shared/protocol'
+import { liveParser } from '../shared/socket-parser'
 import { ensureClientBuilt, openBrowser, ROOT } from '../test/e2e/harness'
 
 const { values: args } = parseArgs({
@@ -144,7 +145,8 @@ async function measureRawSnapshot() {
   const ms: number[] = []
   for (let k = 0; k < RUNS; k++) {
     const t0 = performance.now()
-    const socket = io(URL_BASE + LIVE_NAMESPACE, { transports: ['websocket'], forceNew: true })
+    // The live namespace sends each frame as one binary message (shared/socket-parser); a client needs its parser.
+    const socket = io(URL_BASE + LIVE_NAMESPACE, { transports: ['websocket'], forceNew: true, parser: liveParser })
     await new Promise<void>((resolve, reject) => {
       socket.on('connect_error', reject)
       socket.on(EVENTS.snapshot, () => resolve())
@@ -158,6 +160,8 @@ async function measureRawSnapshot() {
 
 /** Script time to apply a delta touching every micro grid, inside the page. */
 async function measureDelta(page: Page) {
+  // tsx keeps function names with a helper the page does not have.
+  await page.evaluate('globalThis.__name = (f) => f')
   return page.evaluate(async () => {
     const h = window.__onescreen as unknown as {
       applyGrids: (v: Record<string, Int32Array>, c: Int32Array | null) => number
