@@ -3,7 +3,7 @@
 // above its usual share of the district's activity become alerts. Bounded: a burst keeps the newest items.
 import type { AlertItem, TickerItem } from '../../shared/protocol'
 import { maskText } from '../../shared/mask'
-import type { Action, Level } from '../../shared/workflow'
+import type { Action } from '../../shared/workflow'
 import type { Db } from '../db'
 import type { CaseFacts } from '../cases/log'
 import type { Change, MetricsEngine } from '../metrics/engine'
@@ -69,22 +69,20 @@ export class Feed {
 
   /** Fill the recent items from the end of the log, so a restarted wall shows what happened lately. */
   prime(db: Db, scan = 50_000): void {
-    const rows = db.$client
-      .prepare(
-        `SELECT e.id, e.case_id AS caseId, e.action, e.level, e.at, c.grid, c.special, c.source, c.matter, c.description,
-           c.lon, c.lat FROM case_events e JOIN cases c ON c.id = e.case_id
-         WHERE e.id > (SELECT COALESCE(MAX(id), 0) FROM case_events) - ?
-           AND e.action IN ('report', 'close', 'force_close', 'warn', 'overdue', 'supervise')
-         ORDER BY e.id`,
-      )
-      .all(scan) as (Pick<CaseFacts, 'grid' | 'special' | 'source' | 'matter' | 'description' | 'lon' | 'lat'> & {
-        id: number; caseId: number; action: Action; level: Level; at: number
-      })[]
-    const changes = rows.map((r) => ({
-      event: { caseId: r.caseId, action: r.action, at: r.at } as Change['event'],
-      facts: r as unknown as CaseFacts,
-    }))
-    this.add(changes)
+    const pick = (actions: string) =>
+      db.$client
+        .prepare(
+          `SELECT e.id, e.case_id AS caseId, e.action, e.at, c.grid, c.special, c.source, c.matter, c.description, c.lon, c.lat
+           FROM case_events e JOIN cases c ON c.id = e.case_id
+           WHERE e.id > (SELECT COALESCE(MAX(id), 0) FROM case_events) - ? AND e.action IN (${actions})
+           ORDER BY e.id DESC LIMIT ?`,
+        )
+        .all(scan, FEED_RECENT) as (Pick<CaseFacts, 'grid' | 'special' | 'source' | 'matter' | 'description' | 'lon' | 'lat'> & {
+          id: number; caseId: number; action: Action; at: number
+        })[]
+    // Only the newest of each channel are kept, so only those are read (and masked).
+    const rows = [...pick("'report', 'close', 'force_close'"), ...pick("'warn', 'overdue', 'supervise'")].sort((a, b) => a.id - b.id)
+    this.add(rows.map((r) => ({ event: { caseId: r.caseId, action: r.action, at: r.at } as Change['event'], facts: r as unknown as CaseFacts })))
     this.ticker = []
     this.alerts = []
   }
