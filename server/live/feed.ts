@@ -60,12 +60,16 @@ export class Feed {
   private readonly touched = new Set<number>()
   /** grid row → hour it last raised a spike alert (one alert per grid per hour). */
   private readonly spiked = new Map<number, number>()
+  /** Grids at the watched level (smooths a grid's share of the district). */
+  private readonly peers: number
 
   constructor(
     private readonly engine: MetricsEngine,
     private readonly matterName: (code: string) => string,
     private readonly spike: SpikeOptions = DEFAULT_SPIKE,
-  ) {}
+  ) {
+    this.peers = engine.layout.level.filter((lv) => lv === spike.level).length || 1
+  }
 
   /** Fill the recent items from the end of the log, so a restarted wall shows what happened lately. */
   prime(db: Db, scan = 50_000): void {
@@ -139,10 +143,10 @@ export class Feed {
     const e = this.engine
     const hours = e.hours
     const hour = hours.hour
+    if (this.touched.size === 0) return this.forget(hour)
     const districtNow = hours.get(0, RECEIVED, hour)
     let districtPast = 0
     for (let h = hour - TREND_HOURS + 1; h < hour; h++) districtPast += hours.get(0, RECEIVED, h)
-    const peers = e.layout.level.filter((lv) => lv === this.spike.level).length || 1
     for (const g of this.touched) {
       const k = hours.get(g, RECEIVED, hour)
       if (k < this.spike.minCount || this.spiked.get(g) === hour) continue
@@ -150,7 +154,7 @@ export class Feed {
       for (let h = hour - TREND_HOURS + 1; h < hour; h++) past += hours.get(g, RECEIVED, h)
       // What the rest of the district received this hour, times the grid's usual share relative to it
       // (smoothed): the district's rhythm (night, rush hour, a demo at 100×) moves the expectation along.
-      const share = Math.min(0.9, (past + 1) / (districtPast + peers))
+      const share = Math.min(0.9, (past + 1) / (districtPast + this.peers))
       const lambda = Math.max(0.2, (share / (1 - share)) * Math.max(0, districtNow - k))
       const p = poissonTail(k, lambda)
       if (p >= this.spike.p) continue
@@ -165,6 +169,10 @@ export class Feed {
       })
     }
     this.touched.clear()
+    this.forget(hour)
+  }
+
+  private forget(hour: number): void {
     for (const [g, h] of this.spiked) if (h !== hour) this.spiked.delete(g)
   }
 
