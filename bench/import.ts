@@ -67,6 +67,8 @@ async function main() {
     }
 
   const imports: Record<FileKind, number[]> = { csv: [], xlsx: [] }
+  // CPU time of the import (user + system): on a shared, busy machine it says what an idle one would take.
+  const cpu: Record<FileKind, number[]> = { csv: [], xlsx: [] }
   let captured: { events: unknown[][]; cases: Record<string, unknown>[] } | null = null
   let counts = { cases: 0, events: 0 }
   for (const kind of ['csv', 'xlsx'] as const)
@@ -75,8 +77,11 @@ async function main() {
       const db = fresh(name)
       const ingest = new Ingest(db, GridIndex.load(db))
       t = performance.now()
+      const c0 = process.cpuUsage()
       const s = await importFile(ingest, file(`export.${kind}`), { batchSize: BATCH })
       imports[kind].push(performance.now() - t)
+      const c1 = process.cpuUsage(c0)
+      cpu[kind].push((c1.user + c1.system) / 1000)
       if (s.imported !== ROWS || s.bad !== 0) throw new Error(`${kind}: imported ${s.imported}, bad ${s.bad}: ${JSON.stringify(s.errors.slice(0, 3))}`)
       if (!captured) {
         const sql = db.$client
@@ -87,11 +92,12 @@ async function main() {
         counts = { cases: captured.cases.length, events: captured.events.length }
       }
       close(db, name)
-      process.stdout.write(`  ${kind} run ${r + 1}: ${secs(imports[kind][r])} s\n`)
+      process.stdout.write(`  ${kind} run ${r + 1}: ${secs(imports[kind][r])} s (CPU ${secs(cpu[kind][r])} s)\n`)
     }
 
   // Raw SQLite: the same rows, prepared statements, the same batches per transaction.
   const raw: number[] = []
+  const rawCpu: number[] = []
   for (let r = 0; r < RUNS; r++) {
     const db = fresh(`raw-${r}.db`)
     const sql = db.$client
@@ -100,6 +106,7 @@ async function main() {
     const insertEvent = sql.prepare('INSERT INTO case_events (case_id, action, from_state, to_state, level, actor, at, reason, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
     const { events, cases } = captured!
     t = performance.now()
+    const c0 = process.cpuUsage()
     let e = 0
     for (let i = 0; i < cases.length; i += BATCH) {
       const last = cases[Math.min(i + BATCH, cases.length) - 1].id as number
@@ -109,6 +116,8 @@ async function main() {
       })()
     }
     raw.push(performance.now() - t)
+    const c1 = process.cpuUsage(c0)
+    rawCpu.push((c1.user + c1.system) / 1000)
     close(db, `raw-${r}.db`)
   }
 
@@ -122,17 +131,18 @@ async function main() {
     importSeconds: { csv: secs(median(imports.csv)), xlsx: secs(median(imports.xlsx)) },
     rowsPerSecond: { csv: Math.round(ROWS / (median(imports.csv) / 1000)), xlsx: Math.round(ROWS / (median(imports.xlsx) / 1000)) },
     rawSqliteSeconds: secs(median(raw)),
+    cpuSeconds: { csv: secs(median(cpu.csv)), xlsx: secs(median(cpu.xlsx)), rawSqlite: secs(median(rawCpu)) },
     ratio: {
       csv: Math.round((median(imports.csv) / median(raw)) * 10) / 10,
       xlsx: Math.round((median(imports.xlsx) / median(raw)) * 10) / 10,
     },
-    samples: { parse, imports, raw },
+    samples: { parse, imports, raw, cpu, rawCpu },
   }
   console.log(`\n${counts.cases.toLocaleString()} cases, ${counts.events.toLocaleString()} events written per import (medians of ${RUNS}; load average ${startLoad} → ${result.loadAverage.end} on ${cpus().length} cores)\n`)
   console.table({
-    'CSV import': { seconds: result.importSeconds.csv, 'rows/s': result.rowsPerSecond.csv, 'parse only (s)': result.parseSeconds.csv, 'x raw SQLite': result.ratio.csv },
-    'XLSX import': { seconds: result.importSeconds.xlsx, 'rows/s': result.rowsPerSecond.xlsx, 'parse only (s)': result.parseSeconds.xlsx, 'x raw SQLite': result.ratio.xlsx },
-    'raw SQLite insert': { seconds: result.rawSqliteSeconds, 'rows/s': Math.round(ROWS / (median(raw) / 1000)), 'parse only (s)': '', 'x raw SQLite': 1 },
+    'CSV import': { seconds: result.importSeconds.csv, 'CPU s': result.cpuSeconds.csv, 'rows/s': result.rowsPerSecond.csv, 'parse only (s)': result.parseSeconds.csv, 'x raw SQLite': result.ratio.csv },
+    'XLSX import': { seconds: result.importSeconds.xlsx, 'CPU s': result.cpuSeconds.xlsx, 'rows/s': result.rowsPerSecond.xlsx, 'parse only (s)': result.parseSeconds.xlsx, 'x raw SQLite': result.ratio.xlsx },
+    'raw SQLite insert': { seconds: result.rawSqliteSeconds, 'CPU s': result.cpuSeconds.rawSqlite, 'rows/s': Math.round(ROWS / (median(raw) / 1000)), 'parse only (s)': '', 'x raw SQLite': 1 },
   })
   const out = join(import.meta.dirname, 'results')
   mkdirSync(out, { recursive: true })
