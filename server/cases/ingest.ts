@@ -5,7 +5,8 @@ import type { Db } from '../db'
 import type { GridIndex } from '../geo'
 import { CaseLog, stateOfRow, type CaseFacts } from './log'
 import { Catalogue, type Matter } from './catalogue'
-import { IdempotencyStore, type IdempotentWrite } from './idempotency'
+import { IdempotencyStore } from './idempotency'
+import type { ActResult, ActTarget, BatchItem, BatchResult, CommandInput, Committed, ReportResult, WriteOptions } from './types'
 import { IngestError, asIngestError, within } from './errors'
 import { checkCommand, checkReport, type ReportInput } from './validate'
 import { deadline, DEFAULT_CALENDAR, type Calendar } from '../../shared/timelimit'
@@ -15,37 +16,7 @@ import {
 
 export type { ReportInput } from './validate'
 export { IngestError } from './errors'
-
-/** One committed event, as listeners get it. */
-export interface Committed {
-  /** The event's id in case_events. */
-  id: number
-  event: CaseEvent
-  before: CaseState | null
-  after: CaseState
-  facts: CaseFacts
-  matter: { code: string; bigClass: string; department: string }
-}
-
-export interface WriteOptions {
-  /** Store the answer under this key in the same transaction (see IdempotencyStore). */
-  idempotency?: IdempotentWrite
-  /** The deadline timer: allowed the system actions (warn, overdue). */
-  system?: boolean
-  /** The caller's grid scope: a case outside it is refused with 403. */
-  covers?: (grid: string, special: string | null) => boolean
-}
-
-export interface ActTarget {
-  caseId?: number
-  externalId?: string
-}
-
-export type BatchItem = { report: ReportInput } | { act: ActTarget & { command: Command } }
-/** A reported case: its events (the report, then `then`), where it lies and its state after them. */
-export type ReportResult = { caseId: number; events: CaseEvent[]; grid: string; special: string | null; state: CaseState }
-export type ActResult = { caseId: number; event: CaseEvent; state: CaseState }
-export type BatchResult = ReportResult | ActResult
+export type { Committed, CommandInput, WriteOptions, ActTarget, BatchItem, ReportResult, ActResult, BatchResult } from './types'
 
 type Listener = (batch: Committed[]) => void
 
@@ -100,7 +71,7 @@ export class Ingest {
   }
 
   /** Apply one workflow command to a case. */
-  act(caseId: number, command: Command, opts: WriteOptions = {}): ActResult {
+  act(caseId: number, command: CommandInput, opts: WriteOptions = {}): ActResult {
     return this.write(() => this.actIn({ caseId }, command, this.now(), opts), opts)
   }
 
@@ -241,7 +212,7 @@ export class Ingest {
     return { caseId, events, grid: facts.grid, special: facts.special, state }
   }
 
-  private actIn(target: ActTarget, command: Command, now: number, opts: WriteOptions): ActResult {
+  private actIn(target: ActTarget, command: CommandInput, now: number, opts: WriteOptions): ActResult {
     const caseId = this.resolve(target)
     const row = this.log.get(caseId)
     if (!row) throw new IngestError(404, target.externalId !== undefined ? 'externalId' : 'id', `unknown case ${target.externalId ?? caseId}`)
@@ -267,7 +238,7 @@ export class Ingest {
 
   /** decide + reduce + append one command; fills in the register deadline and the dispatch department. */
   private step(
-    caseId: number, current: CaseState, lastAt: number, input: Command, facts: CaseFacts,
+    caseId: number, current: CaseState, lastAt: number, input: CommandInput, facts: CaseFacts,
     matter: Matter, now: number, system: boolean,
   ) {
     const cmd: Command = { ...input, at: input?.at ?? now }
@@ -294,11 +265,21 @@ export class Ingest {
     return { event, after, id }
   }
 
+  private readonly matterRefs = new Map<string, Committed['matter']>()
+
+  /** The matter as listeners see it; one shared object per matter, not one per event. */
+  private matterRef(m: Matter): Committed['matter'] {
+    let ref = this.matterRefs.get(m.code)
+    if (!ref || ref.department !== m.department || ref.bigClass !== m.bigClass)
+      this.matterRefs.set(m.code, (ref = Object.freeze({ code: m.code, bigClass: m.bigClass, department: m.department })))
+    return ref
+  }
+
   private append(event: CaseEvent, before: CaseState | null, after: CaseState, facts: CaseFacts, matter: Matter): number {
     const id = this.log.appendEvent(event)
     this.pending.push({
       id, event, before, after, facts,
-      matter: { code: matter.code, bigClass: matter.bigClass, department: matter.department },
+      matter: this.matterRef(matter),
     })
     return id
   }

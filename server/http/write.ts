@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { IdempotencyStore, type Answer } from '../cases/idempotency'
 import { IngestError } from '../cases/errors'
-import type { ReportResult, ActResult, WriteOptions } from '../cases/ingest'
+import type { ReportResult, ActResult, WriteOptions, CommandInput } from '../cases/ingest'
 import type { ReportInput } from '../cases/validate'
 import { callerCovers, type Caller } from '../plugins/auth'
 import type { Command } from '../../shared/workflow'
@@ -86,14 +86,15 @@ export function toReport(b: ReportBody & { then?: ActionBody[] }, c: Caller): Re
     actor: b.actor ?? actorOf(c),
     then: b.then?.map((step, i) => {
       if (step.at === undefined) throw new IngestError(400, `then[${i}].at`, `then[${i}].at is required: history steps need their time`)
-      return toCommand(step, c, `then[${i}].`)
+      return toCommand(step, c, `then[${i}].`) as Command
     }),
   }
 }
 
-export function toCommand(b: ActionBody, c: Caller, prefix = ''): Command {
-  const at = b.at === undefined ? Date.now() : parseTime(b.at, `${prefix}at`)
-  const cmd: Command = { action: b.action as Command['action'], actor: b.actor ?? actorOf(c), at }
+/** A command from its REST form; without `at` it happens when the ingest writes it. */
+export function toCommand(b: ActionBody, c: Caller, prefix = ''): CommandInput {
+  const cmd: CommandInput = { action: b.action as Command['action'], actor: b.actor ?? actorOf(c) }
+  if (b.at !== undefined) cmd.at = parseTime(b.at, `${prefix}at`)
   if (b.reason !== undefined) cmd.reason = b.reason
   if (b.data !== undefined) {
     const { deadline, ...rest } = b.data

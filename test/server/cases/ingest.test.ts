@@ -200,6 +200,17 @@ describe('batch', () => {
   })
 })
 
+test('a command without `at` happens when it is written, so it can follow a report in the same batch', () => {
+  const ticking = new Ingest(db, GridIndex.load(db), { now: () => clock++ })
+  const [, verified] = ticking.batch([
+    { report: report({ externalId: 'T-1' }) },
+    { act: { externalId: 'T-1', command: { action: 'verify', actor: 'a' } } },
+  ])
+  expect((verified as { event: { at: number } }).event.at).toBeGreaterThanOrEqual((ticking.log.get(1)!).reportedAt)
+  const later = ticking.act(1, { action: 'register', actor: 'a' })
+  expect(later.event.at).toBeGreaterThan(NOW)
+})
+
 describe('idempotency', () => {
   test('the answer is stored in the write\'s transaction, and not at all when the write is refused', () => {
     const answer = () => ({ status: 201, body: '{}' })
