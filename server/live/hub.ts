@@ -13,6 +13,8 @@ import { ScopeView, WindowGrids } from './frames'
 const SLOW_ROOM = '\u0000slow'
 /** Bytes buffered in a websocket beyond which a screen counts as backed up. */
 const MAX_BUFFERED = 256 * 1024
+/** Messages waiting for a long-polling screen's next request beyond which it counts as backed up. */
+const MAX_WAITING_POLLING = 4
 
 export interface Viewer {
   scope: string
@@ -150,10 +152,16 @@ export class LiveHub {
     socket.emit(EVENTS.snapshot, bytes)
   }
 
-  /** Is this screen's connection still busy with earlier frames? */
+  /**
+   * Is this screen's connection still busy with earlier frames? A websocket hands each frame on at once
+   * unless the previous one is still being written; a long-polling screen collects what waits at its next
+   * request, so a frame or two waiting there is normal.
+   */
   private backedUp(socket: Socket): boolean {
-    const conn = socket.conn as unknown as { writeBuffer?: unknown[]; transport?: { socket?: { bufferedAmount?: number } } }
-    return (conn.writeBuffer?.length ?? 0) > 0 || (conn.transport?.socket?.bufferedAmount ?? 0) > MAX_BUFFERED
+    const conn = socket.conn as unknown as { writeBuffer?: unknown[]; transport?: { name?: string; socket?: { bufferedAmount?: number } } }
+    const waiting = conn.writeBuffer?.length ?? 0
+    if (conn.transport?.name === 'polling') return waiting > MAX_WAITING_POLLING
+    return waiting > 0 || (conn.transport?.socket?.bufferedAmount ?? 0) > MAX_BUFFERED
   }
 
   /** One tick: roll the clock, fold the changed grids per window, send each room its delta. */
