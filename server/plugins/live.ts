@@ -96,9 +96,14 @@ export default fp(
       if (app.db.$client.open && engine.lastEventId !== savedAt) saveCheckpointSync(app.db, engine)
     })
 
-    app.get('/api/live', { config: { rateLimit: false } }, async () => ({
-      start: started, lastEventId: engine.lastEventId, hub: hub.stats, memory: process.memoryUsage(),
-    }))
+    app.get(
+      '/api/live',
+      { config: { rateLimit: false }, schema: { tags: ['system'], summary: 'Live metrics and streaming status (start, frames, demo)' } },
+      async () => ({
+        start: started, lastEventId: engine.lastEventId, hub: hub.stats, memory: process.memoryUsage(),
+        demo: demo ? { ...demo.simulator.stats, pending: demo.simulator.pending, lastError: demo.simulator.lastError ? String(demo.simulator.lastError) : null } : null,
+      }),
+    )
   },
   { name: 'live', dependencies: ['db', 'ingest', 'auth'] },
 )
