@@ -30,7 +30,15 @@ export function localTime(c: Cell, offsetMin: number): number | 'date-only' | nu
   // Excel serial: days since 1899-12-30 in the sheet's wall-clock time (only sensible values are taken),
   // rounded to the second exports show: the binary fraction of a day is never exact.
   if (typeof c === 'number') return c > 20_000 && c < 80_000 ? Math.round((EXCEL_EPOCH + c * 86_400_000) / 1000) * 1000 - off : null
-  const m = LOCAL.exec(text(c))
+  const v = text(c)
+  // The common case, 2025-12-01 09:41:27, without the general pattern.
+  if (v.length === 19 && v[4] === '-' && v[7] === '-' && v[10] === ' ' && v[13] === ':' && v[16] === ':') {
+    const [y, mo, d, h, mi, sec] = [+v.slice(0, 4), +v.slice(5, 7), +v.slice(8, 10), +v.slice(11, 13), +v.slice(14, 16), +v.slice(17, 19)]
+    const wall = Date.UTC(y, mo - 1, d, h, mi, sec)
+    const back = new Date(wall)
+    if (Number.isFinite(wall) && back.getUTCDate() === d && back.getUTCMonth() === mo - 1 && h < 24 && mi < 60 && sec < 60) return wall - off
+  }
+  const m = LOCAL.exec(v)
   if (!m) return null
   const [, y, mo, d, h, mi, s = '0', frac, tz] = m
   if (h === undefined) return 'date-only'

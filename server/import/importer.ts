@@ -11,7 +11,7 @@ import { IngestError } from '../cases/errors'
 import { CatalogueLookup } from './catalogue'
 import { DEFAULT_MAPPING, MappingError, resolveColumns, type ImportMapping } from './mapping'
 import { kindOf, readRows, type FileKind, type SheetRow } from './read'
-import { rowToReport, type RowError, type RowReport } from './row'
+import { RowReader, type RowError, type RowReport } from './row'
 
 export interface SkippedRow {
   row: number
@@ -74,7 +74,7 @@ export async function importRows(ingest: Ingest, rows: AsyncIterable<SheetRow>, 
   const summary: ImportSummary = { rows: 0, imported: 0, skipped: 0, bad: 0, errors: [], skippedRows: [], ms: 0 }
   const seen = new Map<string, number>()
   let headers: Record<string, string> = {}
-  let ctx: Parameters<typeof rowToReport>[2] | null = null
+  let reader: RowReader | null = null
   let pending: Pending[] = []
 
   const skip = (row: number, externalId: string, reason: string) => {
@@ -121,12 +121,12 @@ export async function importRows(ingest: Ingest, rows: AsyncIterable<SheetRow>, 
   let headerError: MappingError | null = null
   let tried = 0
   for await (const { row, cells } of rows) {
-    if (!ctx) {
+    if (!reader) {
       // Exports often put a title (二七区12345工单明细 2025年12月) above the header: look a few rows down.
       try {
         const columns = resolveColumns(cells, mapping)
         headers = columns.header
-        ctx = { mapping, columns, lookup, now: now() }
+        reader = new RowReader({ mapping, columns, lookup, now: now() })
       } catch (e) {
         if (!(e instanceof MappingError)) throw e
         headerError ??= e
@@ -135,7 +135,7 @@ export async function importRows(ingest: Ingest, rows: AsyncIterable<SheetRow>, 
       continue
     }
     summary.rows++
-    const r = rowToReport(cells, row, ctx)
+    const r = reader.read(cells, row)
     if (!r.ok) {
       reject(r.errors)
       continue
@@ -157,7 +157,7 @@ export async function importRows(ingest: Ingest, rows: AsyncIterable<SheetRow>, 
       }
     }
   }
-  if (!ctx) throw headerError ?? new IngestError(400, 'file', 'the file is empty: no header row')
+  if (!reader) throw headerError ?? new IngestError(400, 'file', 'the file is empty: no header row')
   flush()
   progress()
   summary.errors.sort((a, b) => a.row - b.row)

@@ -45,120 +45,152 @@ export interface RowContext {
   now: number
 }
 
-export function rowToReport(cells: readonly Cell[], row: number, ctx: RowContext): RowResult {
-  const { columns, mapping, lookup } = ctx
-  const errors: RowError[] = []
-  const fail = (f: Field, reason: string) => errors.push({ row, column: columns.header[f], reason })
-  const cell = (f: Field): Cell => (columns.at[f] < 0 ? null : (cells[columns.at[f]] ?? null))
-  const str = (f: Field) => text(cell(f))
-  const offset = offsetMinutes(mapping.utcOffset)
+/** Command of the import's history; the ingest fills in the register deadline and the default department. */
+function cmd(action: Command['action'], at: number, data?: Command['data']): Command {
+  return data ? { action, actor: IMPORT_ACTOR, at, data } : { action, actor: IMPORT_ACTOR, at }
+}
 
-  const time = (f: Field, required: boolean): number | undefined => {
-    const c = cell(f)
+/**
+ * Reads the rows of one file. Built once per file: a 100,000-row import should not build a dozen closures
+ * per row, so the row under way is held in fields.
+ */
+export class RowReader {
+  private readonly offset: number
+  private cells: readonly Cell[] = []
+  private row = 0
+  private errors: RowError[] = []
+
+  constructor(private readonly ctx: RowContext) {
+    this.offset = offsetMinutes(ctx.mapping.utcOffset)
+  }
+
+  private fail(f: Field, reason: string): void {
+    this.errors.push({ row: this.row, column: this.ctx.columns.header[f], reason })
+  }
+
+  private cell(f: Field): Cell {
+    const i = this.ctx.columns.at[f]
+    return i < 0 ? null : (this.cells[i] ?? null)
+  }
+
+  private str(f: Field): string {
+    return text(this.cell(f))
+  }
+
+  private time(f: Field, required: boolean): number | undefined {
+    const c = this.cell(f)
     if (text(c) === '') {
-      if (required) fail(f, 'missing')
+      if (required) this.fail(f, 'missing')
       return undefined
     }
-    const t = localTime(c, offset)
-    if (t === 'date-only') fail(f, `"${text(c)}" has no time of day (expected e.g. 2024-05-01 09:30:00)`)
-    else if (t === null) fail(f, `"${text(c)}" is not a date and time (expected e.g. 2024-05-01 09:30:00)`)
-    else if (t > ctx.now + FUTURE_SLACK_MS) fail(f, `${text(c)} lies in the future`)
+    const t = localTime(c, this.offset)
+    if (t === 'date-only') this.fail(f, `"${text(c)}" has no time of day (expected e.g. 2024-05-01 09:30:00)`)
+    else if (t === null) this.fail(f, `"${text(c)}" is not a date and time (expected e.g. 2024-05-01 09:30:00)`)
+    else if (t > this.ctx.now + FUTURE_SLACK_MS) this.fail(f, `${text(c)} lies in the future`)
     else return t
     return undefined
   }
 
-  const externalId = str('externalId')
-  if (!externalId) fail('externalId', 'missing')
-  else if (externalId.length > 100) fail('externalId', 'longer than 100 characters')
+  read(cells: readonly Cell[], row: number): RowResult {
+    this.cells = cells
+    this.row = row
+    this.errors = []
+    const { columns, mapping, lookup } = this.ctx
 
-  const reportedAt = time('reportedAt', true)
-  const description = str('description')
-  if (!description) fail('description', 'missing')
-  else if (charCount(description) > DESCRIPTION_MAX)
-    fail('description', `${charCount(description)} characters; at most ${DESCRIPTION_MAX}`)
+    const externalId = this.str('externalId')
+    if (!externalId) this.fail('externalId', 'missing')
+    else if (externalId.length > 100) this.fail('externalId', 'longer than 100 characters')
 
-  const lon = number(cell('lon'))
-  const lat = number(cell('lat'))
-  const lonOk = Number.isFinite(lon) && Math.abs(lon) <= 180
-  const latOk = Number.isFinite(lat) && Math.abs(lat) <= 90
-  if (str('lon') === '') fail('lon', 'missing (an address alone cannot be placed on the grid map)')
-  else if (!lonOk) fail('lon', `"${str('lon')}" is not a longitude`)
-  if (str('lat') === '') fail('lat', 'missing')
-  else if (!latOk && lonOk && Math.abs(lon) <= 90 && Math.abs(lat) <= 180)
-    fail('lat', `${lat} is not a latitude: 经度 and 纬度 seem swapped`)
-  else if (!latOk) fail('lat', `"${str('lat')}" is not a latitude`)
+    const reportedAt = this.time('reportedAt', true)
+    const description = this.str('description')
+    if (!description) this.fail('description', 'missing')
+    else if (charCount(description) > DESCRIPTION_MAX)
+      this.fail('description', `${charCount(description)} characters; at most ${DESCRIPTION_MAX}`)
 
-  let matter: string | undefined
-  let department: string | undefined
-  const matterText = str('matter')
-  if (!matterText) fail('matter', 'missing')
-  else {
-    const m = lookup.matter(matterText)
-    if ('error' in m) fail('matter', m.error)
-    else matter = m.ok.code
-  }
-  const deptText = str('department')
-  if (deptText) {
-    department = lookup.department(deptText)
-    if (!department) fail('department', `unknown department "${deptText}"`)
-  }
+    const lon = number(this.cell('lon'))
+    const lat = number(this.cell('lat'))
+    const lonOk = Number.isFinite(lon) && Math.abs(lon) <= 180
+    const latOk = Number.isFinite(lat) && Math.abs(lat) <= 90
+    if (this.str('lon') === '') this.fail('lon', 'missing (an address alone cannot be placed on the grid map)')
+    else if (!lonOk) this.fail('lon', `"${this.str('lon')}" is not a longitude`)
+    if (this.str('lat') === '') this.fail('lat', 'missing')
+    else if (!latOk && lonOk && Math.abs(lon) <= 90 && Math.abs(lat) <= 180)
+      this.fail('lat', `${lat} is not a latitude: 经度 and 纬度 seem swapped`)
+    else if (!latOk) this.fail('lat', `"${this.str('lat')}" is not a latitude`)
 
-  const address = str('address')
-  if (address.length > 500) fail('address', 'longer than 500 characters')
-  const name = str('reporterName')
-  if (name.length > 64) fail('reporterName', 'longer than 64 characters')
-  const phone = str('reporterPhone')
-  if (phone && !PHONE.test(phone)) fail('reporterPhone', `"${phone}" is not a phone number (digits, +, -, spaces)`)
-
-  const dispatchedAt = time('dispatchedAt', false)
-  const closedAt = time('closedAt', false)
-  const ratedAt = time('ratedAt', false)
-  let rating: Rating | null = null
-  const ratingText = str('rating')
-  if (ratingText) {
-    if (!(ratingText in mapping.ratings))
-      fail('rating', `"${ratingText}" is not a known result (known: ${Object.keys(mapping.ratings).join(', ')})`)
-    else rating = mapping.ratings[ratingText]
-    if (rating && closedAt === undefined && str('closedAt') === '') fail('rating', 'a rated case needs 办结时间 (it is not closed)')
-  }
-  // The history must run forwards.
-  const order: [Field, number | undefined][] = [
-    ['reportedAt', reportedAt], ['dispatchedAt', dispatchedAt], ['closedAt', closedAt], ['ratedAt', rating ? ratedAt : undefined],
-  ]
-  let last: [Field, number] | undefined
-  for (const [f, t] of order) {
-    if (t === undefined) continue
-    if (last && t < last[1]) fail(f, `earlier than ${columns.header[last[0]]}`)
-    else last = [f, t]
-  }
-
-  if (errors.length || reportedAt === undefined || matter === undefined) return { ok: false, errors }
-
-  const at = (t: number | undefined, fallback: number) => t ?? fallback
-  const cmd = (action: Command['action'], t: number, data?: Command['data']): Command =>
-    data ? { action, actor: IMPORT_ACTOR, at: t, data } : { action, actor: IMPORT_ACTOR, at: t }
-  const then: Command[] = [cmd('verify', reportedAt), cmd('register', reportedAt)]
-  // The column each command comes from, so an ingest refusal of then[i] names it.
-  const thenColumns = [columns.header.reportedAt, columns.header.reportedAt]
-  if (department !== undefined || closedAt !== undefined) {
-    // Without 承办单位 the ingest dispatches to the matter's own department.
-    then.push(cmd('dispatch', at(dispatchedAt, reportedAt), department ? { department } : undefined))
-    thenColumns.push(columns.header[department !== undefined ? 'department' : 'matter'])
-  }
-  if (closedAt !== undefined) {
-    then.push(cmd('handle', closedAt), cmd('check', closedAt), cmd('close', closedAt))
-    thenColumns.push(columns.header.closedAt, columns.header.closedAt, columns.header.closedAt)
-    if (rating) {
-      then.push(cmd('rate', at(ratedAt, closedAt), { rating }))
-      thenColumns.push(columns.header.rating)
+    let matter: string | undefined
+    let department: string | undefined
+    const matterText = this.str('matter')
+    if (!matterText) this.fail('matter', 'missing')
+    else {
+      const m = lookup.matter(matterText)
+      if ('error' in m) this.fail('matter', m.error)
+      else matter = m.ok.code
     }
+    const deptText = this.str('department')
+    if (deptText) {
+      department = lookup.department(deptText)
+      if (!department) this.fail('department', `unknown department "${deptText}"`)
+    }
+
+    const address = this.str('address')
+    if (address.length > 500) this.fail('address', 'longer than 500 characters')
+    const name = this.str('reporterName')
+    if (name.length > 64) this.fail('reporterName', 'longer than 64 characters')
+    const phone = this.str('reporterPhone')
+    if (phone && !PHONE.test(phone)) this.fail('reporterPhone', `"${phone}" is not a phone number (digits, +, -, spaces)`)
+
+    const dispatchedAt = this.time('dispatchedAt', false)
+    const closedAt = this.time('closedAt', false)
+    const ratedAt = this.time('ratedAt', false)
+    let rating: Rating | null = null
+    const ratingText = this.str('rating')
+    if (ratingText) {
+      if (!(ratingText in mapping.ratings))
+        this.fail('rating', `"${ratingText}" is not a known result (known: ${Object.keys(mapping.ratings).join(', ')})`)
+      else rating = mapping.ratings[ratingText]
+      if (rating && closedAt === undefined && this.str('closedAt') === '') this.fail('rating', 'a rated case needs 办结时间 (it is not closed)')
+    }
+    // The history must run forwards.
+    const order: [Field, number | undefined][] = [
+      ['reportedAt', reportedAt], ['dispatchedAt', dispatchedAt], ['closedAt', closedAt], ['ratedAt', rating ? ratedAt : undefined],
+    ]
+    let last: [Field, number] | undefined
+    for (const [f, t] of order) {
+      if (t === undefined) continue
+      if (last && t < last[1]) this.fail(f, `earlier than ${columns.header[last[0]]}`)
+      else last = [f, t]
+    }
+
+    if (this.errors.length || reportedAt === undefined || matter === undefined) return { ok: false, errors: this.errors }
+
+    const then: Command[] = [cmd('verify', reportedAt), cmd('register', reportedAt)]
+    // The column each command comes from, so an ingest refusal of then[i] names it.
+    const thenColumns = [columns.header.reportedAt, columns.header.reportedAt]
+    if (department !== undefined || closedAt !== undefined) {
+      // Without 承办单位 the ingest dispatches to the matter's own department.
+      then.push(cmd('dispatch', dispatchedAt ?? reportedAt, department ? { department } : undefined))
+      thenColumns.push(columns.header[department !== undefined ? 'department' : 'matter'])
+    }
+    if (closedAt !== undefined) {
+      then.push(cmd('handle', closedAt), cmd('check', closedAt), cmd('close', closedAt))
+      thenColumns.push(columns.header.closedAt, columns.header.closedAt, columns.header.closedAt)
+      if (rating) {
+        then.push(cmd('rate', ratedAt ?? closedAt, { rating }))
+        thenColumns.push(columns.header.rating)
+      }
+    }
+    const report: RowReport = {
+      source: 'hotline', matter, lon, lat, crs: mapping.crs, description, externalId, reportedAt, actor: IMPORT_ACTOR, then,
+    }
+    if (address) report.address = address
+    if (name) report.reporterName = name
+    if (phone) report.reporterPhone = phone
+    return { ok: true, report, columns: thenColumns }
   }
-  const report: RowReport = {
-    source: 'hotline', matter, lon, lat, crs: mapping.crs, description, externalId: externalId,
-    reportedAt, actor: IMPORT_ACTOR, then,
-  }
-  if (address) report.address = address
-  if (name) report.reporterName = name
-  if (phone) report.reporterPhone = phone
-  return { ok: true, report, columns: thenColumns }
+}
+
+/** One row on its own (a reader per call; the importer keeps one per file). */
+export function rowToReport(cells: readonly Cell[], row: number, ctx: RowContext): RowResult {
+  return new RowReader(ctx).read(cells, row)
 }

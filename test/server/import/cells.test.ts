@@ -30,6 +30,11 @@ describe('cells', () => {
     expect(localTime('2025-02-30 10:00', CST)).toBeNull()
     expect(localTime('2025-13-45 25:61', CST)).toBeNull()
     expect(localTime('2025-12-01 24:00', CST)).toBeNull()
+    // The same through the fast path for the usual 19-character form.
+    expect(localTime('2025-02-30 10:00:00', CST)).toBeNull()
+    expect(localTime('2025-12-01 24:00:00', CST)).toBeNull()
+    expect(localTime('2025-12-01 23:60:00', CST)).toBeNull()
+    expect(localTime('abcd-ef-gh ij:kl:mn', CST)).toBeNull()
     expect(localTime('yesterday', CST)).toBeNull()
     expect(localTime('2025-12-01', CST)).toBe('date-only')
   })
