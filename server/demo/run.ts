@@ -10,6 +10,8 @@ import { Simulator, type DemoApi, type DemoPlace, type DemoWorld, type OpenCase 
 import type { DemoMatter } from './script'
 
 const DEMO_KEY = 'demo simulator'
+/** Open cases reported this recently are carried on with. */
+const RECENT_MS = 3 * 24 * 3_600_000
 
 export interface Demo {
   simulator: Simulator
@@ -50,9 +52,16 @@ export function demoWorld(app: FastifyInstance, now = Date.now()): DemoWorld {
     const row = engine.layout.gridIndex(g.code)
     placeWeights.push((row < 0 ? 0 : engine.counter(row, 'all', C.received)) + 1)
   }
+  // Work in progress: the recent open cases and the simulator's own from earlier runs. The history's old
+  // backlog (parked and long-overdue cases) stays as it is: closing it would rewrite the district's record.
   const open = sql
-    .prepare(`SELECT id, matter, state FROM cases WHERE state NOT IN ('closed', 'rated', 'voided') ORDER BY id`)
-    .all() as OpenCase[]
+    .prepare(
+      `SELECT c.id, c.matter, c.state FROM cases c
+       WHERE c.state NOT IN ('closed', 'rated', 'voided')
+         AND (c.reported_at > ? OR EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.action = 'report' AND e.actor = 'demo'))
+       ORDER BY c.id`,
+    )
+    .all(now - RECENT_MS) as OpenCase[]
   return { open, matters, matterWeights, places, placeWeights, departments: [...app.ingest.catalogue.departments.keys()] }
 }
 

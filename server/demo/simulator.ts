@@ -76,6 +76,8 @@ interface SimCase {
   steps: Step[]
   next: number
   deadline: number | null
+  /** Refused steps in a row. */
+  refusals?: number
 }
 
 const ACTOR = 'demo'
@@ -185,9 +187,15 @@ export class Simulator {
     const res = await this.api.act(c.id, body)
     if (res) {
       this.stats.acted++
+      c.refusals = 0
       if (res.deadline) c.deadline = Date.parse(res.deadline)
-    } else this.stats.refused++
-    if (res && c.next < c.steps.length && !this.stopped) this.scheduleStep(c)
+    } else {
+      // A step the case no longer allows (an adopted case already at the city cannot escalate): the rest of
+      // the plan may still fit; a case that refuses step after step is left alone.
+      this.stats.refused++
+      c.refusals = (c.refusals ?? 0) + 1
+    }
+    if ((c.refusals ?? 0) < 3 && c.next < c.steps.length && !this.stopped) this.scheduleStep(c)
     else this.open--
   }
 
