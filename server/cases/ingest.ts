@@ -40,6 +40,9 @@ export class Ingest {
   private pending: Committed[] = []
   private queue: { work: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = []
   private grouping = false
+  /** Writes the current group job has made, and the error of one that failed outside its own savepoint. */
+  private jobWrites = 0
+  private poison: unknown = null
   /** Group commits so far and the jobs they carried (jobs / groups = how much commits are shared). */
   readonly stats = { groups: 0, jobs: 0 }
 
@@ -118,8 +121,16 @@ export class Ingest {
       this.tx(() => {
         for (const job of jobs) {
           const mark = this.pending.length
+          this.jobWrites = 0
+          this.poison = null
           try {
-            outcomes.push({ ok: true, value: this.tx(job.work) })
+            const value = this.tx(() => {
+              const v = job.work()
+              // A failed write that the job caught and went past still takes the job's savepoint down with it.
+              if (this.poison) throw this.poison
+              return v
+            })
+            outcomes.push({ ok: true, value })
           } catch (e) {
             this.pending.length = mark
             this.log.resyncIds()
@@ -148,7 +159,17 @@ export class Ingest {
       return r
     }
     if (this.grouping) {
-      // Inside a group commit: a savepoint; the group commits and notifies.
+      // Inside a group commit, whose job already runs in a savepoint: its first write needs no other (a
+      // savepoint copies every page it touches; two levels of them cost more than the write). Further
+      // writes of the same job get their own, so one failing leaves the others.
+      if (this.jobWrites++ === 0) {
+        try {
+          return run()
+        } catch (e) {
+          this.poison = asIngestError(e)
+          throw this.poison
+        }
+      }
       const mark = this.pending.length
       try {
         return this.tx(run) as T

@@ -251,6 +251,41 @@ describe('group commit', () => {
     expect(ingest.log.get(1)).toBeDefined()
   })
 
+  test('a job that swallows its failed write is still rolled back, with that failure', async () => {
+    const heard: number[] = []
+    ingest.on('committed', (b) => heard.push(b.length))
+    const settled = await Promise.allSettled([
+      ingest.submit(() => {
+        try {
+          // Fails after writing its report event: the `then` step is refused.
+          ingest.report(report({ then: [{ action: 'close', actor: 'a', at: NOW }] }))
+        } catch {
+          return 'carried on'
+        }
+      }),
+      ingest.submit(() => ingest.report(report())),
+    ])
+    expect(settled[0]).toMatchObject({ status: 'rejected', reason: { statusCode: 409, field: 'then[0].action' } })
+    expect(settled[1].status).toBe('fulfilled')
+    expect(counts(db)).toMatchObject({ cases: 1, events: 1 })
+    expect(heard).toEqual([1])
+  })
+
+  test('in a job of several writes, a refused later write leaves the earlier ones', async () => {
+    const value = await ingest.submit(() => {
+      const first = ingest.report(report())
+      try {
+        ingest.report(report({ then: [{ action: 'close', actor: 'a', at: NOW }] }))
+      } catch {
+        // the second is refused and rolled back to its own savepoint
+      }
+      return first.caseId
+    })
+    expect(value).toBe(1)
+    expect(counts(db)).toMatchObject({ cases: 1, events: 1 })
+    expect(ingest.report(report()).caseId).toBe(2)
+  })
+
   test('a synchronous write between groups is not swallowed by the group', async () => {
     const pending = ingest.submit(() => ingest.report(report()))
     const direct = ingest.report(report())
