@@ -212,13 +212,13 @@ export class Ingest {
       throw new IngestError(403, 'lon,lat', `the point lies in grid ${facts.grid}, outside this key's scope`)
     if (facts.externalId !== null && this.byExternalId.get(facts.externalId) !== undefined)
       throw new IngestError(409, 'externalId', `a case with externalId "${facts.externalId}" already exists`)
+    const then = input.then ?? []
+    if (!Array.isArray(then)) throw new IngestError(400, 'then', 'then must be a list of commands')
     const caseId = this.log.newCaseId()
     const first = decide(caseId, null, { action: 'report', actor, at })
     let state = reduce(null, first)
     let lastId = this.append(first, null, state, facts, matter)
     const events = [first]
-    const then = input.then ?? []
-    if (!Array.isArray(then)) throw new IngestError(400, 'then', 'then must be a list of commands')
     then.forEach((cmd, i) => {
       try {
         const { event, after, id } = this.step(caseId, state, events[events.length - 1].at, cmd, facts, matter, now, false)
