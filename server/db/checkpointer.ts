@@ -60,8 +60,15 @@ export function startCheckpointer(
   const onError = opts.onError ?? ((m) => console.error(`checkpointer: ${m}`))
   worker.on('message', (m: { error?: string }) => m.error && onError(m.error))
   worker.on('error', (e) => onError(e.message))
-  worker.unref()
-  const ready = new Promise<void>((resolve) => worker.on('message', (m: { ready?: boolean }) => m.ready && resolve()))
+  // Held until it is up (so awaiting `ready` cannot leave an idle process hanging), then it never keeps
+  // the process alive on its own.
+  const ready = new Promise<void>((resolve) =>
+    worker.on('message', (m: { ready?: boolean }) => {
+      if (!m.ready) return
+      worker.unref()
+      resolve()
+    }),
+  )
   return {
     ready,
     stop: () =>
