@@ -1,0 +1,64 @@
+// The server as `npm start` runs it: a fresh database is migrated and seeded, the server listens, takes a
+// report, and on SIGTERM closes cleanly; the acknowledged report is in the database afterwards.
+import { afterAll, expect, test } from 'vitest'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { openDb } from '../../server/db'
+import { Keys } from '../../server/keys'
+
+const dir = mkdtempSync(join(tmpdir(), 'onescreen-main-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+test('starts on an empty database, acknowledges a report, and shuts down cleanly on SIGTERM', async () => {
+  const file = join(dir, 'main.db')
+  const pre = openDb(file)
+  const { secret } = new Keys(pre).create({ role: 'write', source: 'app', name: 'test' })
+  pre.$client.close()
+
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, ONESCREEN_DB: file, PORT: '0', HOST: '127.0.0.1', ONESCREEN_SEED_CASES: '300', ONESCREEN_DEMO: 'false', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line in:\n${output}`)), 90_000)
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      const m = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output)
+      if (m) {
+        clearTimeout(timer)
+        resolve(Number(m[1]))
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)))
+  })
+  expect(output).toMatch(/seeded .* in/)
+
+  const base = `http://127.0.0.1:${port}`
+  expect((await (await fetch(`${base}/api/health`)).json()).ok).toBe(true)
+  const grid = await (await fetch(`${base}/api/cases?limit=1&token=${secret}`)).json()
+  const [lon, lat] = [grid.items[0].lon, grid.items[0].lat] // a point the seed placed in the district
+  const catalogue = await (await fetch(`${base}/api/catalogue?token=${secret}`)).json()
+  const r = await fetch(`${base}/api/cases`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': secret, 'idempotency-key': 'main-test-1' },
+    body: JSON.stringify({ matter: catalogue.matters[0].code, lon, lat, description: '启动测试' }),
+  })
+  expect(r.status).toBe(201)
+  const { id } = await r.json()
+
+  const code = await new Promise<number | null>((resolve) => {
+    child.once('exit', resolve)
+    child.kill('SIGTERM')
+  })
+  expect(code).toBe(0)
+  expect(existsSync(`${file}-wal`)).toBe(false) // the last connection closed cleanly and folded its WAL back
+
+  const after = openDb(file)
+  expect(after.$client.prepare('SELECT description FROM cases WHERE id = ?').pluck().get(id)).toBe('启动测试')
+  after.$client.close()
+}, 120_000)
