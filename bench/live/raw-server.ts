@@ -12,6 +12,8 @@ http.listen(port, '127.0.0.1', () => process.send!({ type: 'listening' }))
 process.on('message', (m: { type: string; bytes?: number; tickMs?: number }) => {
   if (m.type === 'broadcast') {
     if (timer) clearInterval(timer)
+    timer = null
+    if (!m.tickMs) return // stop broadcasting
     const size = Math.max(8, m.bytes!)
     timer = setInterval(() => {
       const frame = new Uint8Array(size)

@@ -3,6 +3,7 @@
 // over Socket.IO on the same HTTP server. In demo mode the simulator drives cases through the HTTP API once
 // the server listens. Checkpoints are written periodically and on close.
 import fp from 'fastify-plugin'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { FastifyInstance } from 'fastify'
 import { Server } from 'socket.io'
 import { LIVE_NAMESPACE } from '../../shared/protocol'
@@ -76,6 +77,10 @@ export default fp(
     // A start that had to rebuild writes a checkpoint at once, so the next start is fast.
     if (savedAt < 0) checkpoint()
 
+    // How long the event loop stalls (a tick, a big write, a checkpoint of the database): frames wait that long.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 })
+    loopDelay.enable()
+
     let demo: Demo | null = null
     app.addHook('onReady', async () => hub.start())
     app.addHook('onListen', async () => {
@@ -90,6 +95,7 @@ export default fp(
       io.engine.close()
     })
     app.addHook('onClose', async () => {
+      loopDelay.disable()
       clearInterval(timer)
       app.ingest.off('committed', onCommitted)
       await saving
@@ -101,6 +107,7 @@ export default fp(
       { config: { rateLimit: false }, schema: { tags: ['system'], summary: 'Live metrics and streaming status (start, frames, demo)' } },
       async () => ({
         start: started, lastEventId: engine.lastEventId, hub: hub.stats, memory: process.memoryUsage(),
+        eventLoopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
         demo: demo ? { ...demo.simulator.stats, pending: demo.simulator.pending, lastError: demo.simulator.lastError ? String(demo.simulator.lastError) : null } : null,
       }),
     )
