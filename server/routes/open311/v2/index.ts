@@ -42,7 +42,8 @@ export default async function open311(app: FastifyInstance) {
     sendErrors(reply, formatOf(req), 404, [`no such resource: ${req.method} ${req.url.split('?')[0]}`])
   app.setNotFoundHandler(unknown)
   // The static client's GET wildcard would otherwise catch unknown Open311 paths and answer its own 404.
-  app.all('/*', { schema: { hide: true } }, unknown)
+  // (Not OPTIONS: a CORS plugin, if one is added, answers preflights.)
+  app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/*', schema: { hide: true }, handler: unknown })
 
   await app.register(discovery)
   await app.register(services)
