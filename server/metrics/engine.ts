@@ -3,7 +3,7 @@
 // contribute(before) (shared/counters) to every row the case belongs to, so a live update and a replay of
 // the log count the same way. Typed arrays only; no per-grid objects.
 import { C, COUNTER_COUNT, contribute, named, type Counters } from '../../shared/counters'
-import { DEFAULT_INDICATOR_CONFIG, indicators, type IndicatorConfig, type Indicators } from '../../shared/indicators'
+import { DEFAULT_INDICATOR_CONFIG, type IndicatorConfig } from '../../shared/indicators'
 import type { Window } from '../../shared/protocol'
 import type { CaseEvent, CaseState } from '../../shared/workflow'
 import type { CaseFacts } from '../cases/log'
@@ -43,8 +43,6 @@ export class MetricsEngine {
   readonly now: () => number
   /** Log id of the last change folded in; older ids are ignored (a replayed tail may overlap live changes). */
   lastEventId = 0
-  /** Changes folded in since start (for the benchmark and health). */
-  applied = 0
   private readonly dirty: Uint8Array
   private dirtyList: number[] = []
   private rolled = true
@@ -87,7 +85,6 @@ export class MetricsEngine {
 
   /** Replace a case's contribution: `before` out, `after` in. */
   applyCase(keys: CaseKeys, before: CaseState | null, after: CaseState): void {
-    this.applied++
     if (before !== null && !this.differs(before, after)) return
     if (before !== null) this.add(keys, before, -1, false)
     this.add(keys, after, 1, false)
@@ -209,7 +206,6 @@ export class MetricsEngine {
     this.cross.clear()
     this.hours.clear()
     this.lastEventId = 0
-    this.counters.day = this.cross.day = this.hours.hour = -0x7fffffff
     this.setClock(this.now())
   }
 
@@ -223,10 +219,6 @@ export class MetricsEngine {
 
   countersOf(row: number, w: Window): Counters {
     return named(this.vector(row, w))
-  }
-
-  indicatorsOf(row: number, w: Window): Indicators {
-    return indicators(this.countersOf(row, w), this.config)
   }
 
   /** One counter of a row in a window, without building a record. */

@@ -79,6 +79,7 @@ export class HourTable {
   clear(): void {
     this.ring.fill(0)
     this.ringHour.fill(EMPTY)
+    this.hour = EMPTY
   }
 
   parts(): Int32Array[] {

@@ -131,6 +131,7 @@ export class WindowTable {
   clear(): void {
     for (const a of [this.all, this.ring, this.today, this.week, this.month]) a.fill(0)
     this.ringDay.fill(EMPTY)
+    this.day = EMPTY
   }
 
   /** The arrays that define the state (windows are derived from the ring). */
