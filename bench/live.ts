@@ -37,15 +37,26 @@ const cpuPercent = (a: ReturnType<typeof proc>, b: ReturnType<typeof proc>) => (
 
 function message<T>(child: ChildProcess, type: string, timeoutMs = 300_000): Promise<T> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ${type} from child within ${timeoutMs} ms`)), timeoutMs)
-    const on = (m: { type: string }) => {
-      if (m.type !== type) return
+    const done = () => {
       clearTimeout(t)
       child.off('message', on)
+      child.off('exit', exit)
+    }
+    const t = setTimeout(() => {
+      done()
+      reject(new Error(`no ${type} from child within ${timeoutMs} ms`))
+    }, timeoutMs)
+    const on = (m: { type: string }) => {
+      if (m.type !== type) return
+      done()
       resolve(m as T)
     }
+    const exit = (code: number | null) => {
+      done()
+      reject(new Error(`child exited with ${code} waiting for ${type}`))
+    }
     child.on('message', on)
-    child.once('exit', (code) => code && reject(new Error(`child exited with ${code} waiting for ${type}`)))
+    child.on('exit', exit)
   })
 }
 
