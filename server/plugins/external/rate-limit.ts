@@ -23,6 +23,9 @@ export const autoConfig = (app: FastifyInstance) => ({
   },
   max: (_req: FastifyRequest, key: string) =>
     key.startsWith('k:') ? app.config.rateLimit.keyMax : app.config.rateLimit.anonymousMax,
+  // The x-ratelimit-* headers go out with a 429 (and retry-after); on every successful request they would
+  // be three more headers to build, for callers that are nowhere near the limit.
+  addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
 })
 
 export default rateLimit

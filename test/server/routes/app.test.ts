@@ -38,15 +38,28 @@ describe('the assembled app', () => {
     expect(spec.paths['/api/cases/'].post.requestBody.content['application/json'].schema.properties.description.maxLength).toBe(4000)
   })
 
-  test('security headers: a CSP with no external origin, workers from blob:, no upgrade to https', async () => {
-    const r = await s.app.inject('/api/health')
-    const csp = r.headers['content-security-policy'] as string
-    expect(csp).toContain("default-src 'self'")
-    expect(csp).toContain("worker-src 'self' blob:")
-    expect(csp).not.toMatch(/https?:/)
-    expect(csp).not.toContain('upgrade-insecure-requests')
-    expect(r.headers['strict-transport-security']).toBeUndefined()
-    expect(r.headers['x-frame-options']).toBe('SAMEORIGIN')
+  test('security headers on pages: a CSP with no external origin, workers from blob:, no upgrade to https', async () => {
+    for (const url of ['/', '/docs/', '/assets/main-abc123.js']) {
+      const r = await s.app.inject(url)
+      const csp = r.headers['content-security-policy'] as string
+      expect(csp).toContain("default-src 'self'")
+      expect(csp).toContain("worker-src 'self' blob:")
+      expect(csp).not.toMatch(/https?:/)
+      expect(csp).not.toContain('upgrade-insecure-requests')
+      expect(r.headers['strict-transport-security']).toBeUndefined()
+      expect(r.headers['x-frame-options']).toBe('SAMEORIGIN')
+      expect(r.headers['x-content-type-options']).toBe('nosniff')
+    }
+  })
+
+  test('security headers on API answers: nothing loads, nothing frames, no sniffing', async () => {
+    for (const url of ['/api/health', '/api/nothing-here']) {
+      const r = await s.app.inject(url)
+      expect(r.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'")
+      expect(r.headers['x-content-type-options']).toBe('nosniff')
+      expect(r.headers['x-frame-options']).toBe('DENY')
+      expect(r.headers['x-ratelimit-remaining']).toBeUndefined()
+    }
   })
 
   test('the client is served at / and /tablet, hashed assets are cached for good', async () => {
