@@ -22,7 +22,7 @@ import { GridIndex } from '../server/geo'
 import { startCheckpointer } from '../server/db/checkpointer'
 import { Keys } from '../server/keys'
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const SINGLE_SECONDS = Number(process.env.BENCH_SECONDS ?? 6)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 12)
 const BATCH_SIZE = 500
