@@ -29,9 +29,13 @@ export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: s
       if (visible.value) to.value = v
     }, { immediate: true })
   gate(live.panels, panels)
+  let frameArrived: () => void = () => {}
+  /** Resolves with the first live frame: heavy work that can wait (the map's geometry) waits for it. */
+  const firstFrame = new Promise<void>((r) => (frameArrived = r))
   const stopFirst = watch(live.panels, (p) => {
     if (!p) return
     debugHook.firstFrameAt ??= performance.now()
+    frameArrived()
     stopFirst()
   })
   gate(live.alerts, alerts)
@@ -76,5 +80,5 @@ export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: s
     live.dispose()
     delete debugHook.live
   })
-  return { status: live.status, lastFrameAt: live.lastFrameAt, seq: live.seq, error: live.error, panels, grids, alerts, ticker, visible }
+  return { status: live.status, lastFrameAt: live.lastFrameAt, seq: live.seq, error: live.error, panels, grids, alerts, ticker, visible, firstFrame }
 }

@@ -37,10 +37,10 @@ export function blankStyle(): StyleSpecification {
 export function gridLayers(atlas: GridAtlas, metric: MapMetric, scope: string, k: number) {
   const sources: Record<string, unknown> = {}
   const layers: LayerSpecification[] = []
-  for (const level of [1, 2, 3, 4, 5] as MapLevel[]) {
+  for (const level of [1, 2, 3, 4, 5] as MapLevel[])
     sources[sourceId(level)] = { type: 'geojson', data: atlas.polygons[level], promoteId: 'i', buffer: 4, tolerance: 0.3 }
+  for (const level of [1, 2, 3, 4] as MapLevel[])
     sources[`mesh-${level}`] = { type: 'geojson', data: { type: 'Feature', properties: {}, geometry: atlas.borders[level] }, tolerance: 0.3 }
-  }
   sources.labels = { type: 'geojson', data: labelPoints(atlas) }
   sources.focus = { type: 'geojson', data: { type: 'FeatureCollection', features: [] } }
   sources.spot = { type: 'geojson', data: { type: 'FeatureCollection', features: [] } }

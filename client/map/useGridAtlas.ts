@@ -2,7 +2,7 @@
 // FeatureCollection per level whose feature ids are the stable grid index `i` (promoteId), plus flat
 // lookup arrays by that index (code, name, level, parent, bbox, area) for breadcrumbs, search and the tour.
 import { shallowRef, type ShallowRef } from 'vue'
-import { feature, mesh } from 'topojson-client'
+import { feature, transform } from 'topojson-client'
 import type { Topology, GeometryCollection } from 'topojson-specification'
 import type { FeatureCollection, MultiLineString, Polygon, MultiPolygon, Position } from 'geojson'
 import { CODE_LENGTH, DISTRICT_CODE, DISTRICT_NAME, type GridLevel } from '../../shared/grid'
@@ -50,11 +50,39 @@ function ringArea(ring: Position[], kx: number): number {
   return Math.abs(s / 2) * kx * KM_PER_DEG_LAT
 }
 
-export function buildAtlas(topology: Topology): GridAtlas {
+/** Every arc of the topology decoded once (quantized deltas → lon/lat). */
+function decodeArcs(topology: Topology): Position[][] {
+  const t = transform(topology.transform ?? null)
+  return topology.arcs.map((arc) => arc.map((p, k) => t(p, k > 0) as Position))
+}
+
+/**
+ * The borders of one level as lines, each shared edge once: the arcs its polygons use. (topojson's mesh
+ * does the same with per-arc bookkeeping that costs ~0.3 s for the micro grids; a set of arc ids is enough.)
+ */
+function levelBorders(object: GeometryCollection, arcs: Position[][]): MultiLineString {
+  const used = new Set<number>()
+  const walk = (a: unknown): void => {
+    if (typeof a === 'number') used.add(a < 0 ? ~a : a)
+    else if (Array.isArray(a)) for (const x of a) walk(x)
+  }
+  for (const g of object.geometries) walk((g as { arcs?: unknown }).arcs)
+  return { type: 'MultiLineString', coordinates: [...used].map((k) => arcs[k]) }
+}
+
+const nextTask = () => new Promise<void>((r) => setTimeout(r, 0))
+
+/**
+ * Decode the atlas level by level, yielding to the event loop in between: the live snapshot arriving
+ * meanwhile is handled at once instead of waiting for the whole geometry.
+ */
+export async function buildAtlas(topology: Topology): Promise<GridAtlas> {
   const polygons = {} as GridAtlas['polygons']
   const borders = {} as GridAtlas['borders']
   let size = 0
+  const arcs = decodeArcs(topology)
   for (const level of MAP_LEVELS) {
+    await nextTask()
     const object = topology.objects[OBJECT[level]] as GeometryCollection<GridProps> | undefined
     if (!object) {
       polygons[level] = { type: 'FeatureCollection', features: [] }
@@ -62,9 +90,10 @@ export function buildAtlas(topology: Topology): GridAtlas {
       continue
     }
     polygons[level] = feature(topology, object) as FeatureCollection<Polygon | MultiPolygon, GridProps>
-    borders[level] = mesh(topology, object)
+    borders[level] = levelBorders(object, arcs)
     for (const f of polygons[level].features) size = Math.max(size, f.properties.i + 1)
   }
+  await nextTask()
   size = Math.max(size, 1)
   const atlas: GridAtlas = {
     size, code: new Array(size).fill(''), name: new Array(size).fill(''), level: new Int8Array(size).fill(-1),
@@ -144,11 +173,23 @@ export function gridName(atlas: GridAtlas | null, code: string): string {
 
 let cached: Promise<GridAtlas> | null = null
 
-/** The atlas, loaded once per page (the wall and the tablet share it). */
-export function useGridAtlas(): { atlas: ShallowRef<GridAtlas | null>; error: ShallowRef<string | null>; ready: Promise<GridAtlas> } {
+/**
+ * The atlas, loaded once per page (the wall and the tablet share it). The download starts at once; the
+ * decoding (a few hundred ms of main-thread work) waits for `after` — the first live frame — for at most
+ * `maxWaitMs`, so the live numbers are never queued behind the geometry on a busy screen.
+ */
+export function useGridAtlas(o: { after?: Promise<unknown>; maxWaitMs?: number } = {}): {
+  atlas: ShallowRef<GridAtlas | null>
+  error: ShallowRef<string | null>
+  ready: Promise<GridAtlas>
+} {
   const atlas = shallowRef<GridAtlas | null>(null)
   const error = shallowRef<string | null>(null)
-  cached ??= getJson<Topology>('/api/grids').then(buildAtlas)
+  if (!cached) {
+    const topology = getJson<Topology>('/api/grids')
+    const turn = o.after ? Promise.race([o.after, new Promise((r) => setTimeout(r, o.maxWaitMs ?? 1500))]) : Promise.resolve()
+    cached = Promise.all([topology, turn]).then(([t]) => buildAtlas(t))
+  }
   cached.then((a) => (atlas.value = a)).catch((e: Error) => {
     cached = null
     error.value = e.message

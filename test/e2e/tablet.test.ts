@@ -60,6 +60,8 @@ describe('tablet at 1024×768 (landscape, touch)', () => {
 
   it('drills down by tapping the map, then opens a case with its history', async () => {
     const page = b.page
+    // The map at rest on the whole district (its streets' level of detail), then a tap on a street.
+    await page.evaluate(() => (window.__onescreen as unknown as { mapIdle: () => Promise<boolean> }).mapIdle())
     const street = await page.evaluate(() => (window.__onescreen as unknown as { probe: () => { street: string } }).probe().street)
     const at = (await page.evaluate((c) => window.__onescreen!.gridPoint!(c), street))!
     await page.touchscreen.tap(at.x, at.y)

@@ -181,7 +181,11 @@ describe('wall at 1920×1080', () => {
     const district = await kpi(page, 'received')
     // Input pauses the kiosk tour; then the map shows the whole district (the streets' level of detail).
     await page.mouse.click(5, 5)
-    await page.evaluate(() => (window.__onescreen as unknown as { zoomToLevel: (l: number) => void }).zoomToLevel(1))
+    await page.evaluate(() => {
+      const h = window.__onescreen as unknown as { zoomToLevel: (l: number) => void; mapIdle: () => Promise<boolean> }
+      h.zoomToLevel(1)
+      return h.mapIdle()
+    })
     const street = await page.evaluate(() => (window.__onescreen as unknown as { probe: () => { street: string } }).probe().street)
     const at = (await page.evaluate((c) => window.__onescreen!.gridPoint!(c), street))!
     await page.mouse.click(at.x, at.y)
@@ -234,6 +238,18 @@ describe('wall at 1920×1080', () => {
     await page.waitForSelector('[data-testid=connection]:not([data-status=live])', { timeout: 5000 })
     await page.waitForSelector('[data-testid=connection][data-status=live]', { timeout: 15_000 })
     expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42)
+  })
+
+  it('opens straight into a street from its URL, at the street\'s level of detail', async () => {
+    const page = b.page
+    const street = server.places[0].code.slice(0, 9)
+    await page.goto(`${server.url}/?scope=${street}`)
+    await live(page)
+    expect(await page.evaluate(() => window.__onescreen!.live!().scope)).toBe(street)
+    const state = await page.evaluate(() => window.__onescreen!.mapState!())
+    expect(state.level).toBeGreaterThan(1)
+    await expect.poll(() => page.evaluate(() => window.__onescreen!.mapState!().coloured)).toBeGreaterThan(0)
+    await checkMapColoured(page)
   })
 
   it('makes no request outside its origin and raises no page error', () => {

@@ -1,0 +1,91 @@
+// Read-only probes on window.__onescreen for the e2e tests and the client benchmark: the map's state,
+// where a grid is on the page, the values it holds, and a way to time a recolour. Removed on unmount.
+import { onScopeDispose, type Ref, type ShallowRef } from 'vue'
+import type { Map as MapLibre } from 'maplibre-gl'
+import type { GridMetric } from '../../shared/protocol'
+import { debugHook } from '../debug'
+import type { Choropleth } from './choropleth'
+import type { Lod } from './lod'
+import type { GridAtlas, MapLevel } from './useGridAtlas'
+
+export interface MapDebugContext {
+  map: ShallowRef<MapLibre | null>
+  container: Ref<HTMLElement | null>
+  level: Ref<MapLevel>
+  atlas: () => GridAtlas
+  values: () => Record<GridMetric, Int32Array> | null
+  choropleth: () => Choropleth | null
+  lod: () => Lod | null
+  padding: () => number
+  onZoom: () => void
+}
+
+const PROBES = ['mapState', 'gridPoint', 'mapValue', 'probe', 'zoomToLevel', 'mapIdle', 'map', 'microIndices', 'currentValues', 'applyGrids'] as const
+
+export function useMapDebug(ctx: MapDebugContext): void {
+  const a = ctx.atlas
+  debugHook.mapState = () => ({
+    level: ctx.level.value,
+    coloured: ctx.choropleth()?.coloured() ?? 0,
+    total: a().indices[ctx.level.value].length,
+    loaded: !!ctx.map.value?.loaded() && !!ctx.choropleth(),
+  })
+  // Where a grid's label point is on the page (for tests that click it) and the value the map holds for it.
+  debugHook.gridPoint = (code: string) => {
+    const i = a().indexOf.get(code)
+    const m = ctx.map.value
+    if (i === undefined || i < 0 || !m || !ctx.container.value) return null
+    const p = m.project([a().center[2 * i], a().center[2 * i + 1]])
+    const r = ctx.container.value.getBoundingClientRect()
+    return { x: r.left + p.x, y: r.top + p.y }
+  }
+  debugHook.mapValue = (code: string, metric: string) => {
+    const i = a().indexOf.get(code)
+    const v = ctx.values() as Record<string, Int32Array> | null
+    return i === undefined || i < 0 || !v ? null : (v[metric]?.[i] ?? null)
+  }
+  // For tests: the street whose label point is nearest the map's centre (clear of the overlays) and one of
+  // its micro grids with an interior point.
+  debugHook.probe = () => {
+    const m = ctx.map.value!
+    const c = m.getCenter()
+    const a = ctx.atlas()
+    const d = (i: number) => (a.center[2 * i] - c.lng) ** 2 + (a.center[2 * i + 1] - c.lat) ** 2
+    const street = [...a.indices[1]].sort((x, y) => d(x) - d(y))[0]
+    const micro = a.indices[4].find((i) => a.code[i].startsWith(a.code[street]))!
+    return { street: a.code[street], code: a.code[micro], lon: a.center[2 * micro], lat: a.center[2 * micro + 1] }
+  }
+  // For the client benchmark: jump to a level of detail, and the map's instance and current arrays.
+  debugHook.zoomToLevel = (l: number) => {
+    const m = ctx.map.value
+    const lod = ctx.lod()
+    if (!m || !lod) return
+    const e = a().extent
+    if (l <= 1) m.fitBounds(e as [number, number, number, number], { padding: ctx.padding(), duration: 0 })
+    else m.jumpTo({ center: [(e[0] + e[2]) / 2, (e[1] + e[3]) / 2], zoom: lod.thresholds[l - 2] + 0.2 })
+    ctx.onZoom()
+  }
+  // Resolves once the map has rendered everything it needs for the current view (tiles loaded, no motion).
+  debugHook.mapIdle = () =>
+    new Promise<boolean>((resolve) => {
+      const m = ctx.map.value
+      if (!m) return resolve(false)
+      m.once('idle', () => resolve(true))
+      m.triggerRepaint()
+    })
+  debugHook.map = () => ctx.map.value
+  debugHook.microIndices = () => a().indices[4]
+  debugHook.currentValues = () => ctx.values()
+  debugHook.applyGrids = (values, changed) => {
+    const choro = ctx.choropleth()
+    if (!choro) return -1
+    const t0 = performance.now()
+    choro.setValues(values as Record<GridMetric, Int32Array>)
+    if (changed === null) choro.calibrate()
+    choro.paint(changed)
+    return performance.now() - t0
+  }
+  onScopeDispose(() => {
+    for (const k of PROBES) delete debugHook[k]
+  })
+}
