@@ -12,14 +12,14 @@
 // than a rate on a 2-core machine shared with other work. Results go to bench/results/ingest.json.
 import { spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
-import net from 'node:net'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openDb } from '../server/db'
 import { ensureSeeded } from '../server/db/seed'
 import { GridIndex } from '../server/geo'
-import { startCheckpointer } from '../server/db/checkpointer'
+import { Connection, cpuMs } from './ingest/load'
+import { rawRound, type Sample } from './ingest/raw'
 import { Keys } from '../server/keys'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
@@ -30,12 +30,6 @@ const BATCHES_PER_ROUND = Number(process.env.BENCH_BATCHES ?? 40)
 const PORT = Number(process.env.BENCH_PORT ?? 3917)
 const SEED_CASES = 2000
 
-interface Sample {
-  x: number
-  y: number
-  matter: string
-  grid: string
-}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b)
@@ -111,74 +105,7 @@ function stopServer(child: ChildProcess): Promise<void> {
   })
 }
 
-/**
- * CPU time (ms) a process has used so far, from /proc (Linux): user + system. Wall-clock rates on a shared
- * 2-core machine swing with whatever else runs; CPU per event says what the ingest itself costs.
- */
-function cpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 // utime + stime, in clock ticks of 10 ms
-  } catch {
-    return NaN
-  }
-}
-
 // ---- HTTP load ---------------------------------------------------------------------------------------
-
-let keySeq = 0
-
-/**
- * A lean HTTP/1.1 keep-alive connection: one request in flight, requests written as one buffer, responses
- * read by content-length. Node's http client costs ~150 µs of CPU per request, which on a 2-core machine
- * is CPU taken from the server being measured; this costs a fraction of that.
- */
-class Connection {
-  private readonly socket: net.Socket
-  private buf = ''
-  private waiting: ((r: { status: number; text: string }) => void) | null = null
-  private failing: ((e: Error) => void) | null = null
-
-  constructor() {
-    this.socket = net.connect({ host: '127.0.0.1', port: PORT, noDelay: true })
-    this.socket.setEncoding('latin1')
-    this.socket.on('data', (chunk: string) => {
-      this.buf += chunk
-      this.drain()
-    })
-    this.socket.on('error', (e) => this.failing?.(e))
-  }
-
-  private drain() {
-    const head = this.buf.indexOf('\r\n\r\n')
-    if (head < 0 || !this.waiting) return
-    const m = /content-length: *(\d+)/i.exec(this.buf.slice(0, head))
-    const length = m ? Number(m[1]) : 0
-    if (this.buf.length < head + 4 + length) return
-    const status = Number(this.buf.slice(9, 12))
-    const text = Buffer.from(this.buf.slice(head + 4, head + 4 + length), 'latin1').toString('utf8')
-    this.buf = this.buf.slice(head + 4 + length)
-    const done = this.waiting
-    this.waiting = this.failing = null
-    done({ status, text })
-  }
-
-  post(path: string, body: string, secret: string): Promise<{ status: number; text: string }> {
-    return new Promise((resolve, reject) => {
-      this.waiting = resolve
-      this.failing = reject
-      this.socket.write(
-        `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n` +
-          `content-length: ${Buffer.byteLength(body)}\r\nx-api-key: ${secret}\r\n` +
-          `idempotency-key: bench-${process.pid}-${++keySeq}\r\n\r\n${body}`,
-      )
-    })
-  }
-
-  close() {
-    this.socket.destroy()
-  }
-}
 
 let sampleAt = 0
 function reportJson(samples: Sample[]) {
@@ -194,7 +121,7 @@ async function singleRound(secret: string, samples: Sample[], seconds: number) {
   const t0 = performance.now()
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
-      const c = new Connection()
+      const c = new Connection(PORT)
       while (performance.now() < end) {
         const body = JSON.stringify(reportJson(samples))
         const start = performance.now()
@@ -219,7 +146,7 @@ async function batchRound(secret: string, samples: Sample[]) {
   // Two uploads in flight: an upstream system pipelining its export.
   await Promise.all(
     [0, 1].map(async () => {
-      const c = new Connection()
+      const c = new Connection(PORT)
       while (next < BATCHES_PER_ROUND) {
         next++
         const items = Array.from({ length: BATCH_SIZE }, () => ({ type: 'report', ...reportJson(samples) }))
@@ -231,47 +158,6 @@ async function batchRound(secret: string, samples: Sample[]) {
     }),
   )
   return { eventsPerSec: acked / ((performance.now() - t0) / 1000), acked, failed, firstError }
-}
-
-// ---- raw SQLite baseline -----------------------------------------------------------------------------
-
-/**
- * The same rows the ingest writes for a report (one event, one case row), with nothing around them, on a
- * database set up as the server's is (openDb's pragmas, WAL checkpoints in a worker), so the ratio compares
- * the ingest with the inserts alone and not with a different way of syncing the disk.
- */
-async function rawRound(dir: string, samples: Sample[], rows: number) {
-  const file = join(dir, `raw-${Math.random().toString(36).slice(2)}.db`)
-  const db = openDb(file)
-  const sql = db.$client
-  sql.pragma('temp_store = MEMORY')
-  const checkpointer = startCheckpointer(sql)!
-  await checkpointer.ready
-  const event = sql.prepare(
-    `INSERT INTO case_events (case_id, action, from_state, to_state, level, actor, at, reason, data) VALUES (?, 'report', NULL, 'reported', 'grid', ?, ?, NULL, NULL)`,
-  )
-  const kase = sql.prepare(
-    `INSERT INTO cases (id, external_id, source, matter, grid, special, lon, lat, address, description, reporter_name,
-      reporter_phone, media_url, reported_at, state, level, light, department, deadline, registered_at, dispatched_at,
-      handled_at, closed_at, reworks, returns, extensions, supervised, forced, rating, contacted, resolved, updated_at, last_event_id)
-     VALUES (?, NULL, 'patrol', ?, ?, NULL, ?, ?, ?, ?, NULL, NULL, NULL, ?, 'reported', 'grid', 'green', NULL, NULL, NULL, NULL,
-      NULL, NULL, 0, 0, 0, 0, 0, NULL, 0, 0, ?, ?)`,
-  )
-  const insert = sql.transaction((from: number, n: number) => {
-    for (let id = from; id < from + n; id++) {
-      const s = samples[id % samples.length]
-      const r = reportJson(samples)
-      const now = Date.now()
-      const eventId = Number(event.run(id, 'patrol:bench', now).lastInsertRowid)
-      kase.run(id, s.matter, s.grid, s.x, s.y, r.address, r.description, now, now, eventId)
-    }
-  })
-  const t0 = performance.now()
-  for (let id = 1; id <= rows; id += BATCH_SIZE) insert(id, BATCH_SIZE)
-  const perSec = rows / ((performance.now() - t0) / 1000)
-  await checkpointer.stop()
-  sql.close()
-  return perSec
 }
 
 // ---- run ---------------------------------------------------------------------------------------------
@@ -287,7 +173,7 @@ async function main() {
     const single = []
     const batch = []
     const raw: number[] = []
-    await rawRound(dir, samples, 5000) // warm-up
+    await rawRound(dir, samples, 5000, BATCH_SIZE) // warm-up
     const pid = server.pid!
     const measured = async <T extends { acked: number }>(run: () => Promise<T>) => {
       const cpu0 = cpuMs(pid)
@@ -309,7 +195,7 @@ async function main() {
       batch.push(await measured(() => batchRound(secret, samples)))
       // The baseline right after, in the same conditions (the server idles meanwhile): on a shared machine the
       // load drifts, and a ratio of rates measured minutes apart would mostly measure the drift.
-      raw.push(await rawRound(dir, samples, BATCHES_PER_ROUND * BATCH_SIZE))
+      raw.push(await rawRound(dir, samples, BATCHES_PER_ROUND * BATCH_SIZE, BATCH_SIZE))
       console.log(
         `round ${r + 1}: single ${single[r].eventsPerSec.toFixed(0)}/s p99 ${single[r].p99.toFixed(2)} ms ` +
           `(${single[r].jobsPerCommit.toFixed(1)} requests per commit; CPU per event: server ${single[r].serverCpuUsPerEvent.toFixed(0)} µs, ` +
