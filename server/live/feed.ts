@@ -98,7 +98,7 @@ export class Feed {
       const e = c.event
       const grid = l.gridIndex(c.facts.grid)
       const special = l.gridIndex(c.facts.special)
-      const name = grid >= 0 ? l.tree.grids[grid].name : c.facts.grid
+      const name = grid >= 0 ? this.gridName(grid) : c.facts.grid
       const matter = this.matterName(c.facts.matter)
       if (e.action === 'report' || e.action === 'close' || e.action === 'force_close') {
         const kind = e.action === 'report' ? 'new' : 'closed'
@@ -118,6 +118,13 @@ export class Feed {
         })
       }
     }
+  }
+
+  /** A micro grid's own name is only a number within its grid ("第4微网格"): say which grid it is in. */
+  private gridName(g: number): string {
+    const l = this.engine.layout
+    const p = l.tree.parentIndex[g]
+    return l.level[g] === 4 && p >= 0 ? `${l.tree.grids[p].name}·${l.tree.grids[g].name}` : l.tree.grids[g].name
   }
 
   private place(grid: number): string {

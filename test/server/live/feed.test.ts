@@ -56,7 +56,7 @@ describe('feed', () => {
     expect(t.text).toContain('街道001·社区001001')
     expect(ticker[0].grid).toBe(s.engine.layout.gridIndex(grid))
     expect(alerts.map((a) => a.item.kind)).toEqual(['supervise', 'yellow', 'red'])
-    expect(alerts.every((a) => a.item.caseId === caseId && a.item.gridName === s.engine.layout.tree.grids[ticker[0].grid].name)).toBe(true)
+    expect(alerts.every((a) => a.item.caseId === caseId && a.item.gridName === '网格00100101·微网格0010010101')).toBe(true)
     expect(s.feed.take(NOW)).toEqual({ ticker: [], alerts: [] })
   })
 
