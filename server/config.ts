@@ -9,6 +9,8 @@ export interface Config {
   host: string
   /** SQLite file; ':memory:' for a private throw-away database. */
   dbFile: string
+  /** SQLite page cache of the server's connection, in MB. */
+  dbCacheMb: number
   /** Demo mode: anonymous district-wide reads are allowed (and the demo simulator may run). */
   demo: boolean
   /** Demo simulator speed, 1× (real time) to 100×; 0 = no simulator. Runs only in demo mode, once listening. */
@@ -116,6 +118,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: int(env, 'PORT', 3000),
     host: env.HOST || '0.0.0.0',
     dbFile: env.ONESCREEN_DB || 'data/onescreen.db',
+    dbCacheMb: int(env, 'ONESCREEN_DB_CACHE_MB', 64, 2),
     demo: bool(env, 'ONESCREEN_DEMO', true),
     demoSpeed: num(env, 'ONESCREEN_DEMO_SPEED', 1, 0, 100),
     demoSeed: int(env, 'ONESCREEN_DEMO_SEED', 20260101),

@@ -23,6 +23,7 @@ export async function rawRound(dir: string, samples: Sample[], rows: number, bat
   const db = openDb(file)
   const sql = db.$client
   sql.pragma('temp_store = MEMORY')
+  sql.pragma('cache_size = -65536')
   const checkpointer = startCheckpointer(sql)!
   await checkpointer.ready
   const event = sql.prepare(

@@ -17,6 +17,9 @@ export default fp(
     app.decorate('db', db)
     // Every REST write runs in a savepoint of its group commit; keep the savepoint journals in memory.
     db.$client.pragma('temp_store = MEMORY')
+    // SQLite's default page cache is 2 MB; a write touches the cases table and its six indexes at random
+    // places, so with a few hundred thousand cases most of those pages would be re-read on every write.
+    db.$client.pragma(`cache_size = -${app.config.dbCacheMb * 1024}`)
     const checkpointer = startCheckpointer(db.$client, { onError: (m) => app.log.error(`WAL checkpoint: ${m}`) })
     app.addHook('onClose', async () => {
       await checkpointer?.stop()
