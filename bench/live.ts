@@ -184,7 +184,7 @@ async function main() {
   await message(rawClients, 'ready')
 
   type Hub = { deltas: number; deltaBytes: number; ticks: number; tickMsTotal: number; emitMsTotal: number }
-  type LiveStatus = { hub: Hub; eventLoopDelayMs: { p50: number; p99: number; max: number } }
+  type LiveStatus = { hub: Hub; eventLoopDelayMs: { p50: number; p99: number; max: number }; reportToCommitMs: { p50: number; p99: number } }
   const status = async () => (await (await fetch(`${base}/api/live`)).json()) as LiveStatus
   const hub = async () => (await status()).hub
 
@@ -199,7 +199,7 @@ async function main() {
     await sleep(TICK_MS * 4) // the last frames land
     const b = proc(server.pid!)
     const stats = await clientStats(clients)
-    const { hub: hubAfter, eventLoopDelayMs } = await status()
+    const { hub: hubAfter, eventLoopDelayMs, reportToCommitMs } = await status()
     const ticks = Math.max(1, hubAfter.ticks - hubBefore.ticks)
     const p: Phase = {
       rate, ingested: Math.round(done.eventsPerSec), failed: done.failed, latency: stats.latency, gaps: stats.gaps,
@@ -214,7 +214,8 @@ async function main() {
     console.log(`live @${rate}/s: p50 ${l.p50} p99 ${l.p99} max ${l.max} ms (${l.count} samples); sent→tick p99 ${p.sentToTick!.p99}, ` +
       `tick→street p99 ${p.tickToScreen!.p99}, tick→district p99 ${p.districtTickToScreen!.p99} ms; CPU ${p.serverCpuPercent} %; ` +
       `delta ${p.avgDeltaBytes} B; tick ${p.avgTickMs} ms (emit ${p.avgEmitMs}); refused ${p.failed}; ` +
-      `server event loop delay since start p99 ${eventLoopDelayMs.p99.toFixed(0)} max ${eventLoopDelayMs.max.toFixed(0)} ms`)
+      `server event loop delay since start p99 ${eventLoopDelayMs.p99.toFixed(0)} max ${eventLoopDelayMs.max.toFixed(0)} ms; ` +
+      `report sent → committed (last 4,096) p50 ${reportToCommitMs.p50} p99 ${reportToCommitMs.p99} ms`)
     return p
   }
 

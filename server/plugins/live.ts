@@ -37,11 +37,22 @@ export default fp(
     )
     const feed = new Feed(engine, (code) => app.ingest.catalogue.matters.get(code)?.name ?? code)
     feed.prime(app.db)
+    // How long reports take from their stated time to the commit (a caller's clock and queueing included): the
+    // part of a screen's latency that is spent before the live pipeline sees the event. The last 4,096.
+    const commitLag = new Float64Array(4096)
+    let lagCount = 0
     const onCommitted = (batch: Committed[]) => {
       // A change already folded in (the tail replay can overlap the first live writes) is not news.
       const fresh = batch.filter((c) => c.id > engine.lastEventId)
       engine.apply(fresh)
       feed.add(fresh)
+      const now = Date.now()
+      for (const c of fresh) if (c.event.action === 'report') commitLag[lagCount++ % commitLag.length] = now - c.event.at
+    }
+    const lagPercentiles = () => {
+      const xs = commitLag.slice(0, Math.min(lagCount, commitLag.length)).sort()
+      const at = (p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] : null)
+      return { p50: at(0.5), p99: at(0.99), max: xs.length ? xs[xs.length - 1] : null }
     }
     app.ingest.on('committed', onCommitted)
 
@@ -108,6 +119,7 @@ export default fp(
       async () => ({
         start: started, lastEventId: engine.lastEventId, hub: hub.stats, memory: process.memoryUsage(),
         eventLoopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+        reportToCommitMs: lagPercentiles(),
         demo: demo ? { ...demo.simulator.stats, pending: demo.simulator.pending, lastError: demo.simulator.lastError ? String(demo.simulator.lastError) : null } : null,
       }),
     )
