@@ -5,8 +5,9 @@
 //   single  one report per request from C concurrent connections, for a sustained period → events/s and
 //           p50/p99 acknowledgement latency (request sent → 201 received, i.e. after commit);
 //   batch   500 reports per POST /api/ingest/batch → events/s;
-//   raw     right after each batch phase, in this process, the same rows (case_events + cases) into a fresh
-//           database with raw better-sqlite3 prepared statements in transactions of 500 → rows/s, the baseline.
+//   raw     right after each batch phase, in this process, the same rows (case_events + cases) with raw
+//           better-sqlite3 prepared statements in transactions of 500 → rows/s, the baseline; its database is
+//           set up like the server's and grown to the server's size first (bench/ingest/raw.ts).
 // Each round runs all three; the table quotes medians over ROUNDS rounds (ratios: median of per-round
 // ratios). It also reports CPU per event (server from /proc, client from process.cpuUsage), which says more
 // than a rate on a 2-core machine shared with other work. Results go to bench/results/ingest.json.
@@ -19,7 +20,7 @@ import { openDb } from '../server/db'
 import { ensureSeeded } from '../server/db/seed'
 import { GridIndex } from '../server/geo'
 import { Connection, cpuMs } from './ingest/load'
-import { rawRound, type Sample } from './ingest/raw'
+import { RawBaseline, type Sample } from './ingest/raw'
 import { Keys } from '../server/keys'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
@@ -87,7 +88,7 @@ function startServer(file: string): Promise<ChildProcess> {
   })
 }
 
-function health(): Promise<{ commits?: { groups: number; jobs: number } }> {
+function health(): Promise<{ cases?: number; commits?: { groups: number; jobs: number } }> {
   return new Promise((resolve, reject) =>
     http.get({ host: '127.0.0.1', port: PORT, path: '/api/health' }, (res) => {
       let text = ''
@@ -173,7 +174,8 @@ async function main() {
     const single = []
     const batch = []
     const raw: number[] = []
-    await rawRound(dir, samples, 5000, BATCH_SIZE) // warm-up
+    const baseline = await RawBaseline.open(dir, samples, BATCH_SIZE)
+    baseline.run(0, 5000) // warm-up
     const pid = server.pid!
     const measured = async <T extends { acked: number }>(run: () => Promise<T>) => {
       const cpu0 = cpuMs(pid)
@@ -195,7 +197,7 @@ async function main() {
       batch.push(await measured(() => batchRound(secret, samples)))
       // The baseline right after, in the same conditions (the server idles meanwhile): on a shared machine the
       // load drifts, and a ratio of rates measured minutes apart would mostly measure the drift.
-      raw.push(await rawRound(dir, samples, BATCHES_PER_ROUND * BATCH_SIZE, BATCH_SIZE))
+      raw.push(baseline.run((await health()).cases ?? 0, BATCHES_PER_ROUND * BATCH_SIZE))
       console.log(
         `round ${r + 1}: single ${single[r].eventsPerSec.toFixed(0)}/s p99 ${single[r].p99.toFixed(2)} ms ` +
           `(${single[r].jobsPerCommit.toFixed(1)} requests per commit; CPU per event: server ${single[r].serverCpuUsPerEvent.toFixed(0)} µs, ` +
@@ -204,8 +206,8 @@ async function main() {
       )
     }
     await stopServer(server)
+    await baseline.close()
     for (const x of [...single, ...batch]) if (x.failed) console.warn(`warning: ${x.failed} requests failed, first: ${x.firstError}`)
-
 
     const result = {
       date: new Date().toISOString(),
@@ -228,7 +230,7 @@ async function main() {
         rowsPerSec: median(raw),
         cpuUsPerEvent: 1e6 / median(raw),
         rounds: raw,
-        note: 'reports/s; each is one case_events row and one cases row',
+        note: "reports/s; each is one case_events row and one cases row, into a database grown to the server's size",
       },
       loadAverage: (await import('node:os')).loadavg(),
       ratios: {} as Record<string, number>,
