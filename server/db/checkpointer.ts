@@ -80,6 +80,8 @@ export function startCheckpointer(
           if (db.open) db.pragma('wal_autocheckpoint = 1000')
           resolve(m.stopped)
         })
+        // Held again while it finishes: whoever awaits the stop must not see the process end under them.
+        worker.ref()
         worker.postMessage('stop')
       }),
   }
