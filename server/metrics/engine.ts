@@ -63,14 +63,13 @@ export class MetricsEngine {
     this.setClock(this.now())
   }
 
-  keysOf(facts: Pick<CaseFacts, 'grid' | 'special' | 'source' | 'matter'>, bigClass?: string): CaseKeys {
+  keysOf(facts: Pick<CaseFacts, 'grid' | 'special' | 'source' | 'matter'>): CaseKeys {
     const l = this.layout
-    const cls = bigClass !== undefined ? l.classOfCode(bigClass) : -1
     return {
       grid: l.gridIndex(facts.grid),
       special: l.gridIndex(facts.special),
       source: l.sourceOf(facts.source),
-      bigClass: cls >= 0 ? cls : l.classOfMatter(facts.matter),
+      bigClass: l.classOfMatter(facts.matter),
     }
   }
 
@@ -78,7 +77,7 @@ export class MetricsEngine {
   apply(changes: readonly Change[]): void {
     for (const c of changes) {
       if (c.id <= this.lastEventId) continue
-      this.applyCase(this.keysOf(c.facts, c.matter.bigClass), c.before, c.after)
+      this.applyCase(this.keysOf(c.facts), c.before, c.after)
       this.lastEventId = c.id
     }
   }

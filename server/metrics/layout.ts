@@ -17,8 +17,8 @@ export interface NamedCode {
 export interface LayoutInput {
   grids: Grid[]
   departments: NamedCode[]
-  /** Matter code → big class (code and name). */
-  matters: { code: string; bigClass: string; bigClassName: string }[]
+  /** Matter code → big class (code and name) within its kind (部件 or 事件). */
+  matters: { code: string; kind: string; bigClass: string; bigClassName: string }[]
 }
 
 export class Layout {
@@ -56,12 +56,18 @@ export class Layout {
     this.gridCount = this.tree.grids.length
     this.level = Uint8Array.from(this.tree.grids, (g) => g.level)
     this.departments = [...input.departments].sort((a, b) => (a.code < b.code ? -1 : 1))
-    const classes = new Map<string, string>()
-    for (const m of input.matters) classes.set(m.bigClass, m.bigClassName)
-    this.bigClasses = [...classes].map(([code, name]) => ({ code, name })).sort((a, b) => (a.code < b.code ? -1 : 1))
+    // Big-class codes restart in each kind (部件 01 公用设施, 事件 01 市容环境), so a class is kind + code; a
+    // name used by both kinds (市容环境) says which one it is.
+    const classes = new Map<string, { kind: string; name: string }>()
+    for (const m of input.matters) classes.set(classKey(m), { kind: m.kind, name: m.bigClassName })
+    const names = new Map<string, number>()
+    for (const c of classes.values()) names.set(c.name, (names.get(c.name) ?? 0) + 1)
+    this.bigClasses = [...classes]
+      .map(([code, c]) => ({ code, name: names.get(c.name)! > 1 ? `${c.name}（${c.kind}）` : c.name }))
+      .sort((a, b) => (a.code < b.code ? -1 : 1))
     this.deptIndex = new Map(this.departments.map((d, i) => [d.code, i]))
     this.classIndex = new Map(this.bigClasses.map((c, i) => [c.code, i]))
-    this.matterClass = new Map(input.matters.map((m) => [m.code, this.classIndex.get(m.bigClass)!]))
+    this.matterClass = new Map(input.matters.map((m) => [m.code, this.classIndex.get(classKey(m))!]))
     this.sourceIndex = new Map(SOURCES.map((s, i) => [s, i]))
     this.deptBase = this.gridCount
     this.classBase = this.deptBase + this.departments.length
@@ -83,7 +89,7 @@ export class Layout {
     const h = createHash('sha1')
     for (const g of this.tree.grids) h.update(`${g.code}/${g.parent ?? ''};`)
     for (const d of this.departments) h.update(`d${d.code};`)
-    for (const m of [...input.matters].sort((a, b) => (a.code < b.code ? -1 : 1))) h.update(`m${m.code}:${m.bigClass};`)
+    for (const m of [...input.matters].sort((a, b) => (a.code < b.code ? -1 : 1))) h.update(`m${m.code}:${classKey(m)};`)
     this.fingerprint = h.digest('hex')
   }
 
@@ -93,7 +99,7 @@ export class Layout {
       .map((g) => (g.kind ? g : { code: g.code, name: g.name, level: g.level, parent: g.parent }))
     const departments = sql.prepare('SELECT code, name FROM departments').all() as NamedCode[]
     const matters = sql
-      .prepare('SELECT code, big_class AS bigClass, big_class_name AS bigClassName FROM matters')
+      .prepare('SELECT code, kind, big_class AS bigClass, big_class_name AS bigClassName FROM matters')
       .all() as LayoutInput['matters']
     return new Layout({ grids, departments, matters })
   }
@@ -112,9 +118,6 @@ export class Layout {
   classOfMatter(matter: string): number {
     return this.matterClass.get(matter) ?? -1
   }
-  classOfCode(bigClass: string): number {
-    return this.classIndex.get(bigClass) ?? -1
-  }
   sourceOf(source: string): number {
     return this.sourceIndex.get(source) ?? -1
   }
@@ -132,4 +135,9 @@ export class Layout {
     for (let i = gridIndex; i >= 0; i = this.tree.parentIndex[i]) out.push(i)
     return out
   }
+}
+
+/** A big class's key: its kind's digit (部件 1, 事件 2, as in matter codes) and its code. */
+function classKey(m: { kind: string; bigClass: string }): string {
+  return `${m.kind === '部件' ? 1 : 2}${m.bigClass}`
 }

@@ -43,7 +43,7 @@ function district() {
       s.state = 'dispatched'
       if (NOW > s.deadline) s.light = 'red'
     }
-    const keys = { grid: rnd.pick(micro), special: rnd.chance(0.05) ? rnd.pick(specials) : -1, source: rnd.int(0, 4), bigClass: layout.classOfCode(m.bigClass) }
+    const keys = { grid: rnd.pick(micro), special: rnd.chance(0.05) ? rnd.pick(specials) : -1, source: rnd.int(0, 4), bigClass: layout.classOfMatter(m.code) }
     engine.add(keys, s, 1, true)
   }
   engine.rollUp()

@@ -36,7 +36,8 @@ export function recompute(db: Db, now: number): Recomputed {
   const grids = sql.prepare('SELECT code, level, parent FROM grids').all() as { code: string; level: number; parent: string | null }[]
   const byCode = new Map(grids.map((g) => [g.code, g]))
   const matters = new Map(
-    (sql.prepare('SELECT code, big_class AS bigClass FROM matters').all() as { code: string; bigClass: string }[]).map((m) => [m.code, m.bigClass]),
+    // A class is its kind and its code: big-class codes restart in each kind.
+    (sql.prepare("SELECT code, (CASE kind WHEN '部件' THEN '1' ELSE '2' END) || big_class AS bigClass FROM matters").all() as { code: string; bigClass: string }[]).map((m) => [m.code, m.bigClass]),
   )
   const rows = sql.prepare('SELECT * FROM case_events ORDER BY id').all() as Record<string, unknown>[]
   const states = new Map<number, CaseState | null>()
