@@ -47,7 +47,9 @@ export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: s
   const publish = () => {
     scheduled = false
     if (!visible.value) {
+      // Nothing is drawn while hidden: forget the changes and repaint everything when shown again.
       missed = true
+      pending = null
       return
     }
     const g = live.grids.value

@@ -111,6 +111,16 @@ describe('wall at 1920×1080', () => {
     // Size tokens: 1rem is 16 px at 1920×1080 (native layout, no transform).
     expect(await b.page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('16px')
     expect(await b.page.evaluate(() => getComputedStyle(document.querySelector('.wall')!).transform)).toBe('none')
+    // Chinese is drawn with the bundled face (served by the page's own origin), not a system font.
+    const fonts = await b.page.evaluate(() => ({
+      cjk: [...document.fonts].filter((f) => f.family.includes('Noto Sans SC') && f.status === 'loaded').length,
+      digits: [...document.fonts].filter((f) => f.family.includes('Barlow Condensed') && f.status === 'loaded').length,
+      title: document.fonts.check('700 16px "Noto Sans SC"', '二七区网格化治理指挥中心'),
+    }))
+    expect(fonts.cjk).toBeGreaterThan(0)
+    expect(fonts.digits).toBeGreaterThan(0)
+    expect(fonts.title).toBe(true)
+    expect(b.requests.some((u) => /noto-sans-sc-.*\.woff2$/.test(u))).toBe(true)
     mkdirSync(dirname(screenshotPath('x')), { recursive: true })
     await b.page.screenshot({ path: screenshotPath('wall-1080.png') })
   })
