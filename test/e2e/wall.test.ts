@@ -262,6 +262,16 @@ describe('wall at 1920×1080', () => {
     await checkMapColoured(page)
   })
 
+  it("is a street's own wall when opened with that street's viewer token", async () => {
+    const page = b.page
+    const street = server.places[0].code.slice(0, 9)
+    await page.goto(`${server.url}/?token=${server.viewerToken(street)}`)
+    await live(page)
+    expect(await page.evaluate(() => window.__onescreen!.live!().scope)).toBe(street)
+    expect(await page.locator('[data-testid=scope-up]').count()).toBe(0)
+    expect(await kpi(page, 'received')).toBeGreaterThan(0)
+  })
+
   it('makes no request outside its origin and raises no page error', () => {
     sameOrigin(b)
     expect(b.errors).toEqual([])
