@@ -3,22 +3,9 @@
 // projection are always written together, in the caller's transaction.
 import type { Db } from '../db'
 import type { CaseEvent, CaseState, CaseStateName, Level, Light, Rating } from '../../shared/workflow'
+import type { CaseFacts } from '../../shared/case'
 
-/** What a case is about; fixed at report time. */
-export interface CaseFacts {
-  externalId: string | null
-  source: string
-  matter: string
-  grid: string
-  special: string | null
-  lon: number
-  lat: number
-  address: string | null
-  description: string
-  reporterName: string | null
-  reporterPhone: string | null
-  mediaUrl: string | null
-}
+export type { CaseFacts }
 
 export interface CaseRow extends CaseFacts {
   id: number

@@ -5,22 +5,16 @@
 import { C, COUNTER_COUNT, contribute, named, type Counters } from '../../shared/counters'
 import { DEFAULT_INDICATOR_CONFIG, type IndicatorConfig } from '../../shared/indicators'
 import type { Window } from '../../shared/protocol'
-import type { CaseEvent, CaseState } from '../../shared/workflow'
+import type { CaseState } from '../../shared/workflow'
 import type { CaseFacts } from '../cases/log'
 import { dayOf, hourOf } from './clock'
 import { CLOSED, HourTable, RECEIVED } from './hours'
 import type { Layout } from './layout'
 import { WindowTable } from './windows'
+import type { Committed } from '../cases/types'
 
-/** One committed workflow step, as the ingest announces it (server/cases/ingest.ts `Committed`). */
-export interface Change {
-  id: number
-  event: CaseEvent
-  before: CaseState | null
-  after: CaseState
-  facts: CaseFacts
-  matter: { code: string; bigClass: string; department: string }
-}
+/** One committed workflow step, as the ingest announces it. */
+export type Change = Committed
 
 /** The rows a case belongs to (fixed at report time, except its department). */
 export interface CaseKeys {
