@@ -63,7 +63,7 @@ export class Layout {
     const names = new Map<string, number>()
     for (const c of classes.values()) names.set(c.name, (names.get(c.name) ?? 0) + 1)
     this.bigClasses = [...classes]
-      .map(([code, c]) => ({ code, name: names.get(c.name)! > 1 ? `${c.name}（${c.kind}）` : c.name }))
+      .map(([code, c]) => ({ code, name: names.get(c.name)! > 1 ? `${c.kind}·${c.name}` : c.name }))
       .sort((a, b) => (a.code < b.code ? -1 : 1))
     this.deptIndex = new Map(this.departments.map((d, i) => [d.code, i]))
     this.classIndex = new Map(this.bigClasses.map((c, i) => [c.code, i]))

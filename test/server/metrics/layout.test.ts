@@ -19,14 +19,14 @@ describe('matter big classes', () => {
     const names = layout.bigClasses.map((c) => c.name)
     expect(new Set(names).size).toBe(names.length)
     expect(names).toContain('公用设施')
-    expect(names).toContain('市容环境（部件）')
-    expect(names).toContain('市容环境（事件）')
+    expect(names).toContain('部件·市容环境')
+    expect(names).toContain('事件·市容环境')
   })
 
   test('every matter maps to the class of its own kind', () => {
     for (const m of catalogue.matters) {
       const c = layout.bigClasses[layout.classOfMatter(m.code)]
-      expect(c.name.startsWith(m.bigClassName), m.code).toBe(true)
+      expect(c.name === m.bigClassName || c.name === `${m.kind}·${m.bigClassName}`, m.code).toBe(true)
     }
     const component = catalogue.matters.find((m) => m.kind === '部件' && m.bigClass === '01')!
     const event = catalogue.matters.find((m) => m.kind === '事件' && m.bigClass === '01')!
