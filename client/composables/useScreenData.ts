@@ -22,7 +22,6 @@ export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: s
   const grids = shallowRef<GridValuesView>({ values: null, changed: null, version: 0 })
   const alerts = shallowRef<AlertItem[]>([])
   const ticker = shallowRef<TickerItem[]>([])
-  let missed = false
 
   const gate = <T>(from: ShallowRef<T>, to: ShallowRef<T>) =>
     watch(from, (v) => {
@@ -48,14 +47,12 @@ export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: s
     scheduled = false
     if (!visible.value) {
       // Nothing is drawn while hidden: forget the changes and repaint everything when shown again.
-      missed = true
       pending = null
       return
     }
     const g = live.grids.value
-    grids.value = { values: g.values, changed: missed || pending === null ? null : Int32Array.from(pending), version: g.version }
+    grids.value = { values: g.values, changed: pending === null ? null : Int32Array.from(pending), version: g.version }
     pending = []
-    missed = false
   }
   watch(live.grids, (g) => {
     if (g.changed === null) pending = null
