@@ -50,6 +50,16 @@ async function fed(page: Page, ids: number[]) {
   await page.evaluate(() => document.fonts.ready)
 }
 
+/** The whole district on the map, at rest: input pauses the kiosk tour for a minute. */
+async function overview(page: Page) {
+  await page.mouse.click(5, 5)
+  await page.evaluate(() => {
+    const h = window.__onescreen as unknown as { zoomToLevel: (l: number) => void; mapIdle: () => Promise<boolean> }
+    h.zoomToLevel(1)
+    return h.mapIdle()
+  })
+}
+
 const kpi = (page: Page, id: string) =>
   page.$eval(`[data-kpi=${id}] .value`, (el) => Number((el as HTMLElement).dataset.value!.replace(/[,%]/g, '')))
 
@@ -122,6 +132,7 @@ describe('wall at 1920×1080', () => {
     expect(fonts.title).toBe(true)
     expect(b.requests.some((u) => /noto-sans-sc-.*\.woff2$/.test(u))).toBe(true)
     mkdirSync(dirname(screenshotPath('x')), { recursive: true })
+    await overview(b.page)
     await b.page.screenshot({ path: screenshotPath('wall-1080.png') })
   })
 
@@ -189,13 +200,8 @@ describe('wall at 1920×1080', () => {
   it('drills down on click and back through the breadcrumb', async () => {
     const page = b.page
     const district = await kpi(page, 'received')
-    // Input pauses the kiosk tour; then the map shows the whole district (the streets' level of detail).
-    await page.mouse.click(5, 5)
-    await page.evaluate(() => {
-      const h = window.__onescreen as unknown as { zoomToLevel: (l: number) => void; mapIdle: () => Promise<boolean> }
-      h.zoomToLevel(1)
-      return h.mapIdle()
-    })
+    // The whole district: the streets' level of detail.
+    await overview(page)
     const street = await page.evaluate(() => (window.__onescreen as unknown as { probe: () => { street: string } }).probe().street)
     const at = (await page.evaluate((c) => window.__onescreen!.gridPoint!(c), street))!
     await page.mouse.click(at.x, at.y)
@@ -297,6 +303,7 @@ describe('wall at 3840×2160', () => {
     expect(canvas.w).toBeGreaterThanOrEqual(Math.floor(canvas.css))
     await checkPanels(b.page)
     await checkMapColoured(b.page)
+    await overview(b.page)
     await b.page.screenshot({ path: screenshotPath('wall-4k.png') })
     sameOrigin(b)
     expect(b.errors).toEqual([])
