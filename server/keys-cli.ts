@@ -1,4 +1,4 @@
-// npm run keys -- create --role write --source hotline --name "12345 hotline" [--scope 410103001]
+// npm run keys -- create --role write --source hotline --name "12345 hotline" [--scope 410103001] [--view-scope 410103001]
 // npm run keys -- list
 // npm run keys -- revoke <id>
 import { parseArgs } from 'node:util'
@@ -8,6 +8,7 @@ import { Keys, KEY_SOURCES, ROLES } from './keys'
 
 const USAGE = `usage:
   npm run keys -- create --role ${ROLES.join('|')} --name <name> [--source ${KEY_SOURCES.join('|')}] [--scope <grid code>]
+                          [--view-scope <grid code>]   (write keys: may also read there, as a viewer)
   npm run keys -- list
   npm run keys -- revoke <id>`
 
@@ -15,7 +16,10 @@ function main(argv: string[]): number {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { role: { type: 'string' }, name: { type: 'string' }, source: { type: 'string' }, scope: { type: 'string' } },
+    options: {
+      role: { type: 'string' }, name: { type: 'string' }, source: { type: 'string' }, scope: { type: 'string' },
+      'view-scope': { type: 'string' },
+    },
   })
   const [command, arg] = positionals
   const db = openDb(loadConfig().dbFile)
@@ -23,8 +27,10 @@ function main(argv: string[]): number {
     const keys = new Keys(db)
     switch (command) {
       case 'create': {
-        const { id, secret } = keys.create({ role: values.role ?? '', name: values.name ?? '', source: values.source, scope: values.scope })
-        console.log(`created key ${id} (${values.role}${values.source ? `, ${values.source}` : ''}, scope ${values.scope ?? 'district'})`)
+        const viewScope = values['view-scope']
+        const { id, secret } = keys.create({ role: values.role ?? '', name: values.name ?? '', source: values.source, scope: values.scope, viewScope })
+        const reads = viewScope ? `, reads ${viewScope}` : values.role === 'write' ? ', writes only' : ''
+        console.log(`created key ${id} (${values.role}${values.source ? `, ${values.source}` : ''}, scope ${values.scope ?? 'district'}${reads})`)
         console.log(`secret (shown once; store it now): ${secret}`)
         return 0
       }
@@ -34,7 +40,7 @@ function main(argv: string[]): number {
         else
           console.table(
             rows.map((r) => ({
-              id: r.id, name: r.name, role: r.role, source: r.source ?? '', scope: r.scope,
+              id: r.id, name: r.name, role: r.role, source: r.source ?? '', scope: r.scope, reads: r.viewScope ?? '',
               created: new Date(r.createdAt).toISOString(), revoked: r.revokedAt ? new Date(r.revokedAt).toISOString() : '',
             })),
           )

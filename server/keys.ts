@@ -1,6 +1,8 @@
 // API keys and viewer tokens. A secret is shown once, at creation; only its sha256 is stored. Every
 // credential is scoped to a grid subtree (the district code for all) and has a role:
-//   write     report cases (as its source) and apply actions, inside its scope
+//   write     report cases (as its source) and apply actions, inside its scope; it reads nothing, unless it was
+//             also given a view scope (then it reads there as a viewer would: a key shipped inside a citizen
+//             app must not be a district-wide read token)
 //   viewer    read cases and live frames inside its scope; personal data masked
 //   operator  everything inside its scope, personal data whole
 import { createHash, randomBytes } from 'node:crypto'
@@ -20,6 +22,8 @@ export interface Credential {
   source: KeySource | null
   /** Grid subtree: an ordinary grid code (prefix) or a special grid code. */
   scope: string
+  /** Write keys: the grid subtree it may also read as a viewer; null = it only writes. */
+  viewScope: string | null
 }
 
 export interface KeyRow extends Credential {
@@ -45,18 +49,21 @@ export class Keys {
 
   constructor(private readonly db: Db) {
     const sql = db.$client
-    this.byHash = sql.prepare('SELECT id, name, role, source, scope FROM api_keys WHERE hash = ? AND revoked_at IS NULL')
+    this.byHash = sql.prepare('SELECT id, name, role, source, scope, view_scope AS viewScope FROM api_keys WHERE hash = ? AND revoked_at IS NULL')
     this.insert = sql.prepare(
-      'INSERT INTO api_keys (name, role, source, scope, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO api_keys (name, role, source, scope, view_scope, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     )
     this.revokeStmt = sql.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
     this.all = sql.prepare(
-      'SELECT id, name, role, source, scope, created_at AS createdAt, revoked_at AS revokedAt FROM api_keys ORDER BY id',
+      'SELECT id, name, role, source, scope, view_scope AS viewScope, created_at AS createdAt, revoked_at AS revokedAt FROM api_keys ORDER BY id',
     )
   }
 
   /** Create a key; the secret is returned here and never again. */
-  create(opts: { role: string; name: string; source?: string | null; scope?: string | null }, now = Date.now()): { id: number; secret: string } {
+  create(
+    opts: { role: string; name: string; source?: string | null; scope?: string | null; viewScope?: string | null },
+    now = Date.now(),
+  ): { id: number; secret: string } {
     const role = opts.role as Role
     if (!ROLES.includes(role)) throw new Error(`role must be one of ${ROLES.join(', ')}`)
     if (!opts.name?.trim()) throw new Error('a key needs a --name')
@@ -65,8 +72,13 @@ export class Keys {
     if (source !== null && !KEY_SOURCES.includes(source)) throw new Error(`source must be one of ${KEY_SOURCES.join(', ')}`)
     const scope = opts.scope ?? DISTRICT_CODE
     this.checkScope(scope)
+    const viewScope = opts.viewScope ?? null
+    if (viewScope !== null) {
+      if (role !== 'write') throw new Error(`--view-scope is for write keys; a ${role} key reads within its --scope`)
+      this.checkScope(viewScope)
+    }
     const secret = `os_${role[0]}_${randomBytes(24).toString('base64url')}`
-    const id = Number(this.insert.run(opts.name.trim(), role, source, scope, hashSecret(secret), now).lastInsertRowid)
+    const id = Number(this.insert.run(opts.name.trim(), role, source, scope, viewScope, hashSecret(secret), now).lastInsertRowid)
     return { id, secret }
   }
 

@@ -128,6 +128,7 @@ export class TransitionError extends Error {
   constructor(
     readonly state: CaseStateName | null,
     readonly action: Action,
+    /** What the sender could send instead: a person is never offered the deadline timer's actions. */
     readonly allowed: Action[],
     detail?: string,
   ) {
@@ -166,13 +167,15 @@ const ALLOWED_AT_CITY = invert(true)
 export function decide(caseId: number, current: CaseState | null, cmd: Command): CaseEvent {
   const state = current?.state ?? null
   const allowed = allowedActions(state, current?.level)
+  // A refusal lists what this sender may send: the timer's actions only to the timer.
+  const listed = SYSTEM_ACTIONS.has(cmd.action) ? allowed : allowed.filter((a) => !SYSTEM_ACTIONS.has(a))
   const refuse = (detail?: string): never => {
-    throw new TransitionError(state, cmd.action, allowed, detail)
+    throw new TransitionError(state, cmd.action, listed, detail)
   }
   if (!allowed.includes(cmd.action)) {
     // Escalation is in the table but the ladder ends at the city: say so, not just "not allowed".
     if (cmd.action === 'escalate' && current?.level === 'city' && TRANSITIONS.escalate.from.includes(current.state))
-      refuse(`${new TransitionError(state, cmd.action, allowed).message}; the case is already at the city level (市), the top of the ladder`)
+      refuse(`${new TransitionError(state, cmd.action, listed).message}; the case is already at the city level (市), the top of the ladder`)
     refuse()
   }
   if (!Number.isFinite(cmd.at)) refuse(`${cmd.action} needs a time (at, ms since epoch)`)

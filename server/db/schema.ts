@@ -130,6 +130,8 @@ export const apiKeys = sqliteTable('api_keys', {
   source: text('source'),
   /** Grid subtree the key may see (a grid code); the district code for all. */
   scope: text('scope').notNull(),
+  /** Write keys only: a grid subtree the key may also read as a viewer (masked); null = it only writes. */
+  viewScope: text('view_scope'),
   hash: text('hash').notNull(),
   createdAt: integer('created_at').notNull(),
   revokedAt: integer('revoked_at'),

@@ -1,6 +1,9 @@
 // Who is calling: API keys for writes (x-api-key), viewer tokens for reads (authorization: Bearer … or
-// ?token=). In demo mode a caller without a token may read the whole district, masked. Routes attach
-// `app.auth.write` or `app.auth.read` as an onRequest hook; the hook sets `request.caller`.
+// ?token=). In demo mode a caller without a token may read the whole district, masked. Each key does its own
+// job: a write key writes and reads nothing (unless it was also given a view scope), so a key shipped inside a
+// citizen app is not a district-wide read token. Routes attach `app.auth.write`, `app.auth.read`,
+// `app.auth.reference` (the catalogue: any key) or `app.auth.operator` as an onRequest hook; the hook sets
+// `request.caller`.
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import { Keys, type KeySource, type Role } from '../keys'
@@ -22,7 +25,15 @@ export const ANONYMOUS: Caller = { id: 0, name: 'anonymous', role: 'anonymous', 
 declare module 'fastify' {
   interface FastifyInstance {
     keys: Keys
-    auth: { write: onRequestAsyncHookHandler; read: onRequestAsyncHookHandler }
+    auth: {
+      write: onRequestAsyncHookHandler
+      /** Screens and case lists: a viewer or operator token, or a write key within its view scope. */
+      read: onRequestAsyncHookHandler
+      /** What a writer needs to write (the catalogue): any valid key or token. */
+      reference: onRequestAsyncHookHandler
+      /** Process internals (/api/live): an operator token; open in demo mode. */
+      operator: onRequestAsyncHookHandler
+    }
     /** The caller a read credential stands for (anonymous in demo mode), or a 401. For Socket.IO too. */
     viewerFor(secret: string | undefined): Caller
   }
@@ -52,7 +63,8 @@ export default fp(
     app.decorate('keys', keys)
     app.decorateRequest('caller', null as unknown as Caller)
 
-    const viewerFor = (secret: string | undefined): Caller => {
+    /** Any live credential behind a presented secret; anonymous in demo mode when none is presented. */
+    const anyFor = (secret: string | undefined): Caller & { viewScope?: string | null } => {
       if (secret === undefined) {
         if (app.config.demo) return ANONYMOUS
         throw new IngestError(401, 'authorization', 'a viewer token is required (authorization: Bearer <token> or ?token=)')
@@ -61,11 +73,30 @@ export default fp(
       if (!c) throw new IngestError(401, 'authorization', 'the token is not valid (unknown or revoked)')
       return c
     }
+    const viewerFor = (secret: string | undefined): Caller => {
+      const c = anyFor(secret)
+      if (c.role !== 'write') return c
+      if (!c.viewScope)
+        throw new IngestError(403, 'authorization', 'this is a write key: it writes, it does not read (give it a view scope, or use a viewer token)')
+      // A writer with a view scope reads exactly as a viewer of that scope would: masked, inside it.
+      return { id: c.id, name: c.name, role: 'viewer', source: c.source, scope: c.viewScope }
+    }
     app.decorate('viewerFor', viewerFor)
 
     app.decorate('auth', {
       read: async (req: FastifyRequest) => {
         req.caller = viewerFor(presented(req))
+      },
+      reference: async (req: FastifyRequest) => {
+        req.caller = anyFor(presented(req))
+      },
+      operator: async (req: FastifyRequest) => {
+        const secret = presented(req)
+        if (secret === undefined && !app.config.demo)
+          throw new IngestError(401, 'authorization', 'an operator token is required (authorization: Bearer <token>)')
+        const c = anyFor(secret)
+        if (!app.config.demo && c.role !== 'operator') throw new IngestError(403, 'authorization', 'this needs an operator token')
+        req.caller = c
       },
       write: async (req: FastifyRequest) => {
         const secret = req.headers['x-api-key']

@@ -115,7 +115,11 @@ export default fp(
 
     app.get(
       '/api/live',
-      { config: { rateLimit: false }, schema: { tags: ['system'], summary: 'Live metrics and streaming status (start, frames, demo)' } },
+      {
+        config: { rateLimit: false },
+        schema: { tags: ['system'], summary: 'Live metrics and streaming status (start, frames, demo); an operator token unless in demo mode' },
+        onRequest: app.auth.operator,
+      },
       async () => ({
         start: started, lastEventId: engine.lastEventId, hub: hub.stats, memory: process.memoryUsage(),
         eventLoopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },

@@ -17,7 +17,7 @@ describe('Keys', () => {
     const keys = new Keys(db)
     const { id, secret } = keys.create({ role: 'viewer', name: 'wall', scope: '410103001' })
     expect(secret).toMatch(/^os_v_[\w-]{32}$/)
-    expect(keys.verify(secret)).toEqual({ id, name: 'wall', role: 'viewer', source: null, scope: '410103001' })
+    expect(keys.verify(secret)).toEqual({ id, name: 'wall', role: 'viewer', source: null, scope: '410103001', viewScope: null })
     expect(keys.list()[0]).not.toHaveProperty('hash')
     expect(db.$client.prepare('SELECT hash FROM api_keys').pluck().get()).toBe(hashSecret(secret))
     expect(keys.revoke(id)).toBe(true)
@@ -34,6 +34,8 @@ describe('Keys', () => {
     expect(() => keys.create({ role: 'write', source: 'fax', name: 'x' })).toThrow(/source must be/)
     expect(() => keys.create({ role: 'viewer', name: 'x', scope: '410103777' })).toThrow(/not a grid in the database/)
     expect(() => keys.create({ role: 'viewer', name: 'x', scope: 'abc' })).toThrow(/not a grid code/)
+    expect(() => keys.create({ role: 'viewer', name: 'x', viewScope: '410103001' })).toThrow(/for write keys/)
+    expect(() => keys.create({ role: 'write', source: 'app', name: 'x', viewScope: '410103777' })).toThrow(/not a grid in the database/)
   })
 
   test('a revocation from another process takes effect within the cache time', () => {

@@ -34,7 +34,7 @@ const schema = {
 
 const catalogue: FastifyPluginAsyncTypebox = async (app) => {
   let body: CachedBody | null = null
-  app.get('/catalogue', { schema, onRequest: app.auth.read }, async (req, reply) => {
+  app.get('/catalogue', { schema, onRequest: app.auth.reference }, async (req, reply) => {
     const c = app.ingest.catalogue
     body ??= cacheBody({
       departments: [...c.departments.values()],
