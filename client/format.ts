@@ -1,10 +1,17 @@
-// Formatting only: the client never computes an indicator, it shows what the server sends.
-import type { Window } from '../shared/protocol'
+// Formatting only: the client never computes an indicator, it shows what the server sends. Times are told
+// on the district's clock (shared/clock), whose UTC offset the server writes into the page it serves, so
+// a kiosk in any timezone shows the district's time and a configured calendar's timezone reaches the screen.
+import { DEFAULT_UTC_OFFSET_MINUTES, UTC_OFFSET_META, districtClock } from '../shared/clock'
 
-const HOUR = 3_600_000
-const DAY = 24 * HOUR
-/** The district's clock: Asia/Shanghai, UTC+8 without DST. */
-const TZ_OFFSET = 8 * HOUR
+function pageUtcOffset(): number {
+  const meta = typeof document === 'undefined' ? null : document.querySelector<HTMLMetaElement>(`meta[name="${UTC_OFFSET_META}"]`)
+  const n = Number(meta?.content)
+  // The Vite dev server serves the page without it: the default district.
+  return meta && Number.isInteger(n) ? n : DEFAULT_UTC_OFFSET_MINUTES
+}
+
+/** The district's clock, the one the server's metrics windows use. */
+export const clock = districtClock(pageUtcOffset())
 
 const count = new Intl.NumberFormat('en-US')
 export const formatCount = (n: number | null | undefined): string => (n == null ? '—' : count.format(n))
@@ -19,35 +26,18 @@ export const formatPermille = (p: number): string => (p < 0 ? '—' : `${(p / 10
 const two = (n: number) => String(n).padStart(2, '0')
 /** HH:MM:SS on the district's clock, whatever the kiosk's timezone. */
 export function formatClock(ms: number): string {
-  const d = new Date(ms + TZ_OFFSET)
+  const d = clock.wall(ms)
   return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`
 }
 export function formatDateTime(t: number | string | null | undefined): string {
   if (t === null || t === undefined) return '—'
   const ms = typeof t === 'string' ? Date.parse(t) : t
-  const d = new Date(ms + TZ_OFFSET)
+  const d = clock.wall(ms)
   return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${formatClock(ms).slice(0, 5)}`
 }
 export function formatDate(ms: number): string {
-  const d = new Date(ms + TZ_OFFSET)
+  const d = clock.wall(ms)
   return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`
 }
-export const formatHour = (ms: number): string => `${two(new Date(ms + TZ_OFFSET).getUTCHours())}:00`
-
-/** The start of a window on the district's clock (null for cumulative): for the case lists behind a KPI. */
-export function windowStart(window: Window, now: number): number | null {
-  const local = now + TZ_OFFSET
-  const dayStart = Math.floor(local / DAY) * DAY - TZ_OFFSET
-  switch (window) {
-    case 'today':
-      return dayStart
-    case '7d':
-      return dayStart - 6 * DAY
-    case 'month': {
-      const d = new Date(local)
-      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) - TZ_OFFSET
-    }
-    default:
-      return null
-  }
-}
+/** The hour a trend bucket starts (buckets begin on the district's whole hours). */
+export const formatHour = (ms: number): string => `${two(clock.wall(ms).getUTCHours())}:00`

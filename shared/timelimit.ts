@@ -21,6 +21,7 @@
 // case is overdue from `deadline + 1` ms. warnAt is when 80 % of the limit is used, measured in the limit's own
 // kind of time (working time for the working kinds, natural time otherwise).
 import type { Light } from './workflow'
+import { DAY_MS as DAY, DEFAULT_UTC_OFFSET_MINUTES, HOUR_MS as HOUR, districtClock, type DistrictClock } from './clock'
 
 export type { Light } from './workflow'
 
@@ -49,8 +50,6 @@ export interface Calendar {
 /** Fraction of the limit at which the light turns yellow. */
 export const WARN_FRACTION = 0.8
 
-const HOUR = 3_600_000
-const DAY = 86_400_000
 /** The longest stretch searched for working time before the calendar is declared broken. */
 const MAX_DAYS_SEARCHED = 3660
 
@@ -59,7 +58,7 @@ const MAX_DAYS_SEARCHED = 3660
  * 09:00–12:00 and 13:30–17:30 in Asia/Shanghai. Add later years through configuration.
  */
 export const DEFAULT_CALENDAR: Calendar = {
-  timezoneOffsetMinutes: 480,
+  timezoneOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
   workingHours: [
     { start: '09:00', end: '12:00' },
     { start: '13:30', end: '17:30' },
@@ -91,7 +90,8 @@ export const DEFAULT_CALENDAR: Calendar = {
 // ---- the calendar, compiled once ----------------------------------------------------------------
 
 interface Compiled {
-  offsetMs: number
+  /** The district's clock at the calendar's offset: its days are the calendar's days. */
+  clock: DistrictClock
   /** Working periods as [start, end) ms after local midnight. */
   periods: [number, number][]
   /** Working ms in one working day. */
@@ -121,7 +121,9 @@ export function dayOfDate(date: string): number {
 function compile(cal: Calendar): Compiled {
   let c = compiledCache.get(cal)
   if (c) return c
-  if (!Number.isFinite(cal.timezoneOffsetMinutes)) throw new RangeError('calendar: timezoneOffsetMinutes must be a number')
+  const offset = cal.timezoneOffsetMinutes
+  if (!Number.isInteger(offset) || Math.abs(offset) > 14 * 60)
+    throw new RangeError(`calendar: timezoneOffsetMinutes must be whole minutes within ±14 h (got ${offset})`)
   for (const field of ['workingHours', 'weekendDays', 'holidays', 'makeupWorkdays'] as const)
     if (!Array.isArray(cal[field])) throw new RangeError(`calendar: ${field} must be a list`)
   const periods = cal.workingHours.map((p, i): [number, number] => {
@@ -135,7 +137,7 @@ function compile(cal: Calendar): Compiled {
   })
   const weekend = Array.from({ length: 7 }, (_, d) => cal.weekendDays.includes(d))
   c = {
-    offsetMs: cal.timezoneOffsetMinutes * 60_000,
+    clock: districtClock(offset),
     periods,
     dayMs: periods.reduce((sum, [s, e]) => sum + e - s, 0),
     weekend,
@@ -152,11 +154,13 @@ export function validateCalendar(cal: Calendar): void {
 }
 
 /** The calendar day (days since 1970-01-01 local) an instant falls on. */
-export const localDay = (ms: number, cal: Calendar = DEFAULT_CALENDAR): number =>
-  Math.floor((ms + compile(cal).offsetMs) / DAY)
+export const localDay = (ms: number, cal: Calendar = DEFAULT_CALENDAR): number => compile(cal).clock.dayOf(ms)
 
 /** The instant local midnight begins `day`. */
-export const startOfLocalDay = (day: number, cal: Calendar = DEFAULT_CALENDAR): number => day * DAY - compile(cal).offsetMs
+export const startOfLocalDay = (day: number, cal: Calendar = DEFAULT_CALENDAR): number => compile(cal).clock.dayStart(day)
+
+/** The clock a calendar keeps: the one clock of the district it is configured for. */
+export const calendarClock = (cal: Calendar): DistrictClock => compile(cal).clock
 
 function workingDay(c: Compiled, day: number): boolean {
   if (c.makeup.has(day)) return true
@@ -176,10 +180,10 @@ function advanceWorking(c: Compiled, start: number, amount: number): number {
   if (amount <= 0) return start
   checkWorkable(c)
   let remaining = amount
-  let day = Math.floor((start + c.offsetMs) / DAY)
+  let day = c.clock.dayOf(start)
   for (let n = 0; n < MAX_DAYS_SEARCHED; n++, day++) {
     if (!workingDay(c, day)) continue
-    const base = day * DAY - c.offsetMs
+    const base = c.clock.dayStart(day)
     for (const [ps, pe] of c.periods) {
       const end = base + pe
       if (end <= start) continue
@@ -195,10 +199,10 @@ function advanceWorking(c: Compiled, start: number, amount: number): number {
 export function workingMsBetween(from: number, to: number, cal: Calendar = DEFAULT_CALENDAR): number {
   const c = compile(cal)
   let sum = 0
-  const last = Math.floor((to + c.offsetMs) / DAY)
-  for (let day = Math.floor((from + c.offsetMs) / DAY); day <= last; day++) {
+  const last = c.clock.dayOf(to)
+  for (let day = c.clock.dayOf(from); day <= last; day++) {
     if (!workingDay(c, day)) continue
-    const base = day * DAY - c.offsetMs
+    const base = c.clock.dayStart(day)
     for (const [ps, pe] of c.periods) sum += Math.max(0, Math.min(to, base + pe) - Math.max(from, base + ps))
   }
   return sum
@@ -222,15 +226,15 @@ export function deadline(startMs: number, kind: LimitKind, value: number, cal: C
     case 'working_hours':
       return advanceWorking(c, startMs, Math.round(value * HOUR))
     case 'natural_days':
-      return (Math.floor((startMs + c.offsetMs) / DAY) + value + 1) * DAY - c.offsetMs
+      return c.clock.dayStart(c.clock.dayOf(startMs) + value + 1)
     case 'working_days': {
       checkWorkable(c)
-      let day = Math.floor((startMs + c.offsetMs) / DAY)
+      let day = c.clock.dayOf(startMs)
       for (let counted = 0, n = 0; counted < value; n++) {
         if (n > MAX_DAYS_SEARCHED) throw new RangeError(`calendar: no working day within ${MAX_DAYS_SEARCHED} days`)
         if (workingDay(c, ++day)) counted++
       }
-      return day * DAY - c.offsetMs + c.periods[c.periods.length - 1][1]
+      return c.clock.dayStart(day) + c.periods[c.periods.length - 1][1]
     }
   }
 }

@@ -18,6 +18,8 @@ export const STATE_LABEL: Record<CaseStateName, string> = {
 /** Finished cases: nothing but the follow-up rating (for `closed`) may happen to them. */
 export const FINAL_STATES: ReadonlySet<CaseStateName> = new Set(['closed', 'rated', 'voided'])
 export const isOpenState = (s: CaseStateName) => !FINAL_STATES.has(s)
+/** Every state a case is still being worked in (parked included): the one list, in workflow order. */
+export const OPEN_STATES: readonly CaseStateName[] = STATES.filter(isOpenState)
 
 /** Escalation ladder: grid → community → street → district → city. */
 export const LEVELS = ['grid', 'community', 'street', 'district', 'city'] as const
@@ -40,7 +42,6 @@ export const ACTION_LABEL: Record<Action, string> = {
 export const SYSTEM_ACTIONS: ReadonlySet<Action> = new Set(['warn', 'overdue'])
 
 const TIMED: CaseStateName[] = ['registered', 'dispatched', 'handled', 'checked', 'parked']
-const OPEN: CaseStateName[] = ['reported', 'verified', 'registered', 'dispatched', 'handled', 'checked', 'parked']
 
 /**
  * The transition table: for each action, the states it may be taken from and the state it leads to
@@ -60,7 +61,7 @@ export const TRANSITIONS: Record<Exclude<Action, 'report'>, { from: readonly Cas
   extend: { from: ['registered', 'dispatched', 'parked'], to: 'same' },
   park: { from: ['dispatched'], to: 'parked' },
   resume: { from: ['parked'], to: 'dispatched' },
-  supervise: { from: OPEN, to: 'same' },
+  supervise: { from: OPEN_STATES, to: 'same' },
   force_close: { from: ['verified', 'registered', 'dispatched', 'handled', 'checked', 'parked'], to: 'closed' },
   escalate: { from: ['reported', 'verified', 'registered', 'dispatched', 'parked'], to: 'same' },
   warn: { from: TIMED, to: 'same' },

@@ -3,7 +3,8 @@
 import type { CounterName } from '../../shared/counters'
 import type { IndicatorName } from '../../shared/indicators'
 import type { Panels, Window } from '../../shared/protocol'
-import { windowStart } from '../format'
+import { OPEN_STATES } from '../../shared/workflow'
+import { clock } from '../format'
 import type { CaseQuery } from '../composables/useCases'
 
 export type KpiId = 'received' | 'todayNew' | 'open' | 'closureRate' | 'onTimeClosureRate' | 'satisfactionRate' | 'overdue'
@@ -21,9 +22,9 @@ export interface KpiDef {
   lists: (scope: string, w: Window, now: number) => { label: string; query: CaseQuery }[]
 }
 
-const OPEN = ['reported', 'verified', 'registered', 'dispatched', 'handled', 'checked', 'parked']
 const CLOSED = ['closed', 'rated']
-const since = (w: Window, now: number) => windowStart(w, now) ?? undefined
+// Window starts come from the district's clock, the one the server's metrics count windows by.
+const since = (w: Window, now: number) => clock.windowStart(w, now) ?? undefined
 
 export const KPIS: KpiDef[] = [
   { id: 'received', counter: 'received', window: 'all', lists: (grid) => [{ label: 'received', query: { grid } }] },
@@ -31,7 +32,7 @@ export const KPIS: KpiDef[] = [
     id: 'todayNew', counter: 'received', window: 'today',
     lists: (grid, _w, now) => [{ label: 'received', query: { grid, from: since('today', now) } }],
   },
-  { id: 'open', counter: 'open', window: 'now', lists: (grid) => [{ label: 'open', query: { grid, states: OPEN } }] },
+  { id: 'open', counter: 'open', window: 'now', lists: (grid) => [{ label: 'open', query: { grid, states: [...OPEN_STATES] } }] },
   {
     id: 'closureRate', indicator: 'closureRate', tone: 'ok',
     lists: (grid, w, now) => [

@@ -3,6 +3,7 @@
 import type { Statement } from 'better-sqlite3'
 import type { Db } from '../db'
 import { SELECT_CASE, type CaseRow } from './log'
+import { OPEN_STATES_SQL } from './states'
 import { isSpecialCode } from '../../shared/grid'
 
 export interface EventRow {
@@ -36,8 +37,6 @@ export interface CaseFilter {
   offset?: number
   limit: number
 }
-
-const OPEN_STATES = `('reported','verified','registered','dispatched','handled','checked','parked')`
 
 export class CaseReader {
   private readonly statements = new Map<string, Statement>()
@@ -96,7 +95,7 @@ export class CaseReader {
       params.to = f.to
     }
     if (f.overdue !== undefined)
-      where.push(f.overdue ? `(light = 'red' AND state IN ${OPEN_STATES})` : `NOT (light = 'red' AND state IN ${OPEN_STATES})`)
+      where.push(f.overdue ? `(light = 'red' AND state IN ${OPEN_STATES_SQL})` : `NOT (light = 'red' AND state IN ${OPEN_STATES_SQL})`)
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : ''
     const total = this.prepare(`SELECT COUNT(*) FROM cases ${filter}`).pluck().get(params) as number
     const page = [...where]

@@ -3,7 +3,8 @@
 // an HTTP client of the same REST API every other client uses.
 import type { FastifyInstance } from 'fastify'
 import type { AddressInfo } from 'node:net'
-import { deadline } from '../../shared/timelimit'
+import { calendarClock, deadline } from '../../shared/timelimit'
+import { OPEN_STATES_SQL } from '../cases/states'
 import { C } from '../../shared/counters'
 import type { Level } from '../../shared/workflow'
 import { Simulator, type DemoApi, type DemoPlace, type DemoWorld, type OpenCase } from './simulator'
@@ -57,7 +58,7 @@ export function demoWorld(app: FastifyInstance, now = Date.now()): DemoWorld {
   const open = sql
     .prepare(
       `SELECT c.id, c.matter, c.state FROM cases c
-       WHERE c.state NOT IN ('closed', 'rated', 'voided')
+       WHERE c.state IN ${OPEN_STATES_SQL}
          AND (c.reported_at > ? OR EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.action = 'report' AND e.actor = 'demo'))
        ORDER BY c.id`,
     )
@@ -102,6 +103,7 @@ export async function startDemo(app: FastifyInstance): Promise<Demo | null> {
   const simulator = new Simulator(httpApi(`http://${host}:${address.port}`, key.secret, `${Date.now().toString(36)}`), world, {
     speed: app.config.demoSpeed,
     seed: app.config.demoSeed,
+    clock: calendarClock(app.config.calendar),
   })
   simulator.start()
   app.log.info(`demo simulator: ${app.config.demoSpeed}× real time, seed ${app.config.demoSeed}`)

@@ -1,14 +1,14 @@
 // What the demo district does, decided by a seeded random stream and nothing else: when reports arrive
-// (the day's rhythm on the Shanghai clock), where (weighted to the grids that have always been busy), what
+// (the day's rhythm on the district's clock), where (weighted to the grids that have always been busy), what
 // about (the matters' historical mix), from whom (grid patrols outnumber residents), and each case's path
 // through the workflow with realistic durations. Pure: the simulator turns it into API calls.
 import type { Random } from '../../fixtures/generate/random'
 import { LEVELS, TRANSITIONS, type Action, type CaseStateName, type Level } from '../../shared/workflow'
 import type { Source } from '../../shared/protocol'
+import { DAY_MS as DAY, HOUR_MS, MINUTE_MS, type DistrictClock } from '../../shared/clock'
 
-export const MINUTE = 60_000
-export const HOUR = 60 * MINUTE
-const DAY = 24 * HOUR
+export const MINUTE = MINUTE_MS
+export const HOUR = HOUR_MS
 
 /** Cases a day at 1×: the district's 289,000 cases over three years. */
 export const CASES_PER_DAY = 264
@@ -17,14 +17,13 @@ export const CASES_PER_DAY = 264
 const RHYTHM = [0.15, 0.1, 0.08, 0.08, 0.1, 0.2, 0.45, 0.9, 1.55, 1.9, 1.95, 1.7, 1.2, 1.15, 1.7, 1.9, 1.85, 1.6, 1.2, 0.95, 0.8, 0.6, 0.4, 0.27]
 const RHYTHM_MEAN = RHYTHM.reduce((a, b) => a + b, 0) / 24
 
-export function rhythm(now: number): number {
-  const hour = Math.floor((now + 8 * HOUR) / HOUR) % 24
-  return RHYTHM[hour] / RHYTHM_MEAN
+export function rhythm(now: number, clock: DistrictClock): number {
+  return RHYTHM[clock.hourOfDay(now)] / RHYTHM_MEAN
 }
 
 /** Milliseconds until the next report at `speed`×, from a Poisson process following the day's rhythm. */
-export function nextArrival(rnd: Random, now: number, speed: number): number {
-  const perMs = (CASES_PER_DAY / DAY) * rhythm(now) * speed
+export function nextArrival(rnd: Random, now: number, speed: number, clock: DistrictClock): number {
+  const perMs = (CASES_PER_DAY / DAY) * rhythm(now, clock) * speed
   return Math.max(50, rnd.exponential(1 / perMs))
 }
 

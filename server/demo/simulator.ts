@@ -5,6 +5,7 @@
 import { createRandom, type Random } from '../../fixtures/generate/random'
 import { SOURCES, type Source } from '../../shared/protocol'
 import type { CaseStateName } from '../../shared/workflow'
+import { DEFAULT_CLOCK, type DistrictClock } from '../../shared/clock'
 import { continuePlan, describeCase, HOUR, nextArrival, planCase, SOURCE_WEIGHTS, type DemoMatter, type Step } from './script'
 
 export interface DemoPlace {
@@ -61,6 +62,8 @@ export interface SimulatorOptions {
   /** Simulated cases with steps still to come; arrivals pause above this. */
   maxOpen?: number
   now?: () => number
+  /** The district's clock the day's rhythm follows (default: Asia/Shanghai). */
+  clock?: DistrictClock
   setTimeout?: (fn: () => void, ms: number) => unknown
   clearTimeout?: (h: unknown) => void
 }
@@ -145,7 +148,7 @@ export class Simulator {
   }
 
   private scheduleArrival(): void {
-    this.push(this.now() + nextArrival(this.rnd, this.now(), this.opts.speed), async () => {
+    this.push(this.now() + nextArrival(this.rnd, this.now(), this.opts.speed, this.opts.clock ?? DEFAULT_CLOCK), async () => {
       this.scheduleArrival()
       if (this.open < (this.opts.maxOpen ?? 20_000)) await this.report(this.rnd.fork(++this.caseSeq))
     })

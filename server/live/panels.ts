@@ -4,7 +4,6 @@ import { C } from '../../shared/counters'
 import { indicators, rate, terms } from '../../shared/indicators'
 import { SOURCES, WINDOWS, toPermille, type Kpi, type Panels, type RankItem, type Source, type Window } from '../../shared/protocol'
 import { SPECIAL_KINDS } from '../../shared/grid'
-import { HOUR_MS } from '../metrics/clock'
 import { CLOSED, RECEIVED, TREND_HOURS } from '../metrics/hours'
 import type { MetricsEngine } from '../metrics/engine'
 
@@ -63,7 +62,7 @@ export function buildPanels(engine: MetricsEngine, row: number, w: Window, speci
   return {
     kpis,
     trend: {
-      start: (engine.hours.hour - TREND_HOURS + 1) * HOUR_MS,
+      start: engine.clock.hourStart(engine.hours.hour - TREND_HOURS + 1),
       received: engine.hours.series(row, RECEIVED),
       closed: engine.hours.series(row, CLOSED),
     },

@@ -1,13 +1,13 @@
 // Persisted metrics state, so a start reads one blob and replays only the log's tail instead of the whole
 // history. The blob holds the typed arrays that define the state (the windows are derived from the day
-// ring) plus the last event id folded in, deflated. A checkpoint over another grid/catalogue layout is
-// ignored: the rows would not mean the same thing.
+// ring) plus the last event id folded in, deflated. A checkpoint over another grid/catalogue layout (or
+// another clock) is ignored: the rows would not mean the same thing.
 import { deflate, deflateSync, inflateSync, constants } from 'node:zlib'
 import { promisify } from 'node:util'
 import type { Db } from '../db'
 import type { MetricsEngine } from './engine'
 import { rebuild, replayTail } from './rebuild'
-import { dayOf, hourOf } from './clock'
+import { DEFAULT_UTC_OFFSET_MINUTES } from '../../shared/clock'
 
 const VERSION = 1
 const deflateAsync = promisify(deflate)
@@ -19,6 +19,8 @@ interface Header {
   lastEventId: number
   at: number
   lengths: number[]
+  /** The clock's UTC offset (minutes): day and hour slots mean other instants under another one. */
+  utcOffset?: number
 }
 
 function parts(engine: MetricsEngine): Int32Array[] {
@@ -36,7 +38,7 @@ function capture(engine: MetricsEngine): { header: Header; body: Buffer } {
   }
   const header: Header = {
     v: VERSION, fingerprint: engine.layout.fingerprint, lastEventId: engine.lastEventId, at: engine.now(),
-    lengths: ps.map((p) => p.length),
+    lengths: ps.map((p) => p.length), utcOffset: engine.clock.offsetMinutes,
   }
   return { header, body }
 }
@@ -84,6 +86,8 @@ export function loadCheckpoint(db: Db, engine: MetricsEngine): boolean {
   const header = JSON.parse(data.subarray(4, 4 + hlen).toString()) as Header
   const want = parts(engine).map((p) => p.length)
   if (header.v !== VERSION || header.fingerprint !== engine.layout.fingerprint || header.lengths.join() !== want.join()) return false
+  // Checkpoints from before the offset was recorded were all written on the default clock.
+  if ((header.utcOffset ?? DEFAULT_UTC_OFFSET_MINUTES) !== engine.clock.offsetMinutes) return false
   const body = inflateSync(data.subarray(4 + hlen))
   const arrays: Int32Array[] = []
   let o = 0
@@ -94,9 +98,10 @@ export function loadCheckpoint(db: Db, engine: MetricsEngine): boolean {
   const now = engine.now()
   const c = engine.counters.parts().length
   const x = engine.cross.parts().length
-  engine.counters.restore(arrays.slice(0, c), dayOf(now))
-  engine.cross.restore(arrays.slice(c, c + x), dayOf(now))
-  engine.hours.restore(arrays.slice(c + x), hourOf(now))
+  const clock = engine.clock
+  engine.counters.restore(arrays.slice(0, c), clock.dayOf(now))
+  engine.cross.restore(arrays.slice(c, c + x), clock.dayOf(now))
+  engine.hours.restore(arrays.slice(c + x), clock.hourOf(now))
   engine.lastEventId = header.lastEventId
   engine.markAllDirty()
   return true

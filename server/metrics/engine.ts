@@ -7,7 +7,7 @@ import { DEFAULT_INDICATOR_CONFIG, type IndicatorConfig } from '../../shared/ind
 import type { Window } from '../../shared/protocol'
 import type { CaseState } from '../../shared/workflow'
 import type { CaseFacts } from '../cases/log'
-import { dayOf, hourOf } from './clock'
+import { DEFAULT_CLOCK, type DistrictClock } from '../../shared/clock'
 import { CLOSED, HourTable, RECEIVED } from './hours'
 import type { Layout } from './layout'
 import { WindowTable } from './windows'
@@ -27,6 +27,8 @@ export interface CaseKeys {
 export interface MetricsOptions {
   now?: () => number
   indicators?: IndicatorConfig
+  /** The district's clock: where days, months and hours begin (the calendar's, see calendarClock). */
+  clock?: DistrictClock
 }
 
 export class MetricsEngine {
@@ -34,6 +36,7 @@ export class MetricsEngine {
   readonly cross: WindowTable
   readonly hours: HourTable
   readonly config: IndicatorConfig
+  readonly clock: DistrictClock
   readonly now: () => number
   /** Log id of the last change folded in; older ids are ignored (a replayed tail may overlap live changes). */
   lastEventId = 0
@@ -50,8 +53,9 @@ export class MetricsEngine {
   ) {
     this.now = opts.now ?? Date.now
     this.config = opts.indicators ?? DEFAULT_INDICATOR_CONFIG
-    this.counters = new WindowTable(layout.rows, COUNTER_COUNT)
-    this.cross = new WindowTable(layout.crossGrid.length, layout.crossWidth)
+    this.clock = opts.clock ?? DEFAULT_CLOCK
+    this.counters = new WindowTable(layout.rows, COUNTER_COUNT, this.clock)
+    this.cross = new WindowTable(layout.crossGrid.length, layout.crossWidth, this.clock)
     this.hours = new HourTable(layout.gridCount)
     this.dirty = new Uint8Array(layout.gridCount)
     this.setClock(this.now())
@@ -102,13 +106,14 @@ export class MetricsEngine {
     const v = this.va
     v.fill(0)
     contribute(s, v)
-    const day = dayOf(s.reportedAt)
+    const clock = this.clock
+    const day = clock.dayOf(s.reportedAt)
     const t = this.counters
     const path = l.pathOf(keys.grid, this.path)
     if (leafOnly && path.length > 1) path.length = 1
     if (keys.special >= 0) path.push(keys.special)
-    const received = hourOf(s.reportedAt)
-    const closed = s.closedAt === null ? 0 : hourOf(s.closedAt)
+    const received = clock.hourOf(s.reportedAt)
+    const closed = s.closedAt === null ? 0 : clock.hourOf(s.closedAt)
     const dept = l.deptOf(s.department)
     let crossDone = false
     for (const g of path) {
@@ -170,9 +175,10 @@ export class MetricsEngine {
 
   /** Move the windows to the clock's day and hour. True when a window rolled (every frame must be rebuilt). */
   setClock(now: number): boolean {
-    const d = this.counters.setDay(dayOf(now))
-    this.cross.setDay(dayOf(now))
-    const h = this.hours.setHour(hourOf(now))
+    const day = this.clock.dayOf(now)
+    const d = this.counters.setDay(day)
+    this.cross.setDay(day)
+    const h = this.hours.setHour(this.clock.hourOf(now))
     if (d || h) this.markAllDirty()
     return d || h
   }

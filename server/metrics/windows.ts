@@ -2,9 +2,9 @@
 //
 // `all` holds everything. A ring of daily slots holds the last RING_DAYS days (plus one day ahead for clock
 // skew), so today / 7 days / this month are maintained incrementally and recomputed from the ring when the
-// Shanghai day rolls over at midnight. A slot knows the day it holds; a stale slot is cleared on reuse.
+// district's day rolls over at midnight. A slot knows the day it holds; a stale slot is cleared on reuse.
 import type { Window } from '../../shared/protocol'
-import { monthStartDay } from './clock'
+import type { DistrictClock } from '../../shared/clock'
 
 /** Past days the ring keeps: a month is at most 31 days, today included. */
 export const PAST_DAYS = 31
@@ -28,6 +28,7 @@ export class WindowTable {
   constructor(
     readonly rows: number,
     readonly width: number,
+    private readonly clock: DistrictClock,
   ) {
     this.size = rows * width
     this.all = new Int32Array(this.size)
@@ -89,7 +90,7 @@ export class WindowTable {
     if (day === this.day) return false
     this.day = day
     this.weekStart = day - 6
-    this.monthStart = monthStartDay(day)
+    this.monthStart = this.clock.monthStartDay(day)
     for (let s = 0; s < RING_DAYS; s++) {
       const d = this.ringDay[s]
       if (d !== EMPTY && (d < day - (PAST_DAYS - 1) || d > day + (RING_DAYS - PAST_DAYS))) {

@@ -5,7 +5,7 @@ import { isOpenState, STATE_LABEL, type CaseStateName } from '../../shared/workf
 import { maskText } from '../../shared/mask'
 import type { CaseRow } from '../cases/log'
 import { list, type Doc } from './format'
-import { isoLocal } from './time'
+import type { DistrictClock } from '../../shared/clock'
 
 export const DATATYPES = ['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist'] as const
 export type Datatype = (typeof DATATYPES)[number]
@@ -118,8 +118,10 @@ export function requestOf(
   c: CaseRow,
   matter: Pick<MatterView, 'name' | 'department'> | undefined,
   departmentName: (code: string) => string | undefined,
+  clock: DistrictClock,
   personal = false,
 ): Doc {
+  const isoLocal = (t: number) => clock.iso(t)
   const dept = c.department ?? matter?.department ?? null
   const text = (s: string | null) => (s === null || personal ? s : maskText(s))
   return {

@@ -3,10 +3,9 @@
 import type { Statement } from 'better-sqlite3'
 import type { Db } from '../db'
 import { SELECT_CASE, type CaseRow } from '../cases/log'
+import { OPEN_STATES_SQL } from '../cases/states'
 import { DISTRICT_CODE, isSpecialCode } from '../../shared/grid'
 import { MAX_RESULTS, type RequestQuery } from './query'
-
-const CLOSED = `('closed', 'rated', 'voided')`
 
 export class RequestStore {
   private readonly statements = new Map<string, Statement>()
@@ -49,7 +48,7 @@ export class RequestStore {
         where.push(`matter IN (${q.serviceCodes.map(() => '?').join(', ')})`)
         params.push(...q.serviceCodes)
       }
-      if (q.statuses.length === 1) where.push(`state ${q.statuses[0] === 'closed' ? '' : 'NOT '}IN ${CLOSED}`)
+      if (q.statuses.length === 1) where.push(`state ${q.statuses[0] === 'closed' ? 'NOT ' : ''}IN ${OPEN_STATES_SQL}`)
     }
     const sql = `${SELECT_CASE} WHERE ${where.join(' AND ')} ORDER BY reported_at DESC, id DESC LIMIT ${MAX_RESULTS}`
     return this.prepared(sql).all(...params) as CaseRow[]

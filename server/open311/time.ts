@@ -1,10 +1,6 @@
 // Dates on the wire: ISO 8601 (the W3C profile GeoReport v2 requires) with an explicit offset. Answers are
-// written in the district's own time, +08:00 (Asia/Shanghai has no DST), so a clerk reads local times.
-const OFFSET_MS = 8 * 3600_000
-
-export function isoLocal(ms: number): string {
-  return new Date(ms + OFFSET_MS).toISOString().slice(0, 19) + '+08:00'
-}
+// written on the district's clock (shared/clock DistrictClock.iso, e.g. +08:00), so a clerk reads local
+// times; what a client sends may carry any offset.
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/
 

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import { Server } from 'socket.io'
 import { LIVE_NAMESPACE } from '../../shared/protocol'
 import { liveParser } from '../../shared/socket-parser'
+import { calendarClock } from '../../shared/timelimit'
 import type { Committed } from '../cases/ingest'
 import { Layout } from '../metrics/layout'
 import { MetricsEngine } from '../metrics/engine'
@@ -30,7 +31,7 @@ const CHECKPOINT_EVERY_MS = 10 * 60_000
 
 export default fp(
   async function live(app: FastifyInstance) {
-    const engine = new MetricsEngine(Layout.fromDb(app.db), { indicators: app.config.indicators })
+    const engine = new MetricsEngine(Layout.fromDb(app.db), { indicators: app.config.indicators, clock: calendarClock(app.config.calendar) })
     const started = startMetrics(app.db, engine)
     app.log.info(
       `metrics: ${started.from === 'checkpoint' ? `checkpoint + ${started.tail} tail events` : `rebuilt from ${started.events} events`} in ${started.ms.toFixed(0)} ms`,

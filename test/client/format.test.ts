@@ -1,6 +1,6 @@
 // Formatting on the district's clock (UTC+8) whatever the kiosk's timezone, and "no data" as a dash.
 import { describe, expect, it } from 'vitest'
-import { formatClock, formatCount, formatPermille, formatRate, windowStart } from '../../client/format'
+import { clock, formatClock, formatCount, formatPermille, formatRate } from '../../client/format'
 
 const at = (iso: string) => Date.parse(iso)
 
@@ -20,9 +20,9 @@ describe('format', () => {
   it('starts windows at Shanghai midnight and on the first of the month', () => {
     // 00:30 on 1 Jan in Shanghai is still 31 Dec in UTC.
     const now = at('2026-01-01T16:30:00Z')
-    expect(windowStart('today', now)).toBe(at('2026-01-01T16:00:00Z'))
-    expect(windowStart('7d', now)).toBe(at('2025-12-26T16:00:00Z'))
-    expect(windowStart('month', now)).toBe(at('2025-12-31T16:00:00Z'))
-    expect(windowStart('all', now)).toBeNull()
+    expect(clock.windowStart('today', now)).toBe(at('2026-01-01T16:00:00Z'))
+    expect(clock.windowStart('7d', now)).toBe(at('2025-12-26T16:00:00Z'))
+    expect(clock.windowStart('month', now)).toBe(at('2025-12-31T16:00:00Z'))
+    expect(clock.windowStart('all', now)).toBeNull()
   })
 })

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { Simulator, type ActRequest, type DemoApi, type DemoWorld, type ReportRequest } from '../../../server/demo/simulator'
 import { demoWorld, httpApi } from '../../../server/demo/run'
 import { CASES_PER_DAY, HOUR, rhythm } from '../../../server/demo/script'
+import { DEFAULT_CLOCK } from '../../../shared/clock'
 import { buildTestServer, type TestServer } from '../helpers'
 import { C } from '../../../shared/counters'
 
@@ -106,7 +107,7 @@ describe('demo simulator', () => {
     // A returned case goes back to the matter's own department.
     expect(acts.filter((x) => x.action === 'dispatch').every((x) => ['D1', 'D2', 'D3'].includes(x.data!.department!))).toBe(true)
     expect(sim.stats.refused).toBe(0)
-    expect(rhythm(START + 15 * HOUR)).toBeGreaterThan(3 * rhythm(START + 3 * HOUR))
+    expect(rhythm(START + 15 * HOUR, DEFAULT_CLOCK)).toBeGreaterThan(3 * rhythm(START + 3 * HOUR, DEFAULT_CLOCK))
   })
 
   test('speed compresses lifecycles and raises the arrival rate', async () => {

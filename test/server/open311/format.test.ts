@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { XMLParser } from 'fast-xml-parser'
 import { list, render } from '../../../server/open311/format'
-import { isoLocal, parseIso } from '../../../server/open311/time'
+import { parseIso } from '../../../server/open311/time'
+import { DEFAULT_CLOCK } from '../../../shared/clock'
 import { keywordsText } from '../../../server/open311/mapping'
 import { parseRequestQuery, SPAN_MS } from '../../../server/open311/query'
 
@@ -32,7 +33,7 @@ describe('rendering', () => {
 
 describe('dates', () => {
   it('writes local time with the +08:00 offset', () => {
-    expect(isoLocal(Date.parse('2026-01-31T18:30:05Z'))).toBe('2026-02-01T02:30:05+08:00')
+    expect(DEFAULT_CLOCK.iso(Date.parse('2026-01-31T18:30:05Z'))).toBe('2026-02-01T02:30:05+08:00')
   })
 
   it('reads W3C datetimes and refuses ones without a zone or that cannot exist', () => {

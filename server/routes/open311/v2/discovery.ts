@@ -2,12 +2,12 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { list } from '../../../open311/format'
 import { formatOf, send } from '../../../open311/reply'
-import { isoLocal } from '../../../open311/time'
+import { calendarClock } from '../../../../shared/timelimit'
 import { FormatParams } from './schemas'
 
 const discovery: FastifyPluginAsyncTypebox = async (app) => {
   // The catalogue (services and their definitions) is loaded at start; clients re-read it when this changes.
-  const changeset = isoLocal(Date.now())
+  const changeset = calendarClock(app.config.calendar).iso(Date.now())
   const schema = { tags: ['open311'], summary: 'Open311 service discovery', params: FormatParams, querystring: Type.Object({}) }
   app.get('/discovery.:format', { schema }, async (req, reply) => {
     const url = `${req.protocol}://${req.host}${req.url.replace(/\/discovery\.[a-z]+(\?.*)?$/, '')}`

@@ -10,6 +10,7 @@ import type { ReportInput } from '../../../cases/ingest'
 import { callerCovers, seesPersonalData, type Caller } from '../../../plugins/auth'
 import { presented } from '../../../plugins/external/rate-limit'
 import { SOURCES } from '../../../../shared/protocol'
+import { calendarClock } from '../../../../shared/timelimit'
 import { list, type Doc } from '../../../open311/format'
 import { badRequest, forbidden, fromIngest, notFound } from '../../../open311/errors'
 import { IngestError } from '../../../cases/errors'
@@ -57,9 +58,10 @@ const requests: FastifyPluginAsyncTypebox = async (app) => {
   let gazetteer: Gazetteer | null = null
   const places = () => (gazetteer ??= new Gazetteer(app.db, app.grids))
   const departmentName = (code: string) => catalogue.departments.get(code)?.name
+  const clock = calendarClock(app.config.calendar)
 
   const view = (rows: Parameters<typeof requestOf>[0][], caller: Caller): Doc[] =>
-    rows.map((c) => requestOf(c, catalogue.matters.get(c.matter), departmentName, seesPersonalData(caller)))
+    rows.map((c) => requestOf(c, catalogue.matters.get(c.matter), departmentName, clock, seesPersonalData(caller)))
 
   app.post('/requests.:format', {
     schema: {
