@@ -6,6 +6,7 @@
 //   viewer    read cases and live frames inside its scope; personal data masked
 //   operator  everything inside its scope, personal data whole
 import { createHash, randomBytes } from 'node:crypto'
+import { EventEmitter } from 'node:events'
 import type { Db } from './db'
 import { DISTRICT_CODE, levelOfCode } from '../shared/grid'
 
@@ -35,20 +36,31 @@ export const hashSecret = (secret: string) => createHash('sha256').update(secret
 
 /**
  * How long a verified secret is trusted without asking the database again. Revoking through this process
- * takes effect at once; revoking from another process (the CLI) within this time.
+ * takes effect at once; revoking from another process (the CLI) within this time, or sooner when the
+ * process watches for revocations (see watch()).
  */
 export const VERIFY_CACHE_MS = 5000
 const VERIFY_CACHE_MAX = 10_000
+/** How often watch() looks for keys revoked by another process: well inside VERIFY_CACHE_MS. */
+export const REVOCATION_POLL_MS = 1000
 
-export class Keys {
+/** Emits 'revoked' (key id) once per key, whether this process or another one revoked it. */
+export class Keys extends EventEmitter<{ revoked: [id: number] }> {
   private readonly byHash
+  private readonly revokedByHash
   private readonly insert
   private readonly revokeStmt
   private readonly all
+  private readonly revokedIds
   private readonly verified = new Map<string, { c: Credential; at: number }>()
+  /** Revoked key ids seen so far (null until the first poll). */
+  private revokedSeen: Set<number> | null = null
 
   constructor(private readonly db: Db) {
+    super()
     const sql = db.$client
+    this.revokedByHash = sql.prepare('SELECT 1 FROM api_keys WHERE hash = ? AND revoked_at IS NOT NULL').pluck()
+    this.revokedIds = sql.prepare('SELECT id FROM api_keys WHERE revoked_at IS NOT NULL').pluck()
     this.byHash = sql.prepare('SELECT id, name, role, source, scope, view_scope AS viewScope FROM api_keys WHERE hash = ? AND revoked_at IS NULL')
     this.insert = sql.prepare(
       'INSERT INTO api_keys (name, role, source, scope, view_scope, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -94,9 +106,61 @@ export class Keys {
     return c
   }
 
+  /** Was this secret a key that has been revoked (rather than never a key)? For a clearer refusal. */
+  wasRevoked(secret: string): boolean {
+    return this.revokedByHash.get(hashSecret(secret)) === 1
+  }
+
+  /** Is the key with this id known to be revoked (by this process, or by another one as of the last poll)? */
+  isRevoked(id: number): boolean {
+    return this.revokedSeen?.has(id) ?? false
+  }
+
   revoke(id: number, now = Date.now()): boolean {
     this.verified.clear()
-    return this.revokeStmt.run(now, id).changes === 1
+    this.seen() // learn what was revoked before, so only this one is news
+    const done = this.revokeStmt.run(now, id).changes === 1
+    if (done) this.revoked([id])
+    return done
+  }
+
+  /**
+   * Look for keys revoked since the last look (by any process sharing the database): forget cached
+   * verifications and emit 'revoked' for each. The first look only learns what was revoked before.
+   */
+  poll(): number[] {
+    if (this.revokedSeen === null) {
+      this.seen()
+      return []
+    }
+    const seen = this.revokedSeen
+    const fresh = (this.revokedIds.all() as number[]).filter((id) => !seen.has(id))
+    if (fresh.length) {
+      this.verified.clear()
+      this.revoked(fresh)
+    }
+    return fresh
+  }
+
+  /** Poll every `ms` until the returned stop() is called. */
+  watch(ms = REVOCATION_POLL_MS): () => void {
+    this.poll()
+    const timer = setInterval(() => this.poll(), ms)
+    timer.unref()
+    return () => clearInterval(timer)
+  }
+
+  private seen(): Set<number> {
+    return (this.revokedSeen ??= new Set(this.revokedIds.all() as number[]))
+  }
+
+  private revoked(ids: number[]): void {
+    const seen = this.seen()
+    for (const id of ids) {
+      if (seen.has(id)) continue
+      seen.add(id)
+      this.emit('revoked', id)
+    }
   }
 
   list(): KeyRow[] {

@@ -34,7 +34,14 @@ export const EVENTS = {
   resync: 'resync', // () → a fresh snapshot
   snapshot: 'snapshot', // server → client: Snapshot
   delta: 'delta', // server → client: Delta
+  revoked: 'revoked', // server → client: Revoked, then a disconnect; the screen must not reconnect with that token
 } as const
+
+/** The reason a screen shows when its token was revoked (a refused handshake's message starts with it too). */
+export const ACCESS_REVOKED = 'access revoked'
+export interface Revoked {
+  reason: typeof ACCESS_REVOKED
+}
 
 // ---- server → client ----------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@
 // and tells live from stale from offline. Ticker and alerts are bounded. dispose() leaves nothing behind.
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client'
 import {
-  EVENTS, GRID_METRICS, LIVE_NAMESPACE, decodeGridValues, type AlertItem, type Delta, type GridMetric, type GridValues,
+  ACCESS_REVOKED, EVENTS, GRID_METRICS, LIVE_NAMESPACE, decodeGridValues, type AlertItem, type Delta, type GridMetric, type GridValues,
   type Panels, type Snapshot, type SubscribeAck, type TickerItem, type Window, toBytes,
 } from '../../shared/protocol'
 import { decodeDelta, decodeSnapshot } from '../../shared/wire'
@@ -53,6 +53,8 @@ export class LiveClient {
   error: string | null = null
   /** Snapshots applied (the first, resyncs, reconnects). */
   snapshots = 0
+  /** The token was revoked: the screen stays offline with that reason and never reconnects with it. */
+  revoked = false
   readonly socket: Socket
   private scope: string | null = null
   private window: Window | null = null
@@ -80,12 +82,14 @@ export class LiveClient {
       this.setStatus('offline')
       // Socket.IO does not reconnect by itself after a server-side disconnect (a server shutting down
       // gracefully disconnects every socket): ask again, and the manager's backoff takes it from there.
-      if (reason === 'io server disconnect' && !this.disposed) this.socket.connect()
+      if (reason === 'io server disconnect' && !this.disposed && !this.revoked) this.socket.connect()
     })
     this.socket.on('connect_error', (e: Error) => {
+      if (e.message.startsWith(ACCESS_REVOKED)) return this.revoke()
       this.setError(e.message)
       this.setStatus('offline')
     })
+    this.socket.on(EVENTS.revoked, () => this.revoke())
     this.socket.on(EVENTS.snapshot, (b: ArrayBuffer | Uint8Array) => this.onSnapshot(b))
     this.socket.on(EVENTS.delta, (b: ArrayBuffer | Uint8Array) => this.onDelta(b))
     this.timer = setInterval(() => this.watch(), 1000)
@@ -115,6 +119,14 @@ export class LiveClient {
     this.disposed = true
     clearInterval(this.timer)
     this.socket.removeAllListeners()
+    this.socket.disconnect()
+  }
+
+  /** The server says the token was revoked: show why, stop, and do not come back with it. */
+  private revoke(): void {
+    this.revoked = true
+    this.setError(ACCESS_REVOKED)
+    this.setStatus('offline')
     this.socket.disconnect()
   }
 

@@ -10,6 +10,7 @@ import { Keys, type KeySource, type Role } from '../keys'
 import { IngestError } from '../cases/errors'
 import { DISTRICT_CODE, isSpecialCode } from '../../shared/grid'
 import { presented } from './external/rate-limit'
+import { ACCESS_REVOKED } from '../../shared/protocol'
 
 export interface Caller {
   /** api_keys id; 0 for an anonymous demo viewer. */
@@ -61,6 +62,9 @@ export default fp(
   async function auth(app: FastifyInstance) {
     const keys = new Keys(app.db)
     app.decorate('keys', keys)
+    // Keys revoked by another process (the CLI) end their HTTP access and live screens within a second.
+    const unwatch = keys.watch()
+    app.addHook('onClose', async () => unwatch())
     app.decorateRequest('caller', null as unknown as Caller)
 
     /** Any live credential behind a presented secret; anonymous in demo mode when none is presented. */
@@ -70,7 +74,11 @@ export default fp(
         throw new IngestError(401, 'authorization', 'a viewer token is required (authorization: Bearer <token> or ?token=)')
       }
       const c = keys.verify(secret)
-      if (!c) throw new IngestError(401, 'authorization', 'the token is not valid (unknown or revoked)')
+      if (!c) {
+        // A screen shows this reason (it starts with ACCESS_REVOKED) and stops asking.
+        if (keys.wasRevoked(secret)) throw new IngestError(401, 'authorization', `${ACCESS_REVOKED}: this token was revoked`)
+        throw new IngestError(401, 'authorization', 'the token is not valid (unknown or revoked)')
+      }
       return c
     }
     const viewerFor = (secret: string | undefined): Caller => {
