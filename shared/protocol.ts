@@ -6,6 +6,7 @@
 //
 // Grid values travel as varint-packed arrays in the district's stable grid order (shared/grid.ts
 // stableOrder), not as one object per grid: a district snapshot fits in a few tens of KB.
+import { VARINT_MAX, readVarints, writeVarints } from './varint'
 import type { Counters } from './counters'
 import type { Indicators } from './indicators'
 
@@ -161,43 +162,6 @@ const unzig = (n: number) => (n & 1 ? -(n + 1) / 2 : n / 2)
 const INT32_MIN = -(2 ** 31)
 const INT32_MAX = 2 ** 31 - 1
 
-/** LEB128-encode values already checked to be integers in 0..2^32−1. */
-function writeVarints(values: ArrayLike<number>, map: (v: number) => number): Uint8Array {
-  const out = new Uint8Array(values.length * 5)
-  let p = 0
-  for (let i = 0; i < values.length; i++) {
-    let v = map(values[i])
-    while (v >= 0x80) {
-      out[p++] = (v & 0x7f) | 0x80
-      v = Math.floor(v / 128) // not >>>: zig-zagged int32 values reach 2^32−1
-    }
-    out[p++] = v
-  }
-  return out.slice(0, p)
-}
-
-/** Decode LEB128 values (at most 5 bytes each, none above `max`) as plain numbers. */
-function readVarints(bytes: Uint8Array, max: number): number[] {
-  const out: number[] = []
-  let v = 0
-  let scale = 1
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]
-    v += (b & 0x7f) * scale
-    if (b & 0x80) {
-      scale *= 128
-      if (scale > 2 ** 28) throw new RangeError(`varint at byte ${i} is longer than 5 bytes`)
-    } else {
-      if (v > max) throw new RangeError(`varint value ${v} is out of range`)
-      out.push(v)
-      v = 0
-      scale = 1
-    }
-  }
-  if (scale !== 1) throw new RangeError('varint data ends in the middle of a value')
-  return out
-}
-
 const checkCount = (n: number, count?: number) => {
   if (count !== undefined && n !== count) throw new Error(`expected ${count} values, got ${n}`)
 }
@@ -224,7 +188,7 @@ export const packInts = (values: ArrayLike<number>) =>
   })
 
 export function unpackInts(bytes: Uint8Array, count?: number): Int32Array {
-  const values = readVarints(bytes, 2 ** 32 - 1)
+  const values = readVarints(bytes, VARINT_MAX)
   checkCount(values.length, count)
   return Int32Array.from(values, unzig)
 }

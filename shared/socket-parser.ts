@@ -5,21 +5,12 @@
 // Both ends must use it: the live server and LiveClient pass it as the `parser` option.
 //
 //   [0xF7] [varint n] [n bytes: namespace] [varint m] [m bytes: event name] [the frame's bytes]
+import { VarintReader, encodeVarint } from './varint'
 import { Decoder as StandardDecoder, Encoder as StandardEncoder, PacketType, type Packet } from 'socket.io-parser'
 
 const MARK = 0xf7
 const utf8 = new TextEncoder()
 const text = new TextDecoder()
-
-function varint(n: number): number[] {
-  const out: number[] = []
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80)
-    n >>>= 7
-  }
-  out.push(n)
-  return out
-}
 
 const isFrame = (p: Packet): p is Packet & { data: [string, Uint8Array] } =>
   p.type === PacketType.EVENT && p.id === undefined && Array.isArray(p.data) && p.data.length === 2 &&
@@ -31,7 +22,7 @@ export class Encoder extends StandardEncoder {
     const nsp = utf8.encode(packet.nsp)
     const event = utf8.encode(packet.data[0])
     const body = packet.data[1]
-    const head = [MARK, ...varint(nsp.length), ...nsp, ...varint(event.length), ...event]
+    const head = [MARK, ...encodeVarint(nsp.length), ...nsp, ...encodeVarint(event.length), ...event]
     const out = new Uint8Array(head.length + body.length)
     out.set(head)
     out.set(body, head.length)
@@ -60,26 +51,10 @@ function asBytes(chunk: unknown): Uint8Array | null {
 }
 
 function decodeFrame(b: Uint8Array): Packet {
-  let o = 1
-  const read = () => {
-    let n = 0
-    let scale = 1
-    for (;;) {
-      if (o >= b.length) throw new Error('socket frame: truncated header')
-      const x = b[o++]
-      n += (x & 0x7f) * scale
-      if (!(x & 0x80)) return n
-      scale *= 128
-    }
-  }
-  const nl = read()
-  const nsp = text.decode(b.subarray(o, o + nl))
-  o += nl
-  const el = read()
-  const event = text.decode(b.subarray(o, o + el))
-  o += el
-  if (o > b.length) throw new Error('socket frame: truncated header')
-  return { type: PacketType.EVENT, nsp, data: [event, b.subarray(o)] }
+  const r = new VarintReader(b, 1, 'socket frame')
+  const nsp = text.decode(r.piece())
+  const event = text.decode(r.piece())
+  return { type: PacketType.EVENT, nsp, data: [event, r.rest()] }
 }
 
 /** The `parser` option for both ends of the live connection. */

@@ -12,6 +12,7 @@ import {
   GRID_METRICS, WINDOWS, packInts, packUints, toBytes, unpackInts, unpackUints, type Delta, type GridMetric,
   type GridValues, type Kpi, type Panels, type Snapshot, type Window,
 } from './protocol'
+import { VarintReader, encodeVarint } from './varint'
 
 export const FRAME_SNAPSHOT = 1
 export const FRAME_DELTA = 2
@@ -78,7 +79,7 @@ function encode(kind: number, frame: Snapshot | Delta): Uint8Array {
   }
   const json = new TextEncoder().encode(JSON.stringify(header))
   const lengths = [json.length, ...sections.map((s) => s.length)]
-  const prefix = lengths.map((n) => packUints([n]))
+  const prefix = lengths.map(encodeVarint)
   const size = 1 + prefix.reduce((n, p) => n + p.length, 0) + lengths.reduce((a, b) => a + b, 0)
   const out = new Uint8Array(size)
   out[0] = kind
@@ -99,30 +100,11 @@ function encode(kind: number, frame: Snapshot | Delta): Uint8Array {
 export const encodeSnapshot = (s: Snapshot): Uint8Array => encode(FRAME_SNAPSHOT, s)
 export const encodeDelta = (d: Delta): Uint8Array => encode(FRAME_DELTA, d)
 
-/** Read one varint-length-prefixed section. */
-function reader(bytes: Uint8Array) {
-  let o = 1
-  return () => {
-    let n = 0
-    let scale = 1
-    for (;;) {
-      if (o >= bytes.length) throw new RangeError('frame ends inside a section length')
-      const b = bytes[o++]
-      n += (b & 0x7f) * scale
-      if (!(b & 0x80)) break
-      scale *= 128
-    }
-    if (o + n > bytes.length) throw new RangeError('frame ends inside a section')
-    const s = bytes.subarray(o, o + n)
-    o += n
-    return s
-  }
-}
-
 function decode(input: Uint8Array | ArrayBuffer | ArrayBufferView, kind: number): Snapshot | Delta {
   const bytes = toBytes(input)
   if (bytes[0] !== kind) throw new RangeError(`frame kind ${bytes[0]}, expected ${kind}`)
-  const next = reader(bytes)
+  const sections = new VarintReader(bytes, 1, 'frame')
+  const next = () => sections.piece()
   const header = JSON.parse(new TextDecoder().decode(next())) as Header
   const frame = header.f as Snapshot & Delta
   if (header.k || header.t) frame.panels = { ...(frame.panels ?? {}) } as Panels
