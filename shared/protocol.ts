@@ -12,6 +12,11 @@ import type { Indicators } from './indicators'
 
 export const LIVE_NAMESPACE = '/live'
 
+/** Every room gets a frame at least this often (an empty heartbeat when nothing changed). */
+export const HEARTBEAT_MS = 5000
+/** No frame for this long and a screen's data is stale: one missed heartbeat plus room for a busy server. */
+export const STALE_MS = HEARTBEAT_MS + 3000
+
 export const WINDOWS = ['today', '7d', 'month', 'all'] as const
 export type Window = (typeof WINDOWS)[number]
 

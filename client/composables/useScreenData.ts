@@ -2,7 +2,7 @@
 // hidden nothing is applied (no chart or map work for nobody); when it is shown again the latest state
 // is applied at once, the map in full since the deltas in between were skipped.
 import { onScopeDispose, shallowRef, watch, type Ref, type ShallowRef } from 'vue'
-import type { AlertItem, GridMetric, Panels, TickerItem, Window } from '../../shared/protocol'
+import { STALE_MS, type AlertItem, type GridMetric, type Panels, type TickerItem, type Window } from '../../shared/protocol'
 import { useLiveScope } from '../live/useLiveScope'
 import { usePageVisible } from './usePageVisible'
 import { debugHook } from '../debug'
@@ -15,8 +15,8 @@ export interface GridValuesView {
 }
 
 export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: string) {
-  // Frames come at least every 5 s (the server's heartbeat): 8 s of silence means the data is stale.
-  const live = useLiveScope(scope, window, { token, staleMs: 8000 })
+  // Frames come at least every HEARTBEAT_MS: STALE_MS of silence means the data is stale.
+  const live = useLiveScope(scope, window, { token, staleMs: STALE_MS })
   const visible = usePageVisible()
   const panels = shallowRef<Panels | null>(null)
   const grids = shallowRef<GridValuesView>({ values: null, changed: null, version: 0 })

@@ -4,7 +4,7 @@
 // and tells live from stale from offline. Ticker and alerts are bounded. dispose() leaves nothing behind.
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client'
 import {
-  ACCESS_REVOKED, EVENTS, GRID_METRICS, LIVE_NAMESPACE, decodeGridValues, type AlertItem, type Delta, type GridMetric, type GridValues,
+  ACCESS_REVOKED, EVENTS, GRID_METRICS, LIVE_NAMESPACE, STALE_MS, decodeGridValues, type AlertItem, type Delta, type GridMetric, type GridValues,
   type Panels, type Snapshot, type SubscribeAck, type TickerItem, type Window, toBytes,
 } from '../../shared/protocol'
 import { decodeDelta, decodeSnapshot } from '../../shared/wire'
@@ -26,7 +26,7 @@ export interface LiveClientOptions {
   /** Server origin; default: the page's own. */
   url?: string
   token?: string
-  /** No frame for this long (a live server sends a heartbeat every 5 s) and the screen is stale. */
+  /** No frame for this long and the screen is stale (default STALE_MS, derived from the server's HEARTBEAT_MS). */
   staleMs?: number
   maxTicker?: number
   maxAlerts?: number
@@ -68,7 +68,7 @@ export class LiveClient {
   private disposed = false
 
   constructor(private readonly opts: LiveClientOptions = {}) {
-    this.staleMs = opts.staleMs ?? 12_000
+    this.staleMs = opts.staleMs ?? STALE_MS
     const url = (opts.url ?? '') + LIVE_NAMESPACE
     this.socket = io(url, {
       transports: ['websocket', 'polling'],

@@ -3,7 +3,7 @@
 // connection is backed up gets no deltas until it drains, then a fresh snapshot: it never holds up the
 // others, and the server never queues more than the frame already in flight for it.
 import type { Namespace, Socket } from 'socket.io'
-import { EVENTS, WINDOWS, type SubscribeAck, type SubscribeRequest, type Window } from '../../shared/protocol'
+import { EVENTS, HEARTBEAT_MS, WINDOWS, type SubscribeAck, type SubscribeRequest, type Window } from '../../shared/protocol'
 import { encodeDelta } from '../../shared/wire'
 import type { MetricsEngine } from '../metrics/engine'
 import type { Feed } from './feed'
@@ -73,7 +73,7 @@ export class LiveHub {
     private readonly opts: HubOptions,
   ) {
     this.now = opts.now ?? Date.now
-    this.heartbeatMs = opts.heartbeatMs ?? 5000
+    this.heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_MS
     nsp.use((socket, next) => {
       const auth = socket.handshake.auth as { token?: unknown } | undefined
       const query = socket.handshake.query.token
