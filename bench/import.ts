@@ -12,6 +12,7 @@ import { openDb, type Db } from '../server/db'
 import { ensureSeeded } from '../server/db/seed'
 import { GridIndex } from '../server/geo'
 import { Ingest } from '../server/cases/ingest'
+import { Catalogue } from '../server/cases/catalogue'
 import { importFile } from '../server/import/importer'
 import { readRows, type FileKind } from '../server/import/read'
 import { generateRows, loadInputs, writeCsv, writeXlsx } from '../fixtures/generate/hotline-export'
@@ -75,10 +76,11 @@ async function main() {
     for (let r = 0; r < RUNS; r++) {
       const name = `${kind}-${r}.db`
       const db = fresh(name)
-      const ingest = new Ingest(db, GridIndex.load(db))
+      const catalogue = new Catalogue(db)
+      const ingest = new Ingest(db, GridIndex.load(db), { catalogue })
       t = performance.now()
       const c0 = process.cpuUsage()
-      const s = await importFile(ingest, file(`export.${kind}`), { batchSize: BATCH })
+      const s = await importFile({ ingest, catalogue }, file(`export.${kind}`), { batchSize: BATCH })
       imports[kind].push(performance.now() - t)
       const c1 = process.cpuUsage(c0)
       cpu[kind].push((c1.user + c1.system) / 1000)

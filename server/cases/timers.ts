@@ -3,7 +3,7 @@
 // On start, every open timed case in the database is scheduled at once.
 import type { Db } from '../db'
 import type { Ingest, Committed } from './ingest'
-import type { Matter } from './catalogue'
+import type { Catalogue, Matter } from './catalogue'
 import { DeadlineQueue, type DeadlineQueueOptions, type DueKind } from './deadlines'
 import { IngestError } from './errors'
 import { timeLimit, warnBetween, DEFAULT_CALENDAR, type Calendar } from '../../shared/timelimit'
@@ -31,7 +31,8 @@ export class CaseTimers {
 
   constructor(
     private readonly db: Db,
-    private readonly ingest: Ingest,
+    private readonly ingest: Pick<Ingest, 'act' | 'on' | 'off'>,
+    private readonly catalogue: Catalogue,
     private readonly calendar: Calendar = DEFAULT_CALENDAR,
     queueOptions: DeadlineQueueOptions = {},
     private readonly log: (msg: string, err?: unknown) => void = (m, e) => console.error(m, e ?? ''),
@@ -47,7 +48,7 @@ export class CaseTimers {
          WHERE deadline IS NOT NULL AND light <> 'red' AND state IN (${[...TIMED].map((s) => `'${s}'`).join(',')})`,
       )
       .all() as { id: number; matter: string; state: CaseState['state']; light: CaseState['light']; deadline: number; registeredAt: number | null }[]
-    const matters = this.ingest.catalogue.matters
+    const matters = this.catalogue.matters
     this.queue.scheduleMany(rows.map((r) => [r.id, ...moments(r, matters.get(r.matter), this.calendar)] as const))
     this.ingest.on('committed', this.listener)
     this.queue.start((caseId, kind, at) => this.due(caseId, kind, at))
@@ -74,7 +75,7 @@ export class CaseTimers {
     const last = new Map<number, Committed>()
     for (const c of batch) last.set(c.event.caseId, c)
     for (const [caseId, c] of last) {
-      const [warn, due] = moments(c.after, this.ingest.catalogue.matters.get(c.matter.code), this.calendar)
+      const [warn, due] = moments(c.after, this.catalogue.matters.get(c.matter.code), this.calendar)
       if (warn === null && due === null) this.queue.cancel(caseId)
       else this.queue.schedule(caseId, warn, due)
     }

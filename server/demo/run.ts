@@ -26,7 +26,7 @@ export function demoWorld(app: FastifyInstance, now = Date.now()): DemoWorld {
     (sql.prepare('SELECT matter, COUNT(*) AS n FROM cases GROUP BY matter').all() as { matter: string; n: number }[]).map((r) => [r.matter, r.n]),
   )
   const matters: DemoMatter[] = []
-  for (const m of app.ingest.catalogue.matters.values()) {
+  for (const m of app.catalogue.matters.values()) {
     let limitMs: number
     try {
       limitMs = deadline(now, m.limitKind, m.limitValue, app.config.calendar) - now
@@ -63,7 +63,7 @@ export function demoWorld(app: FastifyInstance, now = Date.now()): DemoWorld {
        ORDER BY c.id`,
     )
     .all(now - RECENT_MS) as OpenCase[]
-  return { open, matters, matterWeights, places, placeWeights, departments: [...app.ingest.catalogue.departments.keys()] }
+  return { open, matters, matterWeights, places, placeWeights, departments: [...app.catalogue.departments.keys()] }
 }
 
 export function httpApi(base: string, key: string, tag: string): DemoApi {

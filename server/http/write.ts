@@ -28,7 +28,7 @@ export async function idempotentWrite<R>(
   const key = `${caller.id}:${req.headers['idempotency-key']}`
   const hash = IdempotencyStore.hash(`${req.method} ${req.url.split('?')[0]}`, req.body)
   const sent = await app.ingest.submit((): Answer & { replayed?: boolean } => {
-    const prior = app.ingest.idempotency.lookup(key, hash)
+    const prior = app.idempotency.lookup(key, hash)
     if (prior) return { ...prior, replayed: true }
     let a: Answer | null = null
     run({

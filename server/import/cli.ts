@@ -13,6 +13,7 @@ import cliProgress from 'cli-progress'
 import { openDb, DEFAULT_DB_FILE } from '../db'
 import { GridIndex } from '../geo'
 import { Ingest } from '../cases/ingest'
+import { Catalogue } from '../cases/catalogue'
 import { loadConfig } from '../config'
 import { fileKind, importStream, type ImportSummary } from './importer'
 import { loadMapping } from './mapping'
@@ -57,7 +58,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     const grids = GridIndex.load(db)
     if (grids.size === 0) throw new Error('the database has no grids: run npm run db:seed (or npm start) first')
-    const ingest = new Ingest(db, grids, { calendar: config.calendar })
+    const catalogue = new Catalogue(db)
+    const ingest = new Ingest(db, grids, { calendar: config.calendar, catalogue })
     // Progress by data parsed: file bytes for CSV, worksheet bytes for XLSX (its rows are unknown until the end).
     const kind = await fileKind(file)
     const total = (kind === 'xlsx' ? sheetBytes(readFileSync(file)) : null) ?? size
@@ -70,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
     if (!quiet) bar.start(total, 0, { rows: 0, imported: 0, skipped: 0, bad: 0 })
     let summary: ImportSummary
     try {
-      summary = await importStream(ingest, createReadStream(file), kind, {
+      summary = await importStream({ ingest, catalogue }, createReadStream(file), kind, {
         mapping, batchSize,
         onBytes: (n) => (parsed += n),
         onProgress: (p) => {

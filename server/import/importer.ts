@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type { Ingest, BatchItem } from '../cases/ingest'
+import type { Catalogue } from '../cases/catalogue'
 import { IngestError } from '../cases/errors'
 import { CatalogueLookup } from './catalogue'
 import { DEFAULT_MAPPING, MappingError, resolveColumns, type ImportMapping } from './mapping'
@@ -63,14 +64,18 @@ function columnOf(field: string | undefined, p: Pending, headers: Record<string,
   return headers[key] ?? (f === '' ? '(row)' : f)
 }
 
-export async function importRows(ingest: Ingest, rows: AsyncIterable<SheetRow>, opts: ImportOptions = {}): Promise<ImportSummary> {
+/** Where rows go: the one ingest, and the catalogue their matters and departments are looked up in. */
+export interface ImportTarget {
+  ingest: Pick<Ingest, 'batch' | 'caseIdOf'>
+  catalogue: Catalogue
+}
+
+export async function importRows({ ingest, catalogue }: ImportTarget, rows: AsyncIterable<SheetRow>, opts: ImportOptions = {}): Promise<ImportSummary> {
   const started = performance.now()
   const mapping = opts.mapping ?? DEFAULT_MAPPING
   const batchSize = opts.batchSize ?? DEFAULT_BATCH
   const now = opts.now ?? Date.now
-  const cat = ingest.catalogue
-  const lookup = new CatalogueLookup(cat.matters.values(), cat.departments.values())
-  const exists = ingest.db.$client.prepare('SELECT 1 FROM cases WHERE external_id = ?').pluck()
+  const lookup = new CatalogueLookup(catalogue.matters.values(), catalogue.departments.values())
   const summary: ImportSummary = { rows: 0, imported: 0, skipped: 0, bad: 0, errors: [], skippedRows: [], ms: 0 }
   const seen = new Map<string, number>()
   let headers: Record<string, string> = {}
@@ -143,7 +148,7 @@ export async function importRows(ingest: Ingest, rows: AsyncIterable<SheetRow>, 
     const id = r.report.externalId
     const first = seen.get(id)
     if (first !== undefined) skip(row, id, `duplicate of row ${first} in this file`)
-    else if (exists.get(id) !== undefined) {
+    else if (ingest.caseIdOf(id) !== undefined) {
       seen.set(id, row)
       skip(row, id, 'already imported')
     } else {
@@ -185,8 +190,8 @@ async function* readable(rows: AsyncIterable<SheetRow>, kind: FileKind): AsyncGe
 }
 
 /** Import from a stream whose kind is known (or sniffed by the caller). */
-export function importStream(ingest: Ingest, source: Readable, kind: FileKind, opts?: ImportOptions) {
-  return importRows(ingest, readable(readRows(source, kind, opts?.onBytes), kind), opts)
+export function importStream(to: ImportTarget, source: Readable, kind: FileKind, opts?: ImportOptions) {
+  return importRows(to, readable(readRows(source, kind, opts?.onBytes), kind), opts)
 }
 
 /** Sniff a file's kind from its first bytes (and name). */
@@ -201,6 +206,6 @@ export async function fileKind(path: string): Promise<FileKind> {
   }
 }
 
-export async function importFile(ingest: Ingest, path: string, opts?: ImportOptions): Promise<ImportSummary> {
-  return importStream(ingest, createReadStream(path), await fileKind(path), opts)
+export async function importFile(to: ImportTarget, path: string, opts?: ImportOptions): Promise<ImportSummary> {
+  return importStream(to, createReadStream(path), await fileKind(path), opts)
 }

@@ -12,7 +12,7 @@ declare module 'fastify' {
 
 export default fp(
   async function deadlines(app: FastifyInstance) {
-    const timers = new CaseTimers(app.db, app.ingest, app.config.calendar, {}, (msg, err) => app.log.error({ err }, msg))
+    const timers = new CaseTimers(app.db, app.ingest, app.catalogue, app.config.calendar, {}, (msg, err) => app.log.error({ err }, msg))
     app.decorate('deadlines', timers)
     app.addHook('onReady', async () => {
       const n = timers.start()

@@ -35,7 +35,7 @@ const schema = {
 const catalogue: FastifyPluginAsyncTypebox = async (app) => {
   let body: CachedBody | null = null
   app.get('/catalogue', { schema, onRequest: app.auth.reference }, async (req, reply) => {
-    const c = app.ingest.catalogue
+    const c = app.catalogue
     body ??= cacheBody({
       departments: [...c.departments.values()],
       matters: [...c.matters.values()].map((m) => ({ ...m, attributes: m.attributes === null ? null : JSON.parse(m.attributes) })),

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { openDb, type Db } from '../../../server/db'
 import { GridIndex } from '../../../server/geo'
 import { Ingest, IngestError, type Committed } from '../../../server/cases/ingest'
+import { IdempotencyStore } from '../../../server/cases/idempotency'
 import { deadline, DEFAULT_CALENDAR } from '../../../shared/timelimit'
 import { wgs84ToGcj02 } from '../../../shared/coords'
 import { AT, MATTERS, counts, seedSmall } from '../helpers'
@@ -214,11 +215,13 @@ test('a command without `at` happens when it is written, so it can follow a repo
 describe('idempotency', () => {
   test('the answer is stored in the write\'s transaction, and not at all when the write is refused', () => {
     const answer = () => ({ status: 201, body: '{}' })
+    const idempotency = new IdempotencyStore(db)
+    ingest = new Ingest(db, GridIndex.load(db), { now: () => clock, idempotency })
     ingest.report(report(), { idempotency: { key: 'k1', hash: 'h', answer } })
-    expect(ingest.idempotency.lookup('k1', 'h')).toEqual({ status: 201, body: '{}' })
-    expect(() => ingest.idempotency.lookup('k1', 'other')).toThrow(/different request body/)
+    expect(idempotency.lookup('k1', 'h')).toEqual({ status: 201, body: '{}' })
+    expect(() => idempotency.lookup('k1', 'other')).toThrow(/different request body/)
     expect(() => ingest.report(report({ matter: 'x' }), { idempotency: { key: 'k2', hash: 'h', answer } })).toThrow()
-    expect(ingest.idempotency.lookup('k2', 'h')).toBeNull()
+    expect(idempotency.lookup('k2', 'h')).toBeNull()
   })
 })
 

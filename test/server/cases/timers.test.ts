@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, test, vi } from 'vitest'
 import { openDb, type Db } from '../../../server/db'
 import { GridIndex } from '../../../server/geo'
 import { Ingest } from '../../../server/cases/ingest'
+import { Catalogue } from '../../../server/cases/catalogue'
 import { CaseTimers } from '../../../server/cases/timers'
 import { timeLimit, DEFAULT_CALENDAR } from '../../../shared/timelimit'
 import { AT, MATTERS, seedSmall } from '../helpers'
@@ -36,14 +37,14 @@ const lastEvent = (caseId: number) =>
 
 test('open cases already in the database are scheduled at start', () => {
   const id = registered()
-  timers = new CaseTimers(db, ingest)
+  timers = new CaseTimers(db, ingest, new Catalogue(db))
   expect(timers.start()).toBe(1)
   const plan = timeLimit(NOW, 'natural_days', 1, DEFAULT_CALENDAR)
   expect(timers.queue.pending(id)).toEqual({ warn: plan.warnAt, overdue: plan.deadline + 1 })
 })
 
 test('the light turns yellow, then red, at the moment of crossing, through the ingest as the system', () => {
-  timers = new CaseTimers(db, ingest)
+  timers = new CaseTimers(db, ingest, new Catalogue(db))
   timers.start()
   const id = registered(MATTERS.leak) // 2 urgent hours
   const plan = timeLimit(NOW, 'urgent_hours', 2, DEFAULT_CALENDAR)
@@ -59,7 +60,7 @@ test('the light turns yellow, then red, at the moment of crossing, through the i
 })
 
 test('an extension re-schedules; closing cancels', () => {
-  timers = new CaseTimers(db, ingest)
+  timers = new CaseTimers(db, ingest, new Catalogue(db))
   timers.start()
   const id = registered(MATTERS.leak)
   const plan = timeLimit(NOW, 'urgent_hours', 2, DEFAULT_CALENDAR)
@@ -79,7 +80,7 @@ test('a crossing missed while the server was down fires at start, dated when it 
   const id = registered(MATTERS.leak)
   const plan = timeLimit(NOW, 'urgent_hours', 2, DEFAULT_CALENDAR)
   vi.setSystemTime(plan.deadline + 60_000)
-  timers = new CaseTimers(db, ingest)
+  timers = new CaseTimers(db, ingest, new Catalogue(db))
   timers.start()
   vi.advanceTimersByTime(0)
   const events = db.$client.prepare("SELECT action, at FROM case_events WHERE case_id = ? AND actor = 'system' ORDER BY id").all(id)

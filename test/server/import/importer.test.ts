@@ -53,7 +53,7 @@ describe('importing the sample export', () => {
   afterAll(() => a.app.close())
 
   it('keeps the good rows and reports every planted bad row with its row and column', async () => {
-    const s = await importFile(a.app.ingest, CSV, { batchSize: 64 })
+    const s = await importFile(a.app, CSV, { batchSize: 64 })
     const bad = planted.filter((p) => p.outcome === 'bad')
     const skipped = planted.filter((p) => p.outcome === 'skipped')
     expect(s).toMatchObject({ rows: 300, imported: 300 - bad.length - skipped.length, skipped: skipped.length, bad: bad.length })
@@ -70,14 +70,14 @@ describe('importing the sample export', () => {
   it('writes each order with its history as the export shows it', () => {
     // Pick a row that was closed and rated, and one left open.
     const rated = [...rowsByNumber.values()].find((r) => r.满意度 === '基本满意' || r.满意度 === '满意')!
-    const id = a.app.ingest.db.$client.prepare('SELECT id FROM cases WHERE external_id = ?').pluck().get(rated.工单编号) as number
+    const id = a.app.db.$client.prepare('SELECT id FROM cases WHERE external_id = ?').pluck().get(rated.工单编号) as number
     const row = a.app.cases.get(id)!
     const at = (v: unknown) => (v as { at: number }).at
     expect(row).toMatchObject({
       source: 'hotline', reportedAt: at(rated.来电时间), closedAt: at(rated.办结时间), description: rated.诉求内容,
       address: rated.地址, reporterName: rated.来电人, reporterPhone: rated.联系电话, state: 'rated',
     })
-    expect(a.app.ingest.catalogue.departments.get(row.department!)!.name).toBe(rated.承办单位)
+    expect(a.app.catalogue.departments.get(row.department!)!.name).toBe(rated.承办单位)
     const events = a.app.cases.events(id)
     expect(events.map((e) => e.action)).toEqual(['report', 'verify', 'register', 'dispatch', 'handle', 'check', 'close', 'rate'])
     expect(events.map((e) => e.at)).toEqual([
@@ -89,7 +89,7 @@ describe('importing the sample export', () => {
     expect(row.deadline).toBeGreaterThan(row.reportedAt)
 
     const [, open] = [...rowsByNumber].find(([n, r]) => r.办结时间 === null && r.承办单位 !== null && !planted.some((p) => p.row === n))!
-    const openId = a.app.ingest.db.$client.prepare('SELECT id FROM cases WHERE external_id = ?').pluck().get(open.工单编号) as number
+    const openId = a.app.db.$client.prepare('SELECT id FROM cases WHERE external_id = ?').pluck().get(open.工单编号) as number
     // An open order stops at its dispatch; after that only the deadline timer acts (a December 2025 order is
     // long overdue by now, so it turns yellow, then red, at once).
     const actions = a.app.cases.events(openId).map((e) => e.action)
@@ -100,7 +100,7 @@ describe('importing the sample export', () => {
   it('creates no duplicates when the same file comes again (as CSV or as XLSX)', async () => {
     const before = caseRows(a.db)
     for (const file of [CSV, XLSX]) {
-      const again = await importFile(a.app.ingest, file)
+      const again = await importFile(a.app, file)
       expect(again).toMatchObject({ rows: 300, imported: 0, skipped: 290, bad: 10 })
       expect(again.skippedRows.filter((k) => k.reason === 'already imported')).toHaveLength(289)
     }
@@ -123,8 +123,8 @@ describe('CSV and XLSX', () => {
     const c = await server()
     const x = await server()
     try {
-      const sc = await importFile(c.app.ingest, CSV)
-      const sx = await importFile(x.app.ingest, XLSX, { batchSize: 1000 })
+      const sc = await importFile(c.app, CSV)
+      const sx = await importFile(x.app, XLSX, { batchSize: 1000 })
       expect({ ...sx, ms: 0 }).toEqual({ ...sc, ms: 0 })
       expect(caseRows(x.db)).toEqual(caseRows(c.db))
     } finally {
@@ -144,14 +144,14 @@ describe('files and mappings', () => {
   const stored = () => a.db.$client.prepare('SELECT COUNT(*) FROM cases').pluck().get() as number
 
   it('refuses a file whose header lacks required columns, storing nothing', async () => {
-    await expect(importStream(a.app.ingest, csv('工单编号,来电时间,诉求内容\nA1,2025-12-01 09:00,垃圾\n'), 'csv')).rejects.toThrow(
+    await expect(importStream(a.app, csv('工单编号,来电时间,诉求内容\nA1,2025-12-01 09:00,垃圾\n'), 'csv')).rejects.toThrow(
       /missing columns 经度 \(lon\), 纬度 \(lat\), 事项分类 \(matter\)/,
     )
     expect(stored()).toBe(0)
   })
 
   it('finds the header below a title row, and numbers rows as the sheet does', async () => {
-    const s = await importStream(a.app.ingest, csv(
+    const s = await importStream(a.app, csv(
       '二七区12345工单明细（2025年12月）,,,,,\n' +
       '工单编号,来电时间,诉求内容,经度,纬度,事项分类\n' +
       'T-1,2025-12-01 09:00:00,井盖缺失,113.62,34.74,外星人入侵\n',
@@ -160,8 +160,8 @@ describe('files and mappings', () => {
   })
 
   it('refuses an empty file and a file that is not a spreadsheet', async () => {
-    await expect(importStream(a.app.ingest, csv(''), 'csv')).rejects.toThrow(/empty/)
-    await expect(importStream(a.app.ingest, csv('PK\u0003\u0004 not really a zip'), 'xlsx')).rejects.toThrow(/cannot be read as XLSX/)
+    await expect(importStream(a.app, csv(''), 'csv')).rejects.toThrow(/empty/)
+    await expect(importStream(a.app, csv('PK\u0003\u0004 not really a zip'), 'xlsx')).rejects.toThrow(/cannot be read as XLSX/)
   })
 
   it('reads other headers and WGS-84 coordinates through a mapping', async () => {
@@ -169,7 +169,7 @@ describe('files and mappings', () => {
       columns: { externalId: 'Ticket', reportedAt: 'Opened', description: 'Text', lon: 'X', lat: 'Y', matter: 'Category' },
       crs: 'wgs84',
     })
-    const s = await importStream(a.app.ingest, csv(
+    const s = await importStream(a.app, csv(
       'Ticket,Opened,Text,X,Y,Category\n' +
       'EN-1,2025-12-01 09:00:00,Garbage at the gate,113.62,34.74,10100101\n' +
       'EN-2,2025-12-01 10:00:00,Same place,113.62,34.74,no-such-matter\n',

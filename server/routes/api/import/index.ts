@@ -69,7 +69,7 @@ const upload: FastifyPluginAsyncTypebox = async (app) => {
       await pipeline(part.file, createWriteStream(path))
       if (part.file.truncated) throw new IngestError(413, 'file', `the file is larger than ${IMPORT_MAX_BYTES} bytes`)
       const kind = (await fileKind(path)) === 'xlsx' || /\.xlsx$/i.test(part.filename) ? 'xlsx' : 'csv'
-      const summary = await importStream(app.ingest, createReadStream(path), kind, { mapping })
+      const summary = await importStream(app, createReadStream(path), kind, { mapping })
       req.log.info({ file: part.filename, rows: summary.rows, imported: summary.imported, skipped: summary.skipped, bad: summary.bad }, '12345 import')
       return summary
     } catch (e) {

@@ -54,7 +54,7 @@ function reader(app: FastifyInstance, req: FastifyRequest): Caller {
 
 const requests: FastifyPluginAsyncTypebox = async (app) => {
   const store = new RequestStore(app.db)
-  const catalogue = app.ingest.catalogue
+  const catalogue = app.catalogue
   let gazetteer: Gazetteer | null = null
   const places = () => (gazetteer ??= new Gazetteer(app.db, app.grids))
   const departmentName = (code: string) => catalogue.departments.get(code)?.name
@@ -94,7 +94,7 @@ const requests: FastifyPluginAsyncTypebox = async (app) => {
       if (!KEY_PATTERN.test(idemHeader)) throw badRequest('idempotency-key must be 1–200 printable ASCII characters')
       const key = tokenKey(idemHeader)
       const hash = IdempotencyStore.hash(`open311 POST requests ${caller.id}`, form)
-      const prior = app.ingest.idempotency.lookup(key, hash)
+      const prior = app.idempotency.lookup(key, hash)
       if (prior) return send(reply.header('idempotent-replayed', 'true'), fmt, 'service_requests', list('request', [JSON.parse(prior.body) as Doc]))
       idempotency = { key, hash, answer: (r: unknown) => ({ status: 200, body: JSON.stringify(ack(r as { caseId: number })) }) }
     }

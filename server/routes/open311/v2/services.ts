@@ -9,7 +9,7 @@ import type { Matter } from '../../../cases/catalogue'
 import { Format as FormatSchema, FormatParams, Jurisdiction } from './schemas'
 
 const services: FastifyPluginAsyncTypebox = async (app) => {
-  const catalogue = app.ingest.catalogue
+  const catalogue = app.catalogue
   // 1,456 services: render once per format and catalogue (reload() swaps the map, which drops the cache).
   const cache = new WeakMap<Map<string, Matter>, Partial<Record<Format, string>>>()
   const listBody = (fmt: Format): string => {

@@ -83,6 +83,6 @@ export async function open311Server(overrides: Partial<Config> = {}): Promise<Te
     { code: 'depth', datatype: 'number', required: false, description: '深度(米)' },
     { code: 'seen_at', datatype: 'datetime', required: false, description: '发现时间' },
   ]))
-  s.app.ingest.catalogue.reload()
+  s.app.catalogue.reload()
   return s
 }

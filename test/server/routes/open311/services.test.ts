@@ -54,11 +54,11 @@ describe('GET services', () => {
 
   it('follows a catalogue reload', async () => {
     s.db.$client.prepare("UPDATE matters SET name = '暴露垃圾堆' WHERE code = ?").run(MATTERS.litter)
-    s.app.ingest.catalogue.reload()
+    s.app.catalogue.reload()
     const names = JSON.parse((await s.app.inject('/open311/v2/services.json')).body).map((x: { service_name: string }) => x.service_name)
     expect(names).toContain('暴露垃圾堆')
     s.db.$client.prepare("UPDATE matters SET name = '暴露垃圾' WHERE code = ?").run(MATTERS.litter)
-    s.app.ingest.catalogue.reload()
+    s.app.catalogue.reload()
   })
 })
 

@@ -1,0 +1,158 @@
+// The group commit: every write of the ingest runs here, in one SQLite transaction, and the changes it made
+// reach the `committed` listeners only after that transaction commits. Jobs submitted during one turn of the
+// event loop share ONE transaction, each in its own savepoint, so one job's refusal leaves the others alone.
+// Knows nothing about cases: the case writer (ingest.ts) records what each write changed.
+import type { Db } from '../db'
+import { asIngestError } from './errors'
+import type { Committed } from './types'
+
+export type CommittedListener = (batch: Committed[]) => void
+
+export interface GroupCommitOptions {
+  /** Where an exception thrown by a `committed` listener goes; the write stays acknowledged. */
+  onListenerError?: (err: unknown) => void
+  /** After a rollback: forget what the rolled-back writes reserved (the case log's next ids). */
+  onRollback?: () => void
+}
+
+export class GroupCommit {
+  private readonly listeners = new Set<CommittedListener>()
+  private readonly tx: (fn: () => unknown) => unknown
+  private readonly onListenerError: (err: unknown) => void
+  private readonly onRollback: () => void
+  private pending: Committed[] = []
+  private queue: { work: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = []
+  private grouping = false
+  /** Writes the current group job has made, and the error of one that failed outside its own savepoint. */
+  private jobWrites = 0
+  private poison: unknown = null
+  /** Group commits so far and the jobs they carried (jobs / groups = how much commits are shared). */
+  readonly stats = { groups: 0, jobs: 0 }
+
+  constructor(db: Db, opts: GroupCommitOptions = {}) {
+    this.tx = db.$client.transaction((fn: () => unknown) => fn())
+    this.onListenerError = opts.onListenerError ?? ((e) => console.error('committed listener failed:', e))
+    this.onRollback = opts.onRollback ?? (() => {})
+  }
+
+  on(event: 'committed', fn: CommittedListener): this {
+    if (event !== 'committed') throw new Error(`unknown ingest event ${event}`)
+    this.listeners.add(fn)
+    return this
+  }
+
+  off(event: 'committed', fn: CommittedListener): this {
+    this.listeners.delete(fn)
+    return this
+  }
+
+  /** A change the running write made; listeners get it once the write commits, dropped if it rolls back. */
+  record(c: Committed): void {
+    this.pending.push(c)
+  }
+
+  /**
+   * Run `work` (which calls report/act/batch) in the next group commit. The promise settles after the commit:
+   * an acknowledgement still means "committed", at a fraction of the per-commit cost when many callers write
+   * at once.
+   */
+  submit<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject })
+      if (this.queue.length === 1) setImmediate(this.flush)
+    })
+  }
+
+  /** One write: in its own transaction, or inside the running group job. Errors come out as IngestErrors. */
+  write<T>(run: () => T): T {
+    if (this.grouping) {
+      // Inside a group commit, whose job already runs in a savepoint: its first write needs no other (a
+      // savepoint copies every page it touches; two levels of them cost more than the write). Further
+      // writes of the same job get their own, so one failing leaves the others.
+      if (this.jobWrites++ === 0) {
+        try {
+          return run()
+        } catch (e) {
+          this.poison = asIngestError(e)
+          throw this.poison
+        }
+      }
+      const mark = this.pending.length
+      try {
+        return this.tx(run) as T
+      } catch (e) {
+        this.rollbackTo(mark)
+        throw asIngestError(e)
+      }
+    }
+    this.pending = []
+    let result: T
+    try {
+      result = this.tx(run) as T
+    } catch (e) {
+      this.rollbackTo(0)
+      throw asIngestError(e)
+    }
+    this.notify()
+    return result
+  }
+
+  private rollbackTo(mark: number) {
+    this.pending.length = mark
+    // Ids reserved by the rolled-back transaction are free again: case ids stay dense.
+    this.onRollback()
+  }
+
+  private readonly flush = () => {
+    const jobs = this.queue
+    this.queue = []
+    this.pending = []
+    this.stats.groups++
+    this.stats.jobs += jobs.length
+    const outcomes: { ok: boolean; value: unknown }[] = []
+    try {
+      this.grouping = true
+      this.tx(() => {
+        for (const job of jobs) {
+          const mark = this.pending.length
+          this.jobWrites = 0
+          this.poison = null
+          try {
+            const value = this.tx(() => {
+              const v = job.work()
+              // A failed write that the job caught and went past still takes the job's savepoint down with it.
+              if (this.poison) throw this.poison
+              return v
+            })
+            outcomes.push({ ok: true, value })
+          } catch (e) {
+            this.rollbackTo(mark)
+            outcomes.push({ ok: false, value: asIngestError(e) })
+          }
+        }
+      })
+    } catch (e) {
+      // The commit itself failed (disk full, I/O error): nothing of the group was stored.
+      this.rollbackTo(0)
+      for (const job of jobs) job.reject(e)
+      return
+    } finally {
+      this.grouping = false
+    }
+    jobs.forEach((job, i) => (outcomes[i].ok ? job.resolve(outcomes[i].value) : job.reject(outcomes[i].value)))
+    this.notify()
+  }
+
+  private notify() {
+    const batch = this.pending
+    this.pending = []
+    if (batch.length === 0) return
+    for (const fn of this.listeners) {
+      try {
+        fn(batch)
+      } catch (e) {
+        this.onListenerError(e)
+      }
+    }
+  }
+}
