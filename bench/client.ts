@@ -26,6 +26,7 @@ import { DISTRICT_CODE } from '../shared/grid'
 import { EVENTS, LIVE_NAMESPACE } from '../shared/protocol'
 import { liveParser } from '../shared/socket-parser'
 import { ensureClientBuilt, openBrowser, ROOT } from '../test/e2e/harness'
+import { median } from './stats'
 
 const { values: args } = parseArgs({
   options: {
@@ -42,10 +43,6 @@ const RUNS = Number(args.runs)
 const PORT = Number(args.port)
 const URL_BASE = `http://127.0.0.1:${PORT}`
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN
-}
 const mb = (b: number) => b / 1024 / 1024
 const kb = (b: number) => b / 1024
 const log = (s: string) => console.log(`[bench:client] ${s}`)

@@ -16,12 +16,12 @@ import { Catalogue } from '../server/cases/catalogue'
 import { importFile } from '../server/import/importer'
 import { readRows, type FileKind } from '../server/import/read'
 import { generateRows, loadInputs, writeCsv, writeXlsx } from '../fixtures/generate/hotline-export'
+import { median } from './stats'
 
 const { values } = parseArgs({ options: { rows: { type: 'string' }, runs: { type: 'string' }, batch: { type: 'string' } } })
 const ROWS = Number(values.rows ?? 100_000)
 const RUNS = Number(values.runs ?? 3)
 const BATCH = Number(values.batch ?? 1000)
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const secs = (ms: number) => Math.round(ms) / 1000
 
 const dir = mkdtempSync(join(tmpdir(), 'onescreen-bench-import-'))

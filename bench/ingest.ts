@@ -22,6 +22,7 @@ import { GridIndex } from '../server/geo'
 import { Connection, cpuMs } from './ingest/load'
 import { RawBaseline, type Sample } from './ingest/raw'
 import { Keys } from '../server/keys'
+import { median } from './stats'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const SINGLE_SECONDS = Number(process.env.BENCH_SECONDS ?? 6)
@@ -32,10 +33,6 @@ const PORT = Number(process.env.BENCH_PORT ?? 3917)
 const SEED_CASES = 2000
 
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
 const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]
 
 // ---- setup -------------------------------------------------------------------------------------------

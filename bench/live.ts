@@ -12,6 +12,7 @@ import type { LatencySummary } from './live/histogram'
 import { io } from 'socket.io-client'
 import { EVENTS, LIVE_NAMESPACE } from '../shared/protocol'
 import { liveParser } from '../shared/socket-parser'
+import { median } from './stats'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20)
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000)
@@ -248,7 +249,6 @@ async function main() {
   server.kill('SIGINT')
   await Promise.race([serverExit, sleep(15_000)])
 
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
   const summary = (ls: LatencySummary[]) => ({ p50: median(ls.map((l) => l.p50)), p99: median(ls.map((l) => l.p99)), max: median(ls.map((l) => l.max)) })
   const phases = RATES.map((rate) => {
     const { live, raw: base } = runs.get(rate)!

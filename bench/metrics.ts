@@ -11,13 +11,13 @@ import { rebuild } from '../server/metrics/rebuild'
 import { loadCheckpoint, saveCheckpointSync, startMetrics } from '../server/metrics/checkpoint'
 import { ScopeView, WindowGrids } from '../server/live/frames'
 import { encodeSnapshot } from '../shared/wire'
+import { median } from './stats'
 
 const FILE = process.env.BENCH_DB ?? 'data/bench.db'
 const CASES = Number(process.env.BENCH_CASES ?? 289_000)
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
 const TAIL = Number(process.env.BENCH_TAIL ?? 20_000)
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const cpuMs = () => {
   const u = process.cpuUsage()
   return (u.user + u.system) / 1000

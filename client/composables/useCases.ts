@@ -1,49 +1,18 @@
-// Case lists (GET /api/cases with filters) and one case with its event history (GET /api/cases/:id).
+// Case lists (GET /api/cases with filters) and one case with its event history (GET /api/cases/:id), in the
+// response shapes the server declares (shared/api.ts).
 // Each request is cancelled when its query changes or its component unmounts.
 import { onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue'
 import { getJson } from '../api'
+import type { CaseDetailView, CaseListView, CatalogueView } from '../../shared/api'
 
 export interface CaseQuery {
   grid?: string
-  states?: string[]
+  states?: readonly string[]
   overdue?: boolean
   from?: number
   to?: number
   source?: string
   limit?: number
-}
-
-/** The fields screens show (GET /api/cases CaseView); the server masks personal data. Times are RFC 3339. */
-export interface CaseSummary {
-  id: number
-  source: string
-  matter: string
-  grid: string
-  special?: string | null
-  address?: string | null
-  description: string
-  reporterName?: string | null
-  reporterPhone?: string | null
-  state: string
-  level: string
-  light: string
-  department?: string | null
-  deadline?: string | null
-  reportedAt: string
-  closedAt?: string | null
-  supervised?: boolean
-  rating?: string | null
-}
-
-export interface CaseEventRow {
-  id: number
-  action: string
-  from: string | null
-  to: string
-  level: string
-  actor: string
-  at: string
-  reason?: string | null
 }
 
 export function caseParams(q: CaseQuery): Record<string, string | number | boolean | undefined> {
@@ -59,7 +28,7 @@ export function caseParams(q: CaseQuery): Record<string, string | number | boole
 }
 
 export function useCaseList(query: Ref<CaseQuery | null>) {
-  const items = shallowRef<CaseSummary[]>([])
+  const items = shallowRef<CaseListView['items']>([])
   const total = ref(0)
   const loading = ref(false)
   const error = ref<string | null>(null)
@@ -73,7 +42,7 @@ export function useCaseList(query: Ref<CaseQuery | null>) {
     const mine = (ctl = new AbortController())
     loading.value = true
     try {
-      const res = await getJson<{ total: number; items: CaseSummary[] }>('/api/cases', caseParams(q), mine.signal)
+      const res = await getJson<CaseListView>('/api/cases', caseParams(q), mine.signal)
       items.value = res.items
       total.value = res.total
     } catch (e) {
@@ -88,7 +57,7 @@ export function useCaseList(query: Ref<CaseQuery | null>) {
 }
 
 export function useCaseDetail(id: Ref<number | null>) {
-  const detail = shallowRef<(CaseSummary & { events: CaseEventRow[] }) | null>(null)
+  const detail = shallowRef<CaseDetailView | null>(null)
   const error = ref<string | null>(null)
   let ctl: AbortController | null = null
   watch(id, async (v) => {
@@ -98,7 +67,7 @@ export function useCaseDetail(id: Ref<number | null>) {
     if (v === null) return
     const mine = (ctl = new AbortController())
     try {
-      detail.value = await getJson<CaseSummary & { events: CaseEventRow[] }>(`/api/cases/${v}`, undefined, mine.signal)
+      detail.value = await getJson<CaseDetailView>(`/api/cases/${v}`, undefined, mine.signal)
     } catch (e) {
       if (!mine.signal.aborted) error.value = (e as Error).message
     }
@@ -107,16 +76,12 @@ export function useCaseDetail(id: Ref<number | null>) {
   return { detail, error }
 }
 
-interface Catalogue {
-  departments: { code: string; name: string }[]
-  matters: { code: string; name: string; bigClassName: string }[]
-}
 let catalogue: Promise<{ matter: Map<string, string>; department: Map<string, string> }> | null = null
 
 /** Matter and department names for case lists, loaded once and only when a list is first shown. */
 export function useCatalogueNames() {
   const names = shallowRef<{ matter: Map<string, string>; department: Map<string, string> } | null>(null)
-  catalogue ??= getJson<Catalogue>('/api/catalogue').then((c) => ({
+  catalogue ??= getJson<CatalogueView>('/api/catalogue').then((c) => ({
     matter: new Map(c.matters.map((m) => [m.code, m.name])),
     department: new Map(c.departments.map((d) => [d.code, d.name])),
   }))

@@ -3,6 +3,7 @@
 // the geometry; the palette depends on the metric kind.
 import type { ExpressionSpecification, StyleSpecification, LayerSpecification, FilterSpecification } from 'maplibre-gl'
 import type { GridAtlas, MapLevel } from './useGridAtlas'
+import { ancestorCode, CODE_LENGTH } from '../../shared/grid'
 
 export const MAP_METRICS = ['density', 'open', 'overdue', 'closureRate', 'satisfaction'] as const
 export type MapMetric = (typeof MAP_METRICS)[number]
@@ -62,7 +63,7 @@ export function gridLayers(atlas: GridAtlas, metric: MapMetric, scope: string, k
   layers.push({ id: 'mesh-2', type: 'line', source: 'mesh-2', paint: { 'line-color': 'rgba(170, 220, 255, 0.5)', 'line-width': 1.1 * k } })
   layers.push({ id: 'mesh-1', type: 'line', source: 'mesh-1', paint: { 'line-color': 'rgba(120, 220, 255, 0.85)', 'line-width': 1.6 * k } })
   layers.push({
-    id: 'special', type: 'line', source: sourceId(5), filter: inScope(scope.length > 6 ? scope.slice(0, 6) : scope),
+    id: 'special', type: 'line', source: sourceId(5), filter: inScope(scope.length > CODE_LENGTH[0] ? ancestorCode(scope, 0) : scope),
     paint: { 'line-color': '#c7a6ff', 'line-width': 1 * k, 'line-dasharray': [2, 1.5], 'line-opacity': 0.85 },
   })
   layers.push({ id: 'focus', type: 'line', source: 'focus', paint: { 'line-color': '#ffffff', 'line-width': 2.4 * k, 'line-blur': 0.6 * k } })

@@ -32,7 +32,7 @@ export const KPIS: KpiDef[] = [
     id: 'todayNew', counter: 'received', window: 'today',
     lists: (grid, _w, now) => [{ label: 'received', query: { grid, from: since('today', now) } }],
   },
-  { id: 'open', counter: 'open', window: 'now', lists: (grid) => [{ label: 'open', query: { grid, states: [...OPEN_STATES] } }] },
+  { id: 'open', counter: 'open', window: 'now', lists: (grid) => [{ label: 'open', query: { grid, states: OPEN_STATES } }] },
   {
     id: 'closureRate', indicator: 'closureRate', tone: 'ok',
     lists: (grid, w, now) => [

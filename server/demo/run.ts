@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net'
 import { calendarClock, deadline } from '../../shared/timelimit'
 import { OPEN_STATES_SQL } from '../cases/states'
 import { C } from '../../shared/counters'
+import { ancestorCode } from '../../shared/grid'
 import type { Level } from '../../shared/workflow'
 import { Simulator, type DemoApi, type DemoPlace, type DemoWorld, type OpenCase } from './simulator'
 import type { DemoMatter } from './script'
@@ -49,7 +50,7 @@ export function demoWorld(app: FastifyInstance, now = Date.now()): DemoWorld {
   for (const g of grids) {
     if (g.level !== 4) continue
     // The label point is inside the grid; the ingest locates it like any other report.
-    places.push({ grid: g.code, name: community.get(g.code.slice(0, 12)) ?? g.name, lon: g.lon, lat: g.lat })
+    places.push({ grid: g.code, name: community.get(ancestorCode(g.code, 2)) ?? g.name, lon: g.lon, lat: g.lat })
     const row = engine.layout.gridIndex(g.code)
     placeWeights.push((row < 0 ? 0 : engine.counter(row, 'all', C.received)) + 1)
   }

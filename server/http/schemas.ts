@@ -1,15 +1,22 @@
-// TypeBox schemas shared by the case routes: what callers send and what they get back. Shape only; the
-// ingest checks meaning (known matter, point in the district, allowed transition).
+// TypeBox schemas of the case routes: what callers send (what they get back is in shared/api.ts). Shape
+// only; the ingest checks meaning (known matter, point in the district, allowed transition).
 import { Type, type Static } from 'typebox'
-import { ACTIONS, SYSTEM_ACTIONS, STATES } from '../../shared/workflow'
+import { ACTIONS, SYSTEM_ACTIONS } from '../../shared/workflow'
 import { SOURCES } from '../../shared/protocol'
+import { CODE_LENGTH } from '../../shared/grid'
 import { DESCRIPTION_MAX } from '../cases/validate'
+import { Nullable, ProblemView } from '../../shared/api'
+
+// The response shapes are shared with the client (shared/api.ts).
+export { CaseDetailView, CaseListView, CaseView, EventView, Nullable, ProblemView } from '../../shared/api'
 
 /** An instant as text: RFC 3339 with a timezone. '2026-11-26 10:00' or '…T10:00' without offset are refused. */
 export const DateTime = (description: string) =>
   Type.String({ format: 'date-time', description: `${description} (RFC 3339 with timezone, e.g. 2026-11-26T10:00:00+08:00)` })
 
-export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
+/** A grid code of any level (district to micro grid, or a special grid), as a query names a subtree. */
+export const GridCode = (description: string) =>
+  Type.String({ pattern: `^[0-9]{${CODE_LENGTH[0]},${CODE_LENGTH[4]}}$`, description })
 
 export const WriteHeaders = Type.Object({
   'idempotency-key': Type.String({
@@ -86,60 +93,6 @@ export const ActItem = Type.Object(
 export type ActItem = Static<typeof ActItem>
 
 export const CaseParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
-
-const Time = Nullable(Type.String({ format: 'date-time' }))
-
-export const EventView = Type.Object({
-  id: Type.Integer(),
-  action: Type.String(),
-  from: Nullable(Type.String()),
-  to: Type.String(),
-  level: Type.String(),
-  actor: Type.String(),
-  at: Type.String({ format: 'date-time' }),
-  reason: Nullable(Type.String()),
-  data: Nullable(Type.Record(Type.String(), Type.Unknown())),
-})
-
-export const CaseView = Type.Object({
-  id: Type.Integer(),
-  externalId: Nullable(Type.String()),
-  source: Type.String(),
-  matter: Type.String(),
-  grid: Type.String({ description: 'Micro grid code; ancestors are its prefixes' }),
-  special: Nullable(Type.String()),
-  lon: Type.Number(),
-  lat: Type.Number(),
-  address: Nullable(Type.String()),
-  description: Type.String({ description: 'Plain text, never HTML' }),
-  reporterName: Nullable(Type.String({ description: 'Masked (张*) unless the caller is an operator' })),
-  reporterPhone: Nullable(Type.String({ description: 'Masked (138****5678) unless the caller is an operator' })),
-  mediaUrl: Nullable(Type.String()),
-  state: Type.Enum([...STATES]),
-  level: Type.String(),
-  light: Type.String(),
-  department: Nullable(Type.String()),
-  deadline: Time,
-  reportedAt: Type.String({ format: 'date-time' }),
-  registeredAt: Time,
-  dispatchedAt: Time,
-  handledAt: Time,
-  closedAt: Time,
-  reworks: Type.Integer(),
-  returns: Type.Integer(),
-  extensions: Type.Integer(),
-  supervised: Type.Boolean(),
-  forced: Type.Boolean(),
-  rating: Nullable(Type.String()),
-  updatedAt: Type.String({ format: 'date-time' }),
-})
-
-export const ProblemView = Type.Object({
-  statusCode: Type.Integer(),
-  error: Type.String(),
-  field: Type.Optional(Type.String({ description: 'The offending field, e.g. lon, data.department, items[3].matter' })),
-  message: Type.String(),
-})
 
 export const ErrorResponses = {
   400: ProblemView, 401: ProblemView, 403: ProblemView, 404: ProblemView, 409: ProblemView, 413: ProblemView, 422: ProblemView,

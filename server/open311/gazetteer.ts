@@ -4,7 +4,7 @@
 // A street alone is too coarse for the grid map and is refused, as is anything not found: no guessing.
 import type { Db } from '../db'
 import type { GridIndex } from '../geo'
-import { isSpecialCode } from '../../shared/grid'
+import { ancestorCode, isSpecialCode } from '../../shared/grid'
 import { badRequest } from './errors'
 
 export interface Place {
@@ -34,7 +34,7 @@ export class Gazetteer {
       this.rows.set(r.code, r)
       if (r.level === 2 || r.level === 3 || r.level === 5) this.named.push(r)
       if (r.level === 4) {
-        const parent = r.code.slice(0, 14)
+        const parent = ancestorCode(r.code, 3)
         const list = this.microByParent.get(parent)
         if (list) list.push(r)
         else this.microByParent.set(parent, [r])

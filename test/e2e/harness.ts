@@ -56,8 +56,9 @@ export interface E2eServer {
   close: () => Promise<void>
 }
 
-/** The real server (buildApp) on a random port over a temporary database seeded small. */
-export async function startServer(cases = 20_000): Promise<E2eServer> {
+/** The real server (buildApp) on a random port over a temporary database seeded small; `settings` as a
+ *  deployment would configure them (indicator formulas, calendar and its timezone, …). */
+export async function startServer(cases = 20_000, settings: Partial<import('../../server/config').Config> = {}): Promise<E2eServer> {
   const { buildApp } = await import('../../server/app')
   const { testConfig } = await import('../../server/config')
   const { openDb } = await import('../../server/db')
@@ -70,7 +71,7 @@ export async function startServer(cases = 20_000): Promise<E2eServer> {
   const writeKey = keys.create({ role: 'write', name: 'e2e', source: 'app' }).secret
   const places = db.$client.prepare('SELECT code, lon, lat FROM grids WHERE level = 4 ORDER BY code').all() as E2eServer['places']
   const matters = db.$client.prepare('SELECT code FROM matters ORDER BY code LIMIT 20').pluck().all() as string[]
-  const app = buildApp(testConfig({ clientDir: join(ROOT, 'dist/client'), demo: true, dbFile: join(dir, 'e2e.db') }), { db })
+  const app = buildApp(testConfig({ clientDir: join(ROOT, 'dist/client'), demo: true, dbFile: join(dir, 'e2e.db'), ...settings }), { db })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const port = (app.server.address() as { port: number }).port
   return {

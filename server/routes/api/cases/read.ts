@@ -1,7 +1,7 @@
 // GET /api/cases/:id (with its event history) and GET /api/cases (filtered, newest first, paginated).
 // Reads are limited to the caller's grid subtree; personal data is masked unless the caller is an operator.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { CaseParams, CaseView, DateTime, ErrorResponses, EventView, Nullable } from '../../../http/schemas'
+import { CaseDetailView, CaseListView, CaseParams, DateTime, ErrorResponses, GridCode } from '../../../http/schemas'
 import { caseView, eventView } from '../../../http/view'
 import { parseTime } from '../../../http/write'
 import { callerCovers, seesPersonalData, type Caller } from '../../../plugins/auth'
@@ -18,7 +18,7 @@ const getSchema = {
   security: [{ viewerToken: [] }],
   params: CaseParams,
   querystring: Type.Object({ token: Token }, { additionalProperties: false }),
-  response: { 200: Type.Object({ ...CaseView.properties, events: Type.Array(EventView) }), ...ErrorResponses },
+  response: { 200: CaseDetailView, ...ErrorResponses },
 }
 
 const listSchema = {
@@ -28,7 +28,7 @@ const listSchema = {
   security: [{ viewerToken: [] }],
   querystring: Type.Object(
     {
-      grid: Type.Optional(Type.String({ pattern: '^[0-9]{6,16}$', description: 'Grid subtree (any level) or a special grid' })),
+      grid: Type.Optional(GridCode('Grid subtree (any level) or a special grid')),
       state: Type.Optional(Type.String({ description: `Comma-separated states: ${STATES.join(', ')}` })),
       matter: Type.Optional(Type.String({ maxLength: 32 })),
       department: Type.Optional(Type.String({ maxLength: 32 })),
@@ -44,7 +44,7 @@ const listSchema = {
     { additionalProperties: false },
   ),
   response: {
-    200: Type.Object({ total: Type.Integer(), items: Type.Array(CaseView), nextCursor: Nullable(Type.Integer()) }),
+    200: CaseListView,
     ...ErrorResponses,
   },
 }
