@@ -1,5 +1,7 @@
-// Masking of personal data for every screen (brief principle 7): 张*, 138****5678, and phone or ID-card
-// numbers a citizen typed into free text. Pure. Only an operator scope ever sees the unmasked values.
+// Masking of personal data for every screen (brief principle 7): 张*, 138****5678, and inside free text the
+// phone and ID-card numbers and the people a citizen named (shared/names). Pure. Only an operator scope ever
+// sees the unmasked values. The policy, with what is not masked and why: docs/privacy.md.
+import { findNames } from './names'
 
 const MASK = '*'
 
@@ -59,14 +61,38 @@ const MOBILE = String.raw`(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}`
 const LANDLINE = String.raw`0\d{2,3}-?\d{7,8}`
 const PERSONAL = new RegExp(String.raw`(?<!\d)(?:(${ID18})|(${ID15})|(${MOBILE})|(${LANDLINE}))(?!\d)`, 'g')
 
+export interface TextMaskOptions {
+  /** Names to mask wherever they appear: the case's own reporter. */
+  names?: readonly (string | null | undefined)[]
+}
+
 /**
- * Mask phone and ID-card numbers inside citizen text: mobiles as 138****5678, ID cards as 410***********123X
- * (birth date hidden), landlines with an area code as 0371-****1234. Everything else is kept as written.
+ * Mask personal data inside citizen text: mobiles as 138****5678, ID cards as 410***********123X (birth date
+ * hidden), landlines with an area code as 0371-****1234; the reporter's own name and any name the text
+ * introduces (我是张三 → 我是张*), and a surname before a form of address (王师傅 → *师傅). Place names and
+ * everything else are kept as written.
  */
-export function maskText(text: string): string
-export function maskText(text: string | null | undefined): string | null
-export function maskText(text: string | null | undefined): string | null {
+export function maskText(text: string, opts?: TextMaskOptions): string
+export function maskText(text: string | null | undefined, opts?: TextMaskOptions): string | null
+export function maskText(text: string | null | undefined, opts: TextMaskOptions = {}): string | null {
   if (text == null) return null
+  return maskNames(maskNumbers(text), opts.names ?? [])
+}
+
+function maskNames(text: string, names: readonly (string | null | undefined)[]): string {
+  const spans = findNames(text, names)
+  if (spans.length === 0) return text
+  let out = ''
+  let last = 0
+  for (const s of spans) {
+    const found = text.slice(s.start, s.end)
+    out += text.slice(last, s.start) + (s.kind === 'name' ? maskName(found) : MASK.repeat(Array.from(found).length))
+    last = s.end
+  }
+  return out + text.slice(last)
+}
+
+function maskNumbers(text: string): string {
   const n = normalise(text)
   let out = ''
   let last = 0

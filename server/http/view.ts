@@ -1,5 +1,5 @@
 // Cases and events as the API shows them: times as RFC 3339, personal data masked unless the caller is an
-// operator. Citizen text stays a JSON string (never HTML); phone numbers typed into it are masked too.
+// operator. Citizen text stays a JSON string (never HTML); phone numbers and people's names in it are masked too.
 import type { CaseRow } from '../cases/log'
 import type { EventRow } from '../cases/read'
 import { maskName, maskPhone, maskText } from '../../shared/mask'
@@ -16,8 +16,8 @@ export function caseView(r: CaseRow, personal: boolean) {
     special: r.special,
     lon: r.lon,
     lat: r.lat,
-    address: personal ? r.address : maskText(r.address),
-    description: personal ? r.description : maskText(r.description),
+    address: personal ? r.address : maskText(r.address, { names: [r.reporterName] }),
+    description: personal ? r.description : maskText(r.description, { names: [r.reporterName] }),
     reporterName: personal ? r.reporterName : maskName(r.reporterName),
     reporterPhone: personal ? r.reporterPhone : maskPhone(r.reporterPhone),
     mediaUrl: r.mediaUrl,

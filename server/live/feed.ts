@@ -76,12 +76,12 @@ export class Feed {
     const pick = (actions: string) =>
       db.$client
         .prepare(
-          `SELECT e.id, e.case_id AS caseId, e.action, e.at, c.grid, c.special, c.source, c.matter, c.description, c.lon, c.lat
+          `SELECT e.id, e.case_id AS caseId, e.action, e.at, c.grid, c.special, c.source, c.matter, c.description, c.reporter_name AS reporterName, c.lon, c.lat
            FROM case_events e JOIN cases c ON c.id = e.case_id
            WHERE e.id > (SELECT COALESCE(MAX(id), 0) FROM case_events) - ? AND e.action IN (${actions})
            ORDER BY e.id DESC LIMIT ?`,
         )
-        .all(scan, FEED_RECENT) as (Pick<CaseFacts, 'grid' | 'special' | 'source' | 'matter' | 'description' | 'lon' | 'lat'> & {
+        .all(scan, FEED_RECENT) as (Pick<CaseFacts, 'grid' | 'special' | 'source' | 'matter' | 'description' | 'reporterName' | 'lon' | 'lat'> & {
           id: number; caseId: number; action: Action; at: number
         })[]
     // Only the newest of each channel are kept, so only those are read (and masked).
@@ -102,7 +102,7 @@ export class Feed {
       const matter = this.matterName(c.facts.matter)
       if (e.action === 'report' || e.action === 'close' || e.action === 'force_close') {
         const kind = e.action === 'report' ? 'new' : 'closed'
-        const text = clip(`${this.place(grid)}${matter}：${maskText(c.facts.description) ?? ''}`.replace(/\s+/g, ' '))
+        const text = clip(`${this.place(grid)}${matter}：${maskText(c.facts.description, { names: [c.facts.reporterName] }) ?? ''}`.replace(/\s+/g, ' '))
         this.push(this.ticker, this.recentTicker, {
           item: { id: this.nextId++, caseId: e.caseId, at: e.at, kind, matter, grid: c.facts.grid, text, lon: c.facts.lon, lat: c.facts.lat },
           grid, special,

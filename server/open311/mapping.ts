@@ -111,7 +111,7 @@ export function definitionOf(m: MatterView): Doc {
 export const open311Status = (s: CaseStateName) => (isOpenState(s) ? 'open' : 'closed')
 
 /**
- * A case as a service request. Citizen text is masked (phone numbers typed into it) unless `personal`;
+ * A case as a service request. Citizen text is masked (phone numbers and names in it) unless `personal`;
  * the reporter's name and phone are never part of a request.
  */
 export function requestOf(
@@ -123,7 +123,7 @@ export function requestOf(
 ): Doc {
   const isoLocal = (t: number) => clock.iso(t)
   const dept = c.department ?? matter?.department ?? null
-  const text = (s: string | null) => (s === null || personal ? s : maskText(s))
+  const text = (s: string | null) => (s === null || personal ? s : maskText(s, { names: [c.reporterName] }))
   return {
     service_request_id: String(c.id),
     status: open311Status(c.state),

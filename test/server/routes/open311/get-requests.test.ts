@@ -100,9 +100,9 @@ describe('GET requests', () => {
     expect(await error('?service_request_id=1,abc')).toMatch(/service_request_id must be a comma list/)
   })
 
-  it('masks phone numbers in citizen text unless the caller is an operator', async () => {
+  it('masks phone numbers and names in citizen text unless the caller is an operator', async () => {
     const anon = await list(`?service_request_id=${ids.phone}`)
-    expect(anon.json[0].description).toBe('请回电 138****5678 张先生')
+    expect(anon.json[0].description).toBe('请回电 138****5678 *先生')
     const op = await list(`?service_request_id=${ids.phone}&api_key=${s.keys.operator}`)
     expect(op.json[0].description).toBe('请回电 13812345678 张先生')
   })
