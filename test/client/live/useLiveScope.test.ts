@@ -5,6 +5,7 @@ import { effectScope, ref, watch } from 'vue'
 import { useLiveScope } from '../../../client/live/useLiveScope'
 import { AT, buildTestServer, post, reportBody, type TestServer } from '../../server/helpers'
 import type { Window } from '../../../shared/protocol'
+import { until } from '../../until'
 
 let s: TestServer
 let url: string
@@ -15,13 +16,6 @@ beforeAll(async () => {
 })
 afterAll(() => s.close())
 
-async function until(what: string, pred: () => boolean, ms = 5000) {
-  const end = Date.now() + ms
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
 
 describe('useLiveScope', () => {
   test('refs follow the frames; a new scope resubscribes; disposing the scope closes the connection', async () => {

@@ -7,6 +7,7 @@ import { LiveClient } from '../../../client/live/liveClient'
 import { C } from '../../../shared/counters'
 import { EVENTS, GRID_METRICS, LIVE_NAMESPACE, type SubscribeAck, type Window } from '../../../shared/protocol'
 import { liveParser } from '../../../shared/socket-parser'
+import { until } from '../../until'
 
 let s: TestServer
 let url: string
@@ -22,13 +23,6 @@ afterAll(async () => {
   await s.close()
 })
 
-async function until(what: string, pred: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
 
 function client(opts: ConstructorParameters<typeof LiveClient>[0] = {}) {
   const c = new LiveClient({ url, socket: { transports: ['websocket'] }, ...opts })

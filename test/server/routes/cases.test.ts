@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { AT, MATTERS, buildTestServer, counts, idem, post, reportBody, type TestServer } from '../helpers'
+import { until } from '../../until'
 
 let s: TestServer
 const get = (url: string, token?: string) =>
@@ -134,7 +135,8 @@ describe('list', () => {
     // b1 (2 urgent hours, registered at its report time) is long past its deadline: the timer turns it red.
     for (const [action, at] of [['verify', '2026-11-20T08:10:00+08:00'], ['register', '2026-11-20T08:20:00+08:00']])
       await post(t.app, `/api/cases/${ids.b1}/actions`, { action, at }, t.keys.operator)
-    await new Promise((r) => setTimeout(r, 20))
+    const light = t.app.db.$client.prepare('SELECT light FROM cases WHERE id = ?').pluck()
+    await until('the deadline timer to turn b1 red', () => light.get(ids.b1) === 'red')
   })
   afterAll(() => t.close())
   const list = async (q: string, token?: string) => {
