@@ -14,7 +14,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 test('starts on an empty database, acknowledges a report, and shuts down cleanly on SIGTERM', async () => {
   const file = join(dir, 'main.db')
   const pre = openDb(file)
-  const { secret } = new Keys(pre).create({ role: 'write', source: 'app', name: 'test' })
+  const keys = new Keys(pre)
+  const { secret } = keys.create({ role: 'write', source: 'app', name: 'test' })
+  // A write key only writes (least privilege); the test reads with its own viewer token.
+  const { secret: viewer } = keys.create({ role: 'viewer', name: 'test screen' })
   pre.$client.close()
 
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
@@ -40,9 +43,9 @@ test('starts on an empty database, acknowledges a report, and shuts down cleanly
 
   const base = `http://127.0.0.1:${port}`
   expect((await (await fetch(`${base}/api/health`)).json()).ok).toBe(true)
-  const grid = await (await fetch(`${base}/api/cases?limit=1&token=${secret}`)).json()
+  const grid = await (await fetch(`${base}/api/cases?limit=1&token=${viewer}`)).json()
   const [lon, lat] = [grid.items[0].lon, grid.items[0].lat] // a point the seed placed in the district
-  const catalogue = await (await fetch(`${base}/api/catalogue?token=${secret}`)).json()
+  const catalogue = await (await fetch(`${base}/api/catalogue?token=${viewer}`)).json()
   const r = await fetch(`${base}/api/cases`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': secret, 'idempotency-key': 'main-test-1' },
