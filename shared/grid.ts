@@ -13,8 +13,6 @@ export const DISTRICT_NAME = '二七区'
 
 /** 0 = the district itself, 1–4 = ordinary levels, 5 = special grids (an overlay). */
 export type GridLevel = 0 | 1 | 2 | 3 | 4 | 5
-export const ORDINARY_LEVELS = [1, 2, 3, 4] as const
-export const SPECIAL_LEVEL = 5
 
 export const EXPECTED_COUNTS: Record<1 | 2 | 3 | 4 | 5, number> = { 1: 17, 2: 175, 3: 1439, 4: 6281, 5: 577 }
 

@@ -24,19 +24,12 @@ export const OPEN_STATES: readonly CaseStateName[] = STATES.filter(isOpenState)
 /** Escalation ladder: grid → community → street → district → city. */
 export const LEVELS = ['grid', 'community', 'street', 'district', 'city'] as const
 export type Level = (typeof LEVELS)[number]
-export const LEVEL_LABEL: Record<Level, string> = { grid: '网格', community: '社区', street: '街道', district: '区', city: '市' }
 
 export const ACTIONS = [
   'report', 'verify', 'void', 'register', 'dispatch', 'return', 'handle', 'check', 'rework', 'close', 'rate',
   'extend', 'park', 'resume', 'supervise', 'force_close', 'escalate', 'warn', 'overdue',
 ] as const
 export type Action = (typeof ACTIONS)[number]
-
-export const ACTION_LABEL: Record<Action, string> = {
-  report: '上报', verify: '核实', void: '作废', register: '立案', dispatch: '派遣', return: '退回',
-  handle: '处置', check: '核查', rework: '返工', close: '结案', rate: '评价', extend: '延期', park: '挂账',
-  resume: '恢复', supervise: '督办', force_close: '强制结案', escalate: '上报升级', warn: '黄灯预警', overdue: '红灯超期',
-}
 
 /** Actions only the system's deadline timer may take. */
 export const SYSTEM_ACTIONS: ReadonlySet<Action> = new Set(['warn', 'overdue'])

@@ -2,6 +2,7 @@
 // Everything random is drawn when a case is reported, from the case's own fork of the seeded stream, so the
 // same seed plays the same afternoon whatever the server answers and however long it takes. One timer, for
 // the earliest pending step; stop() clears it and waits for the requests in flight.
+import { Heap } from '@datastructures-js/heap'
 import { createRandom, type Random } from '../../fixtures/generate/random'
 import { SOURCES, type Source } from '../../shared/protocol'
 import type { CaseStateName } from '../../shared/workflow'
@@ -91,7 +92,7 @@ export class Simulator {
   /** The last request that failed outright (network, server closing), for the log. */
   lastError: unknown = null
   private readonly rnd: Random
-  private readonly queue: Pending[] = []
+  private readonly queue = new Heap<Pending>((a, b) => a.at - b.at)
   private readonly inFlight = new Set<Promise<void>>()
   private timer: unknown = null
   private armedFor = Infinity
@@ -139,12 +140,12 @@ export class Simulator {
     this.stopped = true
     if (this.timer !== null) this.clearTimer(this.timer)
     this.timer = null
-    this.queue.length = 0
+    this.queue.clear()
     await Promise.allSettled([...this.inFlight])
   }
 
   get pending(): number {
-    return this.queue.length
+    return this.queue.size()
   }
 
   private scheduleArrival(): void {
@@ -202,44 +203,18 @@ export class Simulator {
     else this.open--
   }
 
-  // ---- the queue: a binary min-heap on `at`, one timer for its head ----------------------------------
+  // ---- the queue: a min-heap on `at`, one timer for its head ------------------------------------------
 
   private push(at: number, run: () => Promise<void>): void {
     if (this.stopped) return
-    const q = this.queue
-    q.push({ at, run })
-    for (let i = q.length - 1; i > 0; ) {
-      const p = (i - 1) >> 1
-      if (q[p].at <= q[i].at) break
-      ;[q[p], q[i]] = [q[i], q[p]]
-      i = p
-    }
+    this.queue.push({ at, run })
     this.arm()
   }
 
-  private pop(): Pending {
-    const q = this.queue
-    const top = q[0]
-    const last = q.pop()!
-    if (q.length) {
-      q[0] = last
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1
-        const r = l + 1
-        let m = i
-        if (l < q.length && q[l].at < q[m].at) m = l
-        if (r < q.length && q[r].at < q[m].at) m = r
-        if (m === i) break
-        ;[q[m], q[i]] = [q[i], q[m]]
-        i = m
-      }
-    }
-    return top
-  }
-
   private arm(): void {
-    if (this.stopped || !this.queue.length) return
-    const at = this.queue[0].at
+    const head = this.queue.root()
+    if (this.stopped || head === null) return
+    const at = head.at
     if (this.timer !== null && at >= this.armedFor) return
     if (this.timer !== null) this.clearTimer(this.timer)
     this.armedFor = at
@@ -251,8 +226,8 @@ export class Simulator {
     this.timer = null
     this.armedFor = Infinity
     const now = this.now()
-    while (!this.stopped && this.queue.length && this.queue[0].at <= now) {
-      const job = this.pop()
+    while (!this.stopped && (this.queue.root()?.at ?? Infinity) <= now) {
+      const job = this.queue.pop()!
       const p: Promise<void> = job.run().catch((e: unknown) => {
         this.stats.failed++
         this.lastError = e
