@@ -1,6 +1,9 @@
-// A small read-only debug hook on window.__onescreen for the e2e tests and the client benchmark:
-// how many charts, maps and timers are alive, the live connection, and a way to time a map recolour.
-// It holds counters and callbacks only, never data, so it cannot leak what it observes.
+// Read-only probes on window.__onescreen for the e2e tests and the client benchmark: how many charts, maps
+// and timers are alive, the live connection, and (from the map) its state and a way to time a recolour.
+// Off in production: the probes exist only when the page opts in before the app starts, by defining
+// `window.__onescreen = {}` (the e2e harness and bench:client do it in an init script). Without that,
+// `debugHook` is null, nothing is counted, and the map's probe module (its own chunk) is never loaded.
+// The hook holds counters and callbacks only, never data, so it cannot leak what it observes.
 import { decodeGridValues, encodeGridValues } from '../shared/protocol'
 
 export interface DebugHook {
@@ -28,6 +31,21 @@ declare global {
   }
 }
 
-export const debugHook: DebugHook = (window.__onescreen ??= { charts: 0, maps: 0, timers: 0 })
-// The wire codec the live module uses, so the benchmark can time decode + recolour of a real delta.
-debugHook.protocol = { encodeGridValues, decodeGridValues }
+function install(): DebugHook | null {
+  const h = typeof window === 'object' ? window.__onescreen : undefined
+  if (!h || typeof h !== 'object') return null
+  h.charts = 0
+  h.maps = 0
+  h.timers = 0
+  // The wire codec the live module uses, so the benchmark can time decode + recolour of a real delta.
+  h.protocol = { encodeGridValues, decodeGridValues }
+  return h
+}
+
+/** The probes, or null when the page did not opt in. */
+export const debugHook: DebugHook | null = install()
+
+/** Count a live chart, map or timer (for leak checks); a no-op without the probes. */
+export function tally(what: 'charts' | 'maps' | 'timers', by: 1 | -1): void {
+  if (debugHook) debugHook[what] += by
+}

@@ -8,7 +8,7 @@ import {
   type GridComponentOption, type LegendComponentOption, type TooltipComponentOption,
 } from 'echarts/components'
 import { CanvasRenderer } from 'echarts/renderers'
-import { debugHook } from '../debug'
+import { tally } from '../debug'
 import { useRem } from './useRem'
 
 use([LineChart, BarChart, PieChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer])
@@ -37,7 +37,7 @@ export function useChart(el: Ref<HTMLElement | null>, build: (rem: number) => Ch
   onMounted(() => {
     if (!el.value) return
     chart.value = markRaw(init(el.value, undefined, { renderer: 'canvas', devicePixelRatio: window.devicePixelRatio }))
-    debugHook.charts++
+    tally('charts', 1)
     observer = new ResizeObserver(() => chart.value?.resize())
     observer.observe(el.value)
     render()
@@ -49,7 +49,7 @@ export function useChart(el: Ref<HTMLElement | null>, build: (rem: number) => Ch
     if (chart.value) {
       chart.value.dispose()
       chart.value = null
-      debugHook.charts--
+      tally('charts', -1)
     }
   })
   return { chart, render }

@@ -1,9 +1,11 @@
 // The live data of one screen: useLiveScope (client/live) behind a visibility gate. While the page is
 // hidden nothing is applied (no chart or map work for nobody); when it is shown again the latest state
-// is applied at once, the map in full since the deltas in between were skipped.
+// is applied at once, the map in full since the deltas in between were skipped. The frame parts are gated
+// by key (FRAME_PARTS), so a new part reaches the screens without code here.
 import { onScopeDispose, shallowRef, watch, type Ref, type ShallowRef } from 'vue'
-import { STALE_MS, type AlertItem, type GridMetric, type Panels, type TickerItem, type Window } from '../../shared/protocol'
+import { STALE_MS, type GridMetric, type Window } from '../../shared/protocol'
 import { useLiveScope } from '../live/useLiveScope'
+import { FRAME_PARTS, type LiveState } from '../live/liveClient'
 import { usePageVisible } from './usePageVisible'
 import { debugHook } from '../debug'
 
@@ -14,31 +16,30 @@ export interface GridValuesView {
   version: number
 }
 
+type FramePart = (typeof FRAME_PARTS)[number]
+type FrameRefs = { [K in FramePart]: ShallowRef<LiveState[K]> }
+
 export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: string) {
   // Frames come at least every HEARTBEAT_MS: STALE_MS of silence means the data is stale.
   const live = useLiveScope(scope, window, { token, staleMs: STALE_MS })
   const visible = usePageVisible()
-  const panels = shallowRef<Panels | null>(null)
+  const shown = Object.fromEntries(FRAME_PARTS.map((p) => [p, shallowRef(live[p].value)])) as FrameRefs
+  const show = (p: FramePart) => ((shown[p] as ShallowRef<unknown>).value = live[p].value)
+  for (const p of FRAME_PARTS)
+    watch(live[p], () => {
+      if (visible.value) show(p)
+    })
   const grids = shallowRef<GridValuesView>({ values: null, changed: null, version: 0 })
-  const alerts = shallowRef<AlertItem[]>([])
-  const ticker = shallowRef<TickerItem[]>([])
 
-  const gate = <T>(from: ShallowRef<T>, to: ShallowRef<T>) =>
-    watch(from, (v) => {
-      if (visible.value) to.value = v
-    }, { immediate: true })
-  gate(live.panels, panels)
   let frameArrived: () => void = () => {}
   /** Resolves with the first live frame: heavy work that can wait (the map's geometry) waits for it. */
   const firstFrame = new Promise<void>((r) => (frameArrived = r))
   const stopFirst = watch(live.panels, (p) => {
     if (!p) return
-    debugHook.firstFrameAt ??= performance.now()
+    if (debugHook) debugHook.firstFrameAt ??= performance.now()
     frameArrived()
     stopFirst()
   })
-  gate(live.alerts, alerts)
-  gate(live.ticker, ticker)
   // Every delta's `changed` list must reach the map. Deltas are merged synchronously and published once
   // per task, so two frames landing together cannot hide each other's changes.
   let pending: number[] | null = []
@@ -64,20 +65,19 @@ export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: s
   }, { flush: 'sync', immediate: true })
   watch(visible, (v) => {
     if (!v) return
-    panels.value = live.panels.value
-    alerts.value = live.alerts.value
-    ticker.value = live.ticker.value
+    for (const p of FRAME_PARTS) show(p)
     pending = null
     publish()
   })
 
-  debugHook.live = () => ({
-    status: live.status.value, seq: live.seq.value, lastFrameAt: live.lastFrameAt.value,
-    scope: scope.value, window: window.value,
-  })
+  if (debugHook)
+    debugHook.live = () => ({
+      status: live.status.value, seq: live.seq.value, lastFrameAt: live.lastFrameAt.value,
+      scope: scope.value, window: window.value,
+    })
   onScopeDispose(() => {
     live.dispose()
-    delete debugHook.live
+    if (debugHook) delete debugHook.live
   })
-  return { status: live.status, lastFrameAt: live.lastFrameAt, seq: live.seq, error: live.error, panels, grids, alerts, ticker, visible, firstFrame }
+  return { status: live.status, lastFrameAt: live.lastFrameAt, seq: live.seq, error: live.error, ...shown, grids, visible, firstFrame }
 }

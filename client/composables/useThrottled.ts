@@ -1,7 +1,7 @@
 // A value that follows its source at most once per `ms` (trailing). Headline digits roll on this,
 // so a burst of frames becomes one smooth roll instead of a flicker.
 import { onScopeDispose, ref, watch, type Ref, type WatchSource } from 'vue'
-import { debugHook } from '../debug'
+import { tally } from '../debug'
 
 export function useThrottled<T>(source: WatchSource<T>, ms: number, initial: T): Ref<T> {
   const out = ref(initial) as Ref<T>
@@ -11,7 +11,7 @@ export function useThrottled<T>(source: WatchSource<T>, ms: number, initial: T):
   const flush = () => {
     if (pending !== null) {
       clearTimeout(pending)
-      debugHook.timers--
+      tally('timers', -1)
       pending = null
     }
     last = performance.now()
@@ -24,7 +24,7 @@ export function useThrottled<T>(source: WatchSource<T>, ms: number, initial: T):
       const wait = last + ms - performance.now()
       if (wait <= 0) flush()
       else if (pending === null) {
-        debugHook.timers++
+        tally('timers', 1)
         pending = setTimeout(flush, wait)
       }
     },
@@ -33,7 +33,7 @@ export function useThrottled<T>(source: WatchSource<T>, ms: number, initial: T):
   onScopeDispose(() => {
     if (pending !== null) {
       clearTimeout(pending)
-      debugHook.timers--
+      tally('timers', -1)
     }
   })
   return out

@@ -1,16 +1,16 @@
 // Every timer the client starts goes through here: it is cleared when its component unmounts and counted
-// on the debug hook, so a wall that runs for weeks cannot accumulate forgotten intervals.
+// on the debug hook (when the page has it), so a wall that runs for weeks cannot accumulate forgotten intervals.
 import { onScopeDispose } from 'vue'
-import { debugHook } from '../debug'
+import { tally } from '../debug'
 
 export function useInterval(fn: () => void, ms: number): { stop: () => void } {
   let id: ReturnType<typeof setInterval> | null = setInterval(fn, ms)
-  debugHook.timers++
+  tally('timers', 1)
   const stop = () => {
     if (id === null) return
     clearInterval(id)
     id = null
-    debugHook.timers--
+    tally('timers', -1)
   }
   onScopeDispose(stop)
   return { stop }
@@ -23,14 +23,14 @@ export function useTimeout(): { start: (fn: () => void, ms: number) => void; cle
     if (id === null) return
     clearTimeout(id)
     id = null
-    debugHook.timers--
+    tally('timers', -1)
   }
   const start = (fn: () => void, ms: number) => {
     clear()
-    debugHook.timers++
+    tally('timers', 1)
     id = setTimeout(() => {
       id = null
-      debugHook.timers--
+      tally('timers', -1)
       fn()
     }, ms)
   }

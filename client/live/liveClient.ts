@@ -4,7 +4,7 @@
 // and tells live from stale from offline. Ticker and alerts are bounded. dispose() leaves nothing behind.
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client'
 import {
-  ACCESS_REVOKED, EVENTS, GRID_METRICS, LIVE_NAMESPACE, STALE_MS, decodeGridValues, type AlertItem, type Delta, type GridMetric, type GridValues,
+  ACCESS_REVOKED, EVENTS, GRID_METRICS, LIVE_NAMESPACE, STALE_MS, continues, decodeGridValues, type AlertItem, type Delta, type GridMetric, type GridValues,
   type Panels, type Snapshot, type SubscribeAck, type TickerItem, type Window, toBytes,
 } from '../../shared/protocol'
 import { decodeDelta, decodeSnapshot } from '../../shared/wire'
@@ -20,7 +20,23 @@ export interface GridView {
   version: number
 }
 
-export type LivePart = 'status' | 'seq' | 'panels' | 'grids' | 'alerts' | 'ticker' | 'error'
+/** What a screen reads from the connection. Each key is one part that onChange names, and useLiveScope and
+ *  useScreenData mirror these keys generically: a new part is declared here and filled in below, nowhere else. */
+export interface LiveState {
+  status: LiveStatus
+  seq: number
+  lastFrameAt: number | null
+  panels: Panels | null
+  grids: GridView
+  alerts: AlertItem[]
+  ticker: TickerItem[]
+  /** Why the server refused the token or the subscription, if it did. */
+  error: string | null
+}
+export type LivePart = keyof LiveState
+export const LIVE_PARTS = ['status', 'seq', 'lastFrameAt', 'panels', 'grids', 'alerts', 'ticker', 'error'] as const satisfies readonly LivePart[]
+/** The parts a frame carries besides the grids: a hidden screen holds these back (grids have their own gate). */
+export const FRAME_PARTS = ['panels', 'alerts', 'ticker'] as const satisfies readonly LivePart[]
 
 export interface LiveClientOptions {
   /** Server origin; default: the page's own. */
@@ -41,7 +57,7 @@ const EMPTY: Record<GridMetric, number> = { received: 0, open: 0, overdue: 0, cl
 /** Ask again if a resync's snapshot has not come after this long. */
 const RESYNC_RETRY_MS = 5000
 
-export class LiveClient {
+export class LiveClient implements LiveState {
   status: LiveStatus = 'connecting'
   seq = 0
   lastFrameAt: number | null = null
@@ -49,7 +65,6 @@ export class LiveClient {
   grids: GridView = { values: emptyValues(0), changed: null, version: 0 }
   alerts: AlertItem[] = []
   ticker: TickerItem[] = []
-  /** Why the server refused the token or the subscription, if it did. */
   error: string | null = null
   /** Snapshots applied (the first, resyncs, reconnects). */
   snapshots = 0
@@ -173,8 +188,8 @@ export class LiveClient {
     if (this.opts.onFrame && !this.opts.onFrame('delta', bytes)) return
     if (this.awaiting) return
     const d: Delta = decodeDelta(bytes)
-    if (d.seq <= this.seq && d.base !== this.seq) return // an old frame
-    if (d.base !== this.seq) {
+    if (d.seq <= this.seq && !continues(this.seq, d)) return // an old frame
+    if (!continues(this.seq, d)) {
       this.resync()
       return
     }
@@ -215,6 +230,7 @@ export class LiveClient {
 
   private frameArrived(parts: Set<LivePart>): void {
     this.lastFrameAt = Date.now()
+    parts.add('lastFrameAt')
     if (this.status !== 'live') {
       this.status = 'live'
       parts.add('status')

@@ -1,9 +1,10 @@
 // useLiveScope: the live data of one scope and window as Vue refs, for any screen. A thin wrapper around
-// LiveClient (which does the protocol: snapshot, deltas, resync on gap and reconnect, staleness). Everything
-// is a shallowRef replaced per frame, never deep-reactive: the grid arrays are large and change in place.
-import { getCurrentScope, onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue'
-import type { AlertItem, Panels, TickerItem, Window } from '../../shared/protocol'
-import { LiveClient, type GridView, type LiveClientOptions, type LivePart, type LiveStatus } from './liveClient'
+// LiveClient (which does the protocol: snapshot, deltas, resync on gap and reconnect, staleness). Every part
+// of LiveState becomes a shallowRef replaced when the client names it as changed, never deep-reactive: the
+// grid arrays are large and change in place. The parts are mirrored by key, so a new one needs no code here.
+import { getCurrentScope, onScopeDispose, shallowRef, watch, type Ref, type ShallowRef } from 'vue'
+import type { Window } from '../../shared/protocol'
+import { LIVE_PARTS, LiveClient, type LiveClientOptions, type LivePart, type LiveState } from './liveClient'
 
 export type { GridView, LiveStatus } from './liveClient'
 
@@ -19,31 +20,17 @@ export interface LiveScopeOptions {
   onFrame?: LiveClientOptions['onFrame']
 }
 
-export function useLiveScope(scope: Ref<string>, window: Ref<Window>, opts: LiveScopeOptions = {}) {
-  const status = ref<LiveStatus>('connecting')
-  const lastFrameAt = ref<number | null>(null)
-  const seq = ref(0)
-  const error = ref<string | null>(null)
-  const panels = shallowRef<Panels | null>(null)
-  const alerts = shallowRef<AlertItem[]>([])
-  const ticker = shallowRef<TickerItem[]>([])
+export type LiveRefs = { [K in LivePart]: ShallowRef<LiveState[K]> }
 
+export function useLiveScope(scope: Ref<string>, window: Ref<Window>, opts: LiveScopeOptions = {}) {
   const onChange = (parts: ReadonlySet<LivePart>) => {
-    const c = client
-    status.value = c.status
-    lastFrameAt.value = c.lastFrameAt
-    if (parts.has('seq')) seq.value = c.seq
-    if (parts.has('error')) error.value = c.error
-    if (parts.has('panels')) panels.value = c.panels
-    if (parts.has('grids')) grids.value = c.grids
-    if (parts.has('alerts')) alerts.value = c.alerts
-    if (parts.has('ticker')) ticker.value = c.ticker
+    for (const p of parts) (refs[p] as ShallowRef<unknown>).value = client[p]
   }
   const client: LiveClient = new LiveClient({
     url: opts.url, token: opts.token, staleMs: opts.staleMs, maxTicker: opts.maxTicker, maxAlerts: opts.maxAlerts,
     onFrame: opts.onFrame, onChange,
   })
-  const grids = shallowRef<GridView>(client.grids)
+  const refs = Object.fromEntries(LIVE_PARTS.map((p) => [p, shallowRef(client[p])])) as LiveRefs
 
   const stop = watch([scope, window], ([s, w]) => client.subscribe(s, w), { immediate: true })
   const dispose = () => {
@@ -53,7 +40,7 @@ export function useLiveScope(scope: Ref<string>, window: Ref<Window>, opts: Live
   if (getCurrentScope()) onScopeDispose(dispose)
 
   return {
-    status, lastFrameAt, seq, panels, grids, alerts, ticker, error,
+    ...refs,
     /** Ask for a fresh snapshot now (it also happens by itself on a gap or a reconnect). */
     resync: () => client.resync(),
     dispose,

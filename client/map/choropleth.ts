@@ -112,11 +112,6 @@ export class Choropleth {
     return set
   }
 
-  /** Forget what was painted (after a metric change every class means something else). */
-  reset(): void {
-    this.applied.fill(UNSET)
-  }
-
   /** Grids of the level on screen that carry a colour class (not "no data", not unpainted). */
   coloured(): number {
     let n = 0

@@ -20,7 +20,6 @@ export const NO_DATA = 'rgba(96, 118, 150, 0.22)'
 export const BACKGROUND = '#040b17'
 export const sourceId = (level: MapLevel) => `grids-${level}`
 export const fillId = (level: MapLevel) => `fill-${level}`
-export const lineId = (level: MapLevel) => `line-${level}`
 
 export function fillColour(metric: MapMetric): ExpressionSpecification {
   const colours = isRateMetric(metric) ? RATE_COLOURS : COUNT_COLOURS

@@ -1,9 +1,10 @@
 // Read-only probes on window.__onescreen for the e2e tests and the client benchmark: the map's state,
 // where a grid is on the page, the values it holds, and a way to time a recolour. Removed on unmount.
+// GridMap loads this module (its own chunk) only when the page opted in to the probes (see client/debug.ts).
 import { onScopeDispose, type Ref, type ShallowRef } from 'vue'
 import type { Map as MapLibre } from 'maplibre-gl'
 import type { GridMetric } from '../../shared/protocol'
-import { debugHook } from '../debug'
+import type { DebugHook } from '../debug'
 import type { Choropleth } from './choropleth'
 import type { Lod } from './lod'
 import type { GridAtlas, MapLevel } from './useGridAtlas'
@@ -22,7 +23,7 @@ export interface MapDebugContext {
 
 const PROBES = ['mapState', 'gridPoint', 'mapValue', 'probe', 'zoomToLevel', 'mapIdle', 'map', 'microIndices', 'currentValues', 'applyGrids'] as const
 
-export function useMapDebug(ctx: MapDebugContext): void {
+export function useMapDebug(debugHook: DebugHook, ctx: MapDebugContext): void {
   const a = ctx.atlas
   debugHook.mapState = () => ({
     level: ctx.level.value,

@@ -136,6 +136,8 @@ export async function openBrowser(width: number, height: number, opts: { touch?:
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width, height }, deviceScaleFactor: 1, hasTouch: opts.touch ?? false,
   })
+  // Opt in to the client's test probes (window.__onescreen, see client/debug.ts) before any page script runs.
+  await context.addInitScript('window.__onescreen = {}')
   const page = context.pages()[0] ?? (await context.newPage())
   const requests: string[] = []
   const errors: string[] = []

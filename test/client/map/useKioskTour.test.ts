@@ -3,10 +3,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { effectScope, ref } from 'vue'
 
-// The composable listens on window; in Node an EventTarget stands in for it.
-vi.stubGlobal('window', Object.assign(new EventTarget(), { __onescreen: undefined }))
+// The composable listens on window; in Node an EventTarget stands in for it. The page opts in to the
+// debug probes (as the e2e harness does), so timers are counted.
+vi.stubGlobal('window', Object.assign(new EventTarget(), { __onescreen: {} }))
 const { useKioskTour } = await import('../../../client/map/useKioskTour')
-const { debugHook } = await import('../../../client/debug')
+const debugHook = (await import('../../../client/debug')).debugHook!
 
 describe('useKioskTour', () => {
   beforeEach(() => vi.useFakeTimers())
