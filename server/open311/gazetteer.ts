@@ -40,7 +40,7 @@ export class Gazetteer {
         else this.microByParent.set(parent, [r])
       }
     }
-    // Longest names first: 金家园社区第1网格 is found before 金家园社区.
+    // Longest names first: 金家园社区第1网格 is found before 金家园社区 (and hides it, see longestMatches).
     this.named.sort((a, b) => b.name.length - a.name.length)
   }
 
@@ -79,7 +79,7 @@ export class Gazetteer {
   }
 
   byAddress(text: string): Place {
-    const hits = this.named.filter((r) => text.includes(r.name))
+    const hits = longestMatches(text, this.named.filter((r) => text.includes(r.name)))
     // A special grid is the most precise place; then a micro grid named after its third-level grid; then
     // the third-level grid; then the community.
     const special = hits.filter((r) => r.level === 5)
@@ -103,4 +103,20 @@ export class Gazetteer {
     if (!p) throw badRequest(`address_string "${text}" could not be placed on the map; send lat and long`)
     return p
   }
+}
+
+/**
+ * The names found in `text`, less those found only inside a longer one: in "汉秀北院社区" the community
+ * 秀北院社区 is part of the name 汉秀北院社区, not a place of its own. A name that also stands elsewhere in
+ * the text is kept (two places named are still two).
+ */
+function longestMatches<T extends { name: string }>(text: string, hits: T[]): T[] {
+  const spans = hits.map((r) => {
+    const at: number[] = []
+    for (let i = text.indexOf(r.name); i >= 0; i = text.indexOf(r.name, i + 1)) at.push(i)
+    return at.map((start) => [start, start + r.name.length] as const)
+  })
+  const inside = ([s, e]: readonly [number, number], j: number) =>
+    hits.some((o, k) => k !== j && o.name.length > e - s && spans[k].some(([os, oe]) => os <= s && e <= oe))
+  return hits.filter((_, j) => spans[j].some((span) => !inside(span, j)))
 }
