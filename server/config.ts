@@ -1,7 +1,7 @@
 // Every setting of the server, read once from the environment with a default. A bad value stops the start
 // with the variable's name, rather than running 24/7 on a silently wrong setting.
-import { readFileSync } from 'node:fs'
-import { DEFAULT_CALENDAR, validateCalendar, type Calendar } from '../shared/timelimit'
+import { DEFAULT_CALENDAR, type Calendar } from '../shared/timelimit'
+import { loadCalendarFile } from './calendar-file'
 import { DEFAULT_INDICATOR_CONFIG, type IndicatorConfig } from '../shared/indicators'
 
 export interface Config {
@@ -75,23 +75,15 @@ function bool(env: Env, name: string, def: boolean): boolean {
   return fail(name, v, 'expected true or false')
 }
 
-/** A calendar file is a JSON object with any of the Calendar fields; missing fields keep the default. */
+/** ONESCREEN_CALENDAR: a JSON or iCalendar file added to the built-in calendar (server/calendar-file.ts). */
 function calendar(env: Env): Calendar {
   const file = env.ONESCREEN_CALENDAR
   if (!file) return DEFAULT_CALENDAR
-  let parsed: Partial<Calendar>
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (e) {
-    return fail('ONESCREEN_CALENDAR', file, `cannot read a JSON calendar (${(e as Error).message})`)
-  }
-  const cal = { ...DEFAULT_CALENDAR, ...parsed }
-  try {
-    validateCalendar(cal)
+    return loadCalendarFile(file)
   } catch (e) {
     return fail('ONESCREEN_CALENDAR', file, (e as Error).message)
   }
-  return cal
 }
 
 function indicators(env: Env): IndicatorConfig {

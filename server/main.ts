@@ -11,7 +11,7 @@ const GRACE_MS = 10_000
 async function main() {
   const config = loadConfig()
   const db = openDb(config.dbFile)
-  const seed = await ensureSeeded(db, { cases: config.seedCases, log: (s) => console.log(s) })
+  const seed = await ensureSeeded(db, { cases: config.seedCases, calendar: config.calendar, log: (s) => console.log(s) })
   if (seed.seeded) console.log(`seeded ${config.dbFile} in ${(seed.ms / 1000).toFixed(1)} s`)
   const app = buildApp(config, { db })
 

@@ -22,6 +22,7 @@
 // kind of time (working time for the working kinds, natural time otherwise).
 import type { Light } from './workflow'
 import { DAY_MS as DAY, DEFAULT_UTC_OFFSET_MINUTES, HOUR_MS as HOUR, districtClock, type DistrictClock } from './clock'
+import { CHINA_HOLIDAYS } from './holidays'
 
 export type { Light } from './workflow'
 
@@ -45,6 +46,11 @@ export interface Calendar {
   holidays: string[]
   /** Local dates 'YYYY-MM-DD' worked although they fall on the weekend (调休 makeup days). */
   makeupWorkdays: string[]
+  /**
+   * The last local date 'YYYY-MM-DD' the two lists are complete for. Past it only `weekendDays` count
+   * (Monday–Friday work), and `coverage` says so. Absent: the calendar claims no holiday data to run out.
+   */
+  coveredThrough?: string
 }
 
 /** Fraction of the limit at which the light turns yellow. */
@@ -54,8 +60,9 @@ export const WARN_FRACTION = 0.8
 const MAX_DAYS_SEARCHED = 3660
 
 /**
- * China's public holidays and 调休 makeup days for 2025 and 2026 (State Council notices), Monday–Friday
- * 09:00–12:00 and 13:30–17:30 in Asia/Shanghai. Add later years through configuration.
+ * China: Monday–Friday 09:00–12:00 and 13:30–17:30 in Asia/Shanghai, with the public holidays and 调休 makeup
+ * days of shared/holidays.ts (the `chinese-days` package, 2004 to its last published year). Days past
+ * `coveredThrough` fall back to Monday–Friday; add a year through ONESCREEN_CALENDAR.
  */
 export const DEFAULT_CALENDAR: Calendar = {
   timezoneOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
@@ -64,27 +71,7 @@ export const DEFAULT_CALENDAR: Calendar = {
     { start: '13:30', end: '17:30' },
   ],
   weekendDays: [0, 6],
-  holidays: [
-    // 2025: 元旦, 春节, 清明, 劳动节, 端午, 国庆+中秋
-    '2025-01-01',
-    '2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31', '2025-02-03', '2025-02-04',
-    '2025-04-04',
-    '2025-05-01', '2025-05-02', '2025-05-05',
-    '2025-06-02',
-    '2025-10-01', '2025-10-02', '2025-10-03', '2025-10-06', '2025-10-07', '2025-10-08',
-    // 2026: 元旦 1/1–1/3, 春节 2/15–2/23, 清明 4/4–4/6, 劳动节 5/1–5/5, 端午 6/19–6/21, 中秋 9/25–9/27, 国庆 10/1–10/7
-    '2026-01-01', '2026-01-02',
-    '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-23',
-    '2026-04-06',
-    '2026-05-01', '2026-05-04', '2026-05-05',
-    '2026-06-19',
-    '2026-09-25',
-    '2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07',
-  ],
-  makeupWorkdays: [
-    '2025-01-26', '2025-02-08', '2025-04-27', '2025-09-28', '2025-10-11',
-    '2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10',
-  ],
+  ...CHINA_HOLIDAYS,
 }
 
 // ---- the calendar, compiled once ----------------------------------------------------------------
@@ -136,6 +123,9 @@ function compile(cal: Calendar): Compiled {
     if (i > 0 && s < periods[i - 1][1]) throw new RangeError(`calendar: workingHours[${i}] overlaps or precedes the one before`)
   })
   const weekend = Array.from({ length: 7 }, (_, d) => cal.weekendDays.includes(d))
+  if (cal.coveredThrough !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(cal.coveredThrough)))
+    throw new RangeError(`calendar: coveredThrough "${cal.coveredThrough}" is not a date YYYY-MM-DD`)
+  if (cal.coveredThrough !== undefined) dayOfDate(cal.coveredThrough)
   c = {
     clock: districtClock(offset),
     periods,
@@ -273,4 +263,32 @@ export const overdueAt = (deadlineMs: number): number => deadlineMs + 1
 /** Both moments of a limit at once, as the deadline timer and the register command need them. */
 export function timeLimit(startMs: number, kind: LimitKind, value: number, cal: Calendar = DEFAULT_CALENDAR) {
   return { deadline: deadline(startMs, kind, value, cal), warnAt: warnAt(startMs, kind, value, cal) }
+}
+
+// ---- coverage of the holiday data ---------------------------------------------------------------
+
+export interface CalendarCoverage {
+  /** The last local date the holidays and makeup days are known for (null: the calendar claims no limit). */
+  coveredThrough: string | null
+  /** The local date of the latest deadline a case registered now can get from the given limits. */
+  horizon: string
+  /** The horizon is past the coverage: some deadlines are being counted Monday–Friday, holidays unknown. */
+  short: boolean
+}
+
+/** The local date 'YYYY-MM-DD' an instant falls on. */
+export const localDate = (ms: number, cal: Calendar = DEFAULT_CALENDAR): string =>
+  compile(cal).clock.wall(ms).toISOString().slice(0, 10)
+
+/**
+ * Does the calendar know the holidays of every day a deadline set now can reach? `limits` are the time
+ * limits in use (the catalogue's); the latest of their deadlines from `now` is the horizon.
+ */
+export function coverage(cal: Calendar, now: number, limits: Iterable<{ kind: LimitKind; value: number }>): CalendarCoverage {
+  let last = now
+  for (const { kind, value } of limits) last = Math.max(last, deadline(now, kind, value, cal))
+  // A deadline at local midnight (natural days) is the end of the day before: that is the last day counted.
+  const horizon = localDate(last - 1, cal)
+  const coveredThrough = cal.coveredThrough ?? null
+  return { coveredThrough, horizon, short: coveredThrough !== null && horizon > coveredThrough }
 }

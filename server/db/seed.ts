@@ -12,6 +12,7 @@ import {
   DEFAULT_HISTORY_CASES, DEFAULT_HISTORY_SEED, generateHistory, type HistoryInput, type HistorySummary,
 } from '../../fixtures/generate/history'
 import { DATA_DIR, type Catalogue, type StaffMember } from '../../fixtures/generate/catalogue'
+import type { Calendar } from '../../shared/timelimit'
 
 export interface SeedOptions {
   /** History cases to write (default 289,000). */
@@ -24,6 +25,8 @@ export interface SeedOptions {
   dataDir?: string
   /** Replace an existing seed (grids, catalogue, staff, history) in the same single transaction. */
   force?: boolean
+  /** The working calendar of the history's deadlines (the server passes its configured one). */
+  calendar?: Calendar
 }
 
 export interface SeedResult {
@@ -125,7 +128,7 @@ function writeHistory(db: Db, input: HistoryInput, opts: SeedOptions, log: (s: s
   let lastId = 0
   const summary = generateHistory(
     input,
-    { cases: opts.cases ?? DEFAULT_HISTORY_CASES, seed: opts.seed ?? DEFAULT_HISTORY_SEED, anchor: opts.now, firstId: 1 },
+    { cases: opts.cases ?? DEFAULT_HISTORY_CASES, seed: opts.seed ?? DEFAULT_HISTORY_SEED, anchor: opts.now, calendar: opts.calendar, firstId: 1 },
     {
       event: (e) => {
         lastId = caseLog.appendEvent(e)

@@ -278,6 +278,36 @@ describe('wall at 1920×1080', () => {
     expect(await kpi(page, 'received')).toBeGreaterThan(0)
   })
 
+  it('marks the header, small, when the holiday data ends before the longest time limit does', async () => {
+    const page = b.page
+    const mark = page.locator('[data-testid=calendar-mark]')
+    const saved = server.app.config.calendar
+    const open = async () => {
+      const health = page.waitForResponse((r) => r.url().endsWith('/api/health'))
+      await page.goto(server.url + '/')
+      await health
+      await live(page)
+    }
+    try {
+      // The server's own coverage decides (GET /api/health), whatever today's date is.
+      server.app.config.calendar = { ...saved, coveredThrough: '2021-12-31' }
+      await open()
+      await mark.waitFor({ timeout: 5000 })
+      expect(await mark.textContent()).toContain('节假日数据至 2021-12-31')
+      expect(await mark.getAttribute('title')).toMatch(/周一至周五.*ONESCREEN_CALENDAR/)
+      // A mark in the header row, not a takeover.
+      const [box, header] = [await mark.boundingBox(), await page.locator('header.top').boundingBox()]
+      expect(box!.y).toBeGreaterThanOrEqual(header!.y)
+      expect(box!.y + box!.height).toBeLessThanOrEqual(header!.y + header!.height)
+      expect(box!.width).toBeLessThan(300)
+      server.app.config.calendar = { ...saved, coveredThrough: '2999-12-31' }
+      await open()
+      expect(await mark.count()).toBe(0)
+    } finally {
+      server.app.config.calendar = saved
+    }
+  })
+
   it('makes no request outside its origin and raises no page error', () => {
     sameOrigin(b)
     expect(b.errors).toEqual([])

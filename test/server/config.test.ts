@@ -34,7 +34,8 @@ test('every setting is read from the environment', () => {
     idempotencyTtlMs: 24 * 3_600_000, clientDir: 'build', logLevel: 'warn', logRequests: true, dbCacheMb: 128,
     indicators: { basicSatisfiedWeight: 0.9, threeRateWeights: { response: 0.2, resolution: 0.4, satisfaction: 0.4 }, extensionDenominator: 'dueClose' },
   })
-  expect(c.calendar.holidays).toEqual(['2027-01-01'])
+  // The file adds to the built-in holidays (it does not replace them).
+  expect(c.calendar.holidays).toEqual(expect.arrayContaining(['2026-10-01', '2027-01-01']))
   expect(c.calendar.workingHours).toEqual(DEFAULT_CALENDAR.workingHours)
 })
 

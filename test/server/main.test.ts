@@ -2,7 +2,7 @@
 // report, and on SIGTERM closes cleanly; the acknowledged report is in the database afterwards.
 import { afterAll, expect, test } from 'vitest'
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openDb } from '../../server/db'
@@ -19,9 +19,12 @@ test('starts on an empty database, acknowledges a report, and shuts down cleanly
   // A write key only writes (least privilege); the test reads with its own viewer token.
   const { secret: viewer } = keys.create({ role: 'viewer', name: 'test screen' })
   pre.$client.close()
+  // A calendar whose holiday data ends in the past: the start must say so (issue 10.1).
+  const calendar = join(dir, 'calendar.json')
+  writeFileSync(calendar, JSON.stringify({ coveredThrough: '2021-12-31' }))
 
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, ONESCREEN_DB: file, PORT: '0', HOST: '127.0.0.1', ONESCREEN_SEED_CASES: '300', ONESCREEN_DEMO: 'false', LOG_LEVEL: 'info' },
+    env: { ...process.env, ONESCREEN_DB: file, PORT: '0', HOST: '127.0.0.1', ONESCREEN_SEED_CASES: '300', ONESCREEN_DEMO: 'false', LOG_LEVEL: 'info', ONESCREEN_CALENDAR: calendar },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -40,9 +43,11 @@ test('starts on an empty database, acknowledges a report, and shuts down cleanly
     child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)))
   })
   expect(output).toMatch(/seeded .* in/)
+  expect(output).toMatch(/"level":40[^\n]*working calendar: holidays and 调休 days are known through 2021-12-31/)
 
   const base = `http://127.0.0.1:${port}`
-  expect((await (await fetch(`${base}/api/health`)).json()).ok).toBe(true)
+  const health = await (await fetch(`${base}/api/health`)).json()
+  expect(health).toMatchObject({ ok: true, calendar: { coveredThrough: '2021-12-31', short: true } })
   const grid = await (await fetch(`${base}/api/cases?limit=1&token=${viewer}`)).json()
   const [lon, lat] = [grid.items[0].lon, grid.items[0].lat] // a point the seed placed in the district
   const catalogue = await (await fetch(`${base}/api/catalogue?token=${viewer}`)).json()

@@ -7,6 +7,16 @@ const Health = Type.Object({
   cases: Type.Integer(),
   events: Type.Integer(),
   uptime: Type.Number({ description: 'seconds' }),
+  calendar: Type.Object(
+    {
+      coveredThrough: Type.Union([Type.String({ format: 'date' }), Type.Null()], {
+        description: 'the last local date whose holidays and 调休 makeup days the working calendar knows',
+      }),
+      horizon: Type.String({ format: 'date', description: 'the latest local date a case registered now can fall due (longest limit in the catalogue)' }),
+      short: Type.Boolean({ description: 'horizon is past coveredThrough: days after it are counted Monday–Friday until the next schedule is added' }),
+    },
+    { description: 'Coverage of the working calendar (ONESCREEN_CALENDAR adds years)' },
+  ),
   commits: Type.Optional(
     Type.Object(
       { groups: Type.Integer(), jobs: Type.Integer() },
@@ -29,9 +39,9 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', { schema, config: { rateLimit: false } }, async (_req, reply) => {
     try {
       const { cases, events } = counts.get() as { cases: number; events: number }
-      return { ok: true, db: 'ok', cases, events, uptime: process.uptime(), commits: { ...app.ingest.stats } }
+      return { ok: true, db: 'ok', cases, events, uptime: process.uptime(), calendar: app.calendarCoverage(), commits: { ...app.ingest.stats } }
     } catch (e) {
-      return reply.code(503).send({ ok: false, db: (e as Error).message, cases: 0, events: 0, uptime: process.uptime() })
+      return reply.code(503).send({ ok: false, db: (e as Error).message, cases: 0, events: 0, uptime: process.uptime(), calendar: app.calendarCoverage() })
     }
   })
 }
