@@ -2,7 +2,8 @@
 // websocket message. The standard parser sends such an event as two: a JSON header naming the event plus
 // the attachment. A thousand screens at four frames a second make that half the server's socket writes and
 // half the client's message handling. Everything else (subscriptions, acks) goes through the standard parser.
-// Both ends must use it: the live server and LiveClient pass it as the `parser` option.
+// Both ends must use it: the live server and LiveClient pass it as the `parser` option. It uses only the
+// parser's public classes and the protocol's documented packet form, no decoder internals.
 //
 //   [0xF7] [varint n] [n bytes: namespace] [varint m] [m bytes: event name] [the frame's bytes]
 import { VarintReader, encodeVarint } from './varint'
@@ -30,16 +31,38 @@ export class Encoder extends StandardEncoder {
   }
 }
 
+/** A binary event or ack header of the Socket.IO protocol (v5) and its attachment count: `51-["two",…]`. */
+const BINARY_HEADER = new RegExp(`^[${PacketType.BINARY_EVENT}${PacketType.BINARY_ACK}](\\d+)-`)
+
 export class Decoder extends StandardDecoder {
+  /** Binary attachments the standard decoder still expects for the packet it is putting together. */
+  private attachmentsDue = 0
+
   override add(chunk: unknown): void {
-    const bytes = asBytes(chunk)
+    if (typeof chunk === 'string') {
+      super.add(chunk)
+      // Counted from the header text itself (the protocol's documented form), not from the decoder's state.
+      this.attachmentsDue = Number(BINARY_HEADER.exec(chunk)?.[1] ?? 0)
+      return
+    }
     // A lone binary message starting with the mark is a frame; a binary attachment of the standard
-    // protocol only ever follows its JSON header, while the standard decoder is reconstructing.
-    if (bytes && bytes[0] === MARK && !(this as unknown as { reconstructor?: unknown }).reconstructor) {
+    // protocol only ever follows its header, and goes to the standard decoder.
+    if (this.attachmentsDue > 0) {
+      this.attachmentsDue--
+      super.add(chunk)
+      return
+    }
+    const bytes = asBytes(chunk)
+    if (bytes && bytes[0] === MARK) {
       this.emitReserved('decoded', decodeFrame(bytes))
       return
     }
     super.add(chunk)
+  }
+
+  override destroy(): void {
+    this.attachmentsDue = 0
+    super.destroy()
   }
 }
 

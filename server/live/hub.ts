@@ -11,8 +11,6 @@ import { ScopeView, WindowGrids } from './frames'
 
 /** Room of the sockets currently skipped because their connection is backed up. */
 const SLOW_ROOM = '\u0000slow'
-/** Bytes buffered in a websocket beyond which a screen counts as backed up. */
-const MAX_BUFFERED = 256 * 1024
 /** Messages waiting for a long-polling screen's next request beyond which it counts as backed up. */
 const MAX_WAITING_POLLING = 4
 
@@ -54,6 +52,8 @@ interface SocketData {
   viewer: Viewer
   view?: string
   slow?: boolean
+  /** Packets in the connection's buffer, not yet handed to its transport. */
+  waiting: number
 }
 
 export class LiveHub {
@@ -106,6 +106,9 @@ export class LiveHub {
 
   private connect(socket: Socket): void {
     const data = socket.data as SocketData
+    data.waiting = 0
+    socket.conn.on('packetCreate', () => data.waiting++)
+    socket.conn.on('drain', () => (data.waiting = 0))
     socket.on(EVENTS.subscribe, (req: SubscribeRequest, ack?: (a: SubscribeAck) => void) => {
       const answer = (a: SubscribeAck) => (typeof ack === 'function' ? ack(a) : undefined)
       const scope = typeof req?.scope === 'string' ? req.scope : ''
@@ -153,15 +156,16 @@ export class LiveHub {
   }
 
   /**
-   * Is this screen's connection still busy with earlier frames? A websocket hands each frame on at once
-   * unless the previous one is still being written; a long-polling screen collects what waits at its next
-   * request, so a frame or two waiting there is normal.
+   * Is this screen's connection still busy with earlier frames? engine.io hands a connection's packets to its
+   * transport only while the transport is writable (a websocket whose last write has gone out, a long-polling
+   * screen's waiting request); until then they wait in the connection's buffer. That buffer is counted here
+   * through engine.io's public events (`packetCreate` adds one, `drain` means it was handed on), not read.
+   * A long-polling screen collects what waits at its next request, so a frame or two waiting there is normal.
    */
   private backedUp(socket: Socket): boolean {
-    const conn = socket.conn as unknown as { writeBuffer?: unknown[]; transport?: { name?: string; socket?: { bufferedAmount?: number } } }
-    const waiting = conn.writeBuffer?.length ?? 0
-    if (conn.transport?.name === 'polling') return waiting > MAX_WAITING_POLLING
-    return waiting > 0 || (conn.transport?.socket?.bufferedAmount ?? 0) > MAX_BUFFERED
+    const data = socket.data as SocketData
+    if (socket.conn.transport.name === 'polling') return data.waiting > MAX_WAITING_POLLING
+    return data.waiting > 0
   }
 
   /** One tick: roll the clock, fold the changed grids per window, send each room its delta. */

@@ -41,6 +41,8 @@ describe('live socket parser', () => {
       { type: PacketType.CONNECT, nsp: '/live', data: { token: 'x' } },
       // Two attachments, the first starting with the frame mark: still the standard binary event.
       { type: PacketType.EVENT, nsp: '/live', data: ['two', Uint8Array.from([0xf7, 1]), Uint8Array.from([2])] },
+      // An ack carrying binary, its only attachment starting with the mark too.
+      { type: PacketType.ACK, nsp: '/live', data: [Uint8Array.from([0xf7, 0xf7])], id: 12 },
     ]
     for (const p of packets) {
       const ours = new Encoder().encode(p)

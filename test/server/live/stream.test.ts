@@ -1,6 +1,6 @@
 // The live stream end to end: a real server on a port, screens as socket.io-clients through LiveClient.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { AddressInfo } from 'node:net'
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net'
 import { io } from 'socket.io-client'
 import { AT, MATTERS, buildTestServer, post, reportBody, type TestServer } from '../helpers'
 import { LiveClient } from '../../../client/live/liveClient'
@@ -23,6 +23,29 @@ afterAll(async () => {
   await s.close()
 })
 
+
+/** A TCP proxy to the server whose server→screen direction can be paused (a screen on a stalled network). */
+async function pausableProxy(to: number) {
+  const upstreams = new Map<Socket, Socket>()
+  let paused = false
+  const server = createServer((down) => {
+    const up = connect(to, '127.0.0.1')
+    upstreams.set(up, down)
+    down.pipe(up)
+    up.pipe(down)
+    if (paused) up.unpipe(down).pause()
+    const end = () => (up.destroy(), down.destroy(), upstreams.delete(up))
+    up.on('error', end).on('close', end)
+    down.on('error', end).on('close', end)
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  return {
+    port: (server.address() as AddressInfo).port,
+    pause: () => ((paused = true), upstreams.forEach((down, up) => up.unpipe(down).pause())),
+    resume: () => ((paused = false), upstreams.forEach((down, up) => up.pipe(down))),
+    close: () => (upstreams.forEach((_, up) => up.destroy()), server.close()),
+  }
+}
 
 function client(opts: ConstructorParameters<typeof LiveClient>[0] = {}) {
   const c = new LiveClient({ url, socket: { transports: ['websocket'] }, ...opts })
@@ -143,23 +166,28 @@ describe('live stream', () => {
   })
 
   test('a backed-up screen skips deltas, then gets a snapshot once it drains', async () => {
-    const c = client()
-    c.subscribe('410103', '7d')
-    await until('the first snapshot', () => c.snapshots === 1)
-    const seen = c.seq
-    const server = [...s.app.live.nsp.sockets.values()].find((x) => x.id === c.socket.id)!
-    const conn = server.conn as unknown as { writeBuffer: unknown[] }
-    // As if earlier frames were still queued for this screen.
-    const stuck = { type: 'noop' }
-    conn.writeBuffer.push(stuck)
-    const skipped = s.app.live.stats.skipped
-    await report()
-    await until('a tick that skips it', () => s.app.live.stats.skipped > skipped + 2)
-    expect(c.seq).toBe(seen)
-    conn.writeBuffer.splice(conn.writeBuffer.indexOf(stuck), 1)
-    await until('the catch-up snapshot', () => c.snapshots === 2)
-    expect(c.seq).toBeGreaterThan(seen)
-    expectGridsMatch(c, '7d')
+    // A real backlog: the screen sits behind a TCP proxy that stops reading from the server, and the server has
+    // one big message for it, so its websocket cannot finish writing and later frames wait in engine.io.
+    const proxy = await pausableProxy(Number(new URL(url).port))
+    try {
+      const c = client({ url: `http://127.0.0.1:${proxy.port}` })
+      c.subscribe('410103', '7d')
+      await until('the first snapshot', () => c.snapshots === 1)
+      const seen = c.seq
+      const server = [...s.app.live.nsp.sockets.values()].find((x) => x.id === c.socket.id)!
+      proxy.pause()
+      server.emit('noop', 'x'.repeat(12 * 1024 * 1024))
+      const skipped = s.app.live.stats.skipped
+      await report()
+      await until('a tick that skips it', () => s.app.live.stats.skipped > skipped + 2)
+      expect(c.seq).toBe(seen)
+      proxy.resume()
+      await until('the catch-up snapshot', () => c.snapshots === 2, 15_000)
+      expect(c.seq).toBeGreaterThan(seen)
+      expectGridsMatch(c, '7d')
+    } finally {
+      proxy.close()
+    }
   })
 
   test('a screen behind a proxy that only allows long-polling gets the same frames', async () => {
