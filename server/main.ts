@@ -1,9 +1,9 @@
-// Start the server: open (and migrate) the database, seed it if it is empty, build the app, listen.
+// Start the server: open (and migrate) the database, build the app, listen. The server serves the district
+// its database holds; the demo district is loaded beforehand by fixtures/seed.ts (`npm start` runs it).
 // On SIGINT/SIGTERM it stops taking requests, lets in-flight writes commit, closes the database and exits;
 // if that takes longer than the grace period it exits anyway.
 import { loadConfig } from './config'
 import { openDb } from './db'
-import { ensureSeeded } from './db/seed'
 import { buildApp } from './app'
 
 const GRACE_MS = 10_000
@@ -11,8 +11,8 @@ const GRACE_MS = 10_000
 async function main() {
   const config = loadConfig()
   const db = openDb(config.dbFile)
-  const seed = await ensureSeeded(db, { cases: config.seedCases, calendar: config.calendar, log: (s) => console.log(s) })
-  if (seed.seeded) console.log(`seeded ${config.dbFile} in ${(seed.ms / 1000).toFixed(1)} s`)
+  if (db.$client.prepare('SELECT 1 FROM grids LIMIT 1').get() === undefined)
+    console.warn(`${config.dbFile} holds no grids: load the demo district (npm run db:seed) or your own (npm run grid:import)`)
   const app = buildApp(config, { db })
 
   let closing = false

@@ -2,7 +2,7 @@
 // batch every 20 ms. Half the events are new reports (reportedAt = the moment the batch is sent, which is
 // what the screens measure their latency against), half move earlier cases one step along the workflow.
 import Database from 'better-sqlite3'
-import { createRandom } from '../../fixtures/generate/random'
+import { createRandom } from '../../shared/random'
 
 const base = process.env.BASE!
 const key = process.env.KEY!

@@ -1,7 +1,7 @@
 // The database the live and metrics benchmarks run on: the project's own seed (grids, catalogue and the
 // 289,000-case history, written as events), created once and reused while it holds enough cases.
 import { openDb, type Db } from '../../server/db'
-import { ensureSeeded } from '../../server/db/seed'
+import { ensureSeeded } from '../../fixtures/seed'
 
 export async function historyDb(file: string, cases: number, log: (s: string) => void = console.log): Promise<Db> {
   const db = openDb(file)

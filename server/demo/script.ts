@@ -2,7 +2,7 @@
 // (the day's rhythm on the district's clock), where (weighted to the grids that have always been busy), what
 // about (the matters' historical mix), from whom (grid patrols outnumber residents), and each case's path
 // through the workflow with realistic durations. Pure: the simulator turns it into API calls.
-import type { Random } from '../../fixtures/generate/random'
+import type { Random } from '../../shared/random'
 import { LEVELS, TRANSITIONS, type Action, type CaseStateName, type Level } from '../../shared/workflow'
 import type { Source } from '../../shared/protocol'
 import { DAY_MS as DAY, HOUR_MS, MINUTE_MS, type DistrictClock } from '../../shared/clock'

@@ -3,7 +3,7 @@
 // same seed plays the same afternoon whatever the server answers and however long it takes. One timer, for
 // the earliest pending step; stop() clears it and waits for the requests in flight.
 import { Heap } from '@datastructures-js/heap'
-import { createRandom, type Random } from '../../fixtures/generate/random'
+import { createRandom, type Random } from '../../shared/random'
 import { SOURCES, type Source } from '../../shared/protocol'
 import type { CaseStateName } from '../../shared/workflow'
 import { DEFAULT_CLOCK, type DistrictClock } from '../../shared/clock'

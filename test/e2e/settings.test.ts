@@ -29,7 +29,7 @@ beforeAll(async () => {
   b = await openBrowser(1920, 1080)
   await b.page.goto(server.url + '/')
   await b.page.waitForFunction(() => window.__onescreen?.live?.().status === 'live' && !!document.querySelector('[data-kpi=satisfactionRate] .value[data-value]:not([data-value="—"])'), undefined, { timeout: 60_000, polling: 200 })
-})
+}, 300_000) // a client build, a seed and a browser: minutes on a loaded 2-core machine
 afterAll(async () => {
   await b?.close()
   await server?.close()

@@ -1,7 +1,7 @@
 // The server as `npm start` runs it: a fresh database is migrated and seeded, the server listens, takes a
 // report, and on SIGTERM closes cleanly; the acknowledged report is in the database afterwards.
 import { afterAll, expect, test } from 'vitest'
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -23,10 +23,11 @@ test('starts on an empty database, acknowledges a report, and shuts down cleanly
   const calendar = join(dir, 'calendar.json')
   writeFileSync(calendar, JSON.stringify({ coveredThrough: '2021-12-31' }))
 
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, ONESCREEN_DB: file, PORT: '0', HOST: '127.0.0.1', ONESCREEN_SEED_CASES: '300', ONESCREEN_DEMO: 'false', LOG_LEVEL: 'info', ONESCREEN_CALENDAR: calendar },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const env = { ...process.env, ONESCREEN_DB: file, PORT: '0', HOST: '127.0.0.1', ONESCREEN_SEED_CASES: '300', ONESCREEN_DEMO: 'false', LOG_LEVEL: 'info', ONESCREEN_CALENDAR: calendar }
+  // As `npm start` does: the demo district is loaded first (fixtures/seed.ts), then the server starts on it.
+  const seed = spawnSync(process.execPath, ['--import', 'tsx', 'fixtures/seed.ts'], { env, encoding: 'utf8', timeout: 90_000 })
+  expect(seed.status, seed.stderr).toBe(0)
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no listening line in:\n${output}`)), 90_000)
@@ -42,7 +43,7 @@ test('starts on an empty database, acknowledges a report, and shuts down cleanly
     child.stderr.on('data', onData)
     child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)))
   })
-  expect(output).toMatch(/seeded .* in/)
+  expect(seed.stdout).toMatch(/seeded .* in/)
   expect(output).toMatch(/"level":40[^\n]*working calendar: holidays and 调休 days are known through 2021-12-31/)
 
   const base = `http://127.0.0.1:${port}`
