@@ -16,6 +16,23 @@ export type GridLevel = 0 | 1 | 2 | 3 | 4 | 5
 
 export const EXPECTED_COUNTS: Record<1 | 2 | 3 | 4 | 5, number> = { 1: 17, 2: 175, 3: 1439, 4: 6281, 5: 577 }
 
+/** A district's own rules for its grid codes and extent, which shared/gridcheck checks boundaries against. */
+export interface DistrictRules {
+  /** The district's code (GB/T 2260, 6 digits): every grid code extends it. */
+  code: string
+  /** [minLon, minLat, maxLon, maxLat] every position must lie in; null for no bound. */
+  extent: [number, number, number, number] | null
+  /** The street parts (3 digits after the district code) first-level grids may use, as inclusive ranges. */
+  streetRanges: readonly (readonly [number, number])[]
+}
+
+/** Erqi: its extent (DOMAIN.md §1) with a margin of ~2 km; streets 001–099, towns 100–199, development zone 400–499. */
+export const DISTRICT_RULES: DistrictRules = {
+  code: DISTRICT_CODE,
+  extent: [113.48, 34.58, 113.7, 34.79],
+  streetRanges: [[1, 199], [400, 499]],
+}
+
 export const SPECIAL_KINDS = ['enterprise', 'school', 'business', 'market'] as const
 export type SpecialKind = (typeof SPECIAL_KINDS)[number]
 export const SPECIAL_KIND_DIGIT: Record<SpecialKind, string> = { enterprise: '1', school: '2', business: '3', market: '4' }
@@ -33,17 +50,23 @@ export interface Grid {
   kind?: SpecialKind
 }
 
-export function isSpecialCode(code: string): boolean {
-  return code.length === CODE_LENGTH[5] && code.startsWith(DISTRICT_CODE + '9')
+/** A special grid's code: the district's code, 9, a kind digit and a 4-digit sequence. */
+export function isSpecialCode(code: string, district: string = DISTRICT_CODE): boolean {
+  return code.length === CODE_LENGTH[5] && code.startsWith(district + '9')
 }
+/** Position of a special code's kind digit (after the district code and the 9). */
+const KIND_DIGIT_AT = CODE_LENGTH[0] + 1
 
-/** The ordinary level a code denotes, from its length and range; null if it is not a well-formed code. */
-export function levelOfCode(code: string): GridLevel | null {
-  if (!/^\d+$/.test(code) || !code.startsWith(DISTRICT_CODE)) return null
-  if (isSpecialCode(code)) return SPECIAL_KIND_BY_DIGIT[code[7]] ? 5 : null
+/**
+ * The level a code denotes, from its length and range; null if it is not a well-formed code (of this
+ * district, or of `district` for another district's own boundaries).
+ */
+export function levelOfCode(code: string, district: string = DISTRICT_CODE): GridLevel | null {
+  if (!/^\d+$/.test(code) || !code.startsWith(district)) return null
+  if (isSpecialCode(code, district)) return SPECIAL_KIND_BY_DIGIT[code[KIND_DIGIT_AT]] ? 5 : null
   // Street part 9xx is the special range, never a street: refuse it, or a scope like 410103912 would
   // prefix-match special grids.
-  if (code.length > DISTRICT_CODE.length && code[DISTRICT_CODE.length] === '9') return null
+  if (code.length > district.length && code[district.length] === '9') return null
   for (const level of [0, 1, 2, 3, 4] as const) if (code.length === CODE_LENGTH[level]) return level
   return null
 }
@@ -51,8 +74,8 @@ export function levelOfCode(code: string): GridLevel | null {
 const SPECIAL_KIND_BY_DIGIT: Record<string, SpecialKind> = Object.fromEntries(
   Object.entries(SPECIAL_KIND_DIGIT).map(([k, d]) => [d, k as SpecialKind]),
 )
-export function specialKindOfCode(code: string): SpecialKind | null {
-  return isSpecialCode(code) ? (SPECIAL_KIND_BY_DIGIT[code[7]] ?? null) : null
+export function specialKindOfCode(code: string, district: string = DISTRICT_CODE): SpecialKind | null {
+  return isSpecialCode(code, district) ? (SPECIAL_KIND_BY_DIGIT[code[KIND_DIGIT_AT]] ?? null) : null
 }
 
 /** The code of the ancestor at `level` (ordinary codes are prefix-consistent). */
@@ -61,8 +84,8 @@ export function ancestorCode(code: string, level: 0 | 1 | 2 | 3 | 4): string {
 }
 
 /** The ordinary parent code implied by an ordinary code's prefix. */
-export function parentCodeOf(code: string): string | null {
-  const level = levelOfCode(code)
+export function parentCodeOf(code: string, district: string = DISTRICT_CODE): string | null {
+  const level = levelOfCode(code, district)
   if (level === null || level === 0 || level === 5) return null
   return ancestorCode(code, (level - 1) as 0 | 1 | 2 | 3)
 }

@@ -1,5 +1,7 @@
 // Validators for a district's grid geography: the fixture tests and `npm run grid:import` run the
-// same checks. Pure (no I/O). Every problem names the offending feature by code and input index.
+// same checks. Pure (no I/O). Every problem names the offending feature by code and input index. What is
+// particular to a district (its code, extent and street ranges) comes in as DistrictRules, so a user's own
+// district validates with its own rules; the default is this deployment's district (shared/grid).
 //
 // Geometry is checked on one local plane in metres. Per parent, one union of its children gives
 // the sibling overlap (Σ child areas − union area) and, with one difference against the parent,
@@ -7,7 +9,7 @@
 // only when those totals exceed the tolerance.
 import polygonClipping from 'polygon-clipping'
 import type { MultiPolygon, Polygon } from 'geojson'
-import { SPECIAL_KINDS, levelOfCode, parentCodeOf, specialKindOfCode, type GridLevel } from './grid'
+import { CODE_LENGTH, DISTRICT_RULES, SPECIAL_KINDS, levelOfCode, parentCodeOf, specialKindOfCode, type DistrictRules, type GridLevel } from './grid'
 import { type Box, type PlanarPolygon, type Plane, boxOf, boxesMeet, localPlane, multiArea, polygonsOf, selfCrossing, toPlanar } from './planar'
 
 export interface GridFeature {
@@ -40,8 +42,8 @@ export interface CheckOptions {
   overlapTolerance?: number
   /** Allowed uncovered part of a parent, as a share of its area. */
   gapTolerance?: number
-  /** [minLon, minLat, maxLon, maxLat] every position must lie in; null to skip. */
-  extent?: Box | null
+  /** The district's code, extent and street ranges (default: this deployment's district). */
+  district?: DistrictRules
 }
 type Options = Required<Omit<CheckOptions, 'expectedCounts'>>
 
@@ -50,8 +52,6 @@ export interface CheckReport {
   problems: Problem[]
 }
 
-/** Erqi's extent (DOMAIN.md §1) with a margin of ~2 km. */
-export const ERQI_EXTENT: Box = [113.48, 34.58, 113.7, 34.79]
 export const DEFAULTS = { minInside: 0.999, overlapTolerance: 0.001, gapTolerance: 0.001 }
 
 interface Shape {
@@ -65,7 +65,7 @@ interface Shape {
 type Report = (check: CheckName, index: number, message: string) => void
 
 export function checkGrids(features: readonly GridFeature[], options: CheckOptions = {}): CheckReport {
-  const opt: Options = { ...DEFAULTS, extent: ERQI_EXTENT, ...options }
+  const opt: Options = { ...DEFAULTS, district: DISTRICT_RULES, ...options }
   const problems: Problem[] = []
   const report: Report = (check, index, message) =>
     problems.push({ check, code: index >= 0 && features[index].code != null ? String(features[index].code) : null, index, message })
@@ -73,11 +73,11 @@ export function checkGrids(features: readonly GridFeature[], options: CheckOptio
     const got = features.filter((f) => f.level === Number(level)).length
     if (got !== want) report('count', -1, `level ${level} has ${got} grids, expected ${want}`)
   }
-  const first = checkTree(features, report)
+  const first = checkTree(features, opt.district, report)
   const plane = planeFor(features)
   const shapes = new Map<string, Shape>()
   features.forEach((f, i) => {
-    const error = geometryError(f.geometry, opt.extent)
+    const error = geometryError(f.geometry, opt.district.extent)
     if (error) return report('geometry', i, error)
     const poly = toPlanar(f.geometry, plane)
     const area = multiArea(poly)
@@ -90,10 +90,10 @@ export function checkGrids(features: readonly GridFeature[], options: CheckOptio
 }
 
 /** Properties, codes, duplicates, parents, children. Returns each usable code's first index. */
-function checkTree(features: readonly GridFeature[], report: Report): Map<string, number> {
+function checkTree(features: readonly GridFeature[], district: DistrictRules, report: Report): Map<string, number> {
   const first = new Map<string, number>()
   features.forEach((f, i) => {
-    if (!checkProperties(f, i, report)) return
+    if (!checkProperties(f, i, district, report)) return
     const seen = first.get(f.code)
     if (seen !== undefined) report('duplicate', i, `code ${f.code} is used again (first at #${seen})`)
     else first.set(f.code, i)
@@ -111,28 +111,31 @@ function checkTree(features: readonly GridFeature[], report: Report): Map<string
   return first
 }
 
-function checkProperties(f: GridFeature, i: number, report: Report): boolean {
+function checkProperties(f: GridFeature, i: number, district: DistrictRules, report: Report): boolean {
   if (typeof f.code !== 'string' || !f.code) return (report('property', i, 'code is missing'), false)
   if (typeof f.name !== 'string' || !f.name.trim()) report('property', i, 'name is missing')
   if (!Number.isInteger(f.level) || f.level < 0 || f.level > 5) return (report('property', i, `level ${f.level} is not 0–5`), false)
-  if (levelOfCode(f.code) !== f.level) return (report('code', i, `code ${f.code} is not a well-formed level-${f.level} code (${CODE_SHAPE[f.level]})`), false)
+  if (levelOfCode(f.code, district.code) !== f.level)
+    return (report('code', i, `code ${f.code} is not a well-formed level-${f.level} code (${codeShape(district.code)[f.level]})`), false)
   if (f.level === 0) {
     if (f.parent !== null) report('parent', i, 'the district has no parent')
   } else if (f.level === 5) {
-    const kind = specialKindOfCode(f.code)
+    const kind = specialKindOfCode(f.code, district.code)
     if (!SPECIAL_KINDS.includes(f.kind as never)) report('property', i, `kind ${f.kind} is not one of ${SPECIAL_KINDS.join(', ')}`)
     else if (kind !== f.kind) report('code', i, `code ${f.code} is in the ${kind} range but kind is ${f.kind}`)
-    if (/^0+$/.test(f.code.slice(8))) report('code', i, `code ${f.code} has sequence 0000`)
+    if (/^0+$/.test(f.code.slice(CODE_LENGTH[0] + 2))) report('code', i, `code ${f.code} has sequence 0000`)
   } else {
-    const street = Number(f.code.slice(6, 9))
-    if (!((street >= 1 && street <= 199) || (street >= 400 && street <= 499)))
-      report('code', i, `street part ${f.code.slice(6, 9)} is outside 001–199 and 400–499`)
+    const part = f.code.slice(CODE_LENGTH[0], CODE_LENGTH[1])
+    const street = Number(part)
+    if (!district.streetRanges.some(([lo, hi]) => street >= lo && street <= hi))
+      report('code', i, `street part ${part} is outside ${district.streetRanges.map(([lo, hi]) => `${three(lo)}–${three(hi)}`).join(' and ')}`)
     if (/^0+$/.test(f.code.slice(f.level >= 3 ? -2 : -3))) report('code', i, `code ${f.code} ends in a zero sequence`)
-    if (f.parent !== parentCodeOf(f.code)) report('code', i, `code ${f.code} does not extend its parent ${f.parent}`)
+    if (f.parent !== parentCodeOf(f.code, district.code)) report('code', i, `code ${f.code} does not extend its parent ${f.parent}`)
   }
   return true
 }
-const CODE_SHAPE = ['410103', '410103+SSS', '410103+SSS+CCC', '410103+SSS+CCC+GG', '410103+SSS+CCC+GG+MM', '4101039+K+NNNN']
+const codeShape = (d: string) => [d, `${d}+SSS`, `${d}+SSS+CCC`, `${d}+SSS+CCC+GG`, `${d}+SSS+CCC+GG+MM`, `${d}9+K+NNNN`]
+const three = (n: number) => String(n).padStart(3, '0')
 
 /** Containment, sibling overlap and gaps per parent, special grids in their parents, micro cover. */
 function checkShapes(features: readonly GridFeature[], shapes: Map<string, Shape>, plane: Plane, opt: Options, report: Report) {

@@ -8,8 +8,8 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { MultiPolygon, Polygon } from 'geojson'
 import polygonClipping from 'polygon-clipping'
-import { DISTRICT_CODE, DISTRICT_NAME } from '../../shared/grid'
-import { ERQI_EXTENT, checkGrids, formatReport, geometryError, type GridFeature } from '../../shared/gridcheck'
+import { DISTRICT_CODE, DISTRICT_NAME, DISTRICT_RULES } from '../../shared/grid'
+import { checkGrids, formatReport, geometryError, type GridFeature } from '../../shared/gridcheck'
 import { openDb } from '../db'
 import { loadGridFeatures, storeGrids } from './store'
 
@@ -30,7 +30,7 @@ export function runImport(argv: string[], io: Io = { out: console.log, err: cons
   const extentArg = valueOf('--extent')
   const dryRun = argv.includes('--dry-run')
   const files = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--db' && argv[i - 1] !== '--extent')
-  const extent = extentArg === undefined ? ERQI_EXTENT : extentArg === 'none' ? null : extentArg.split(',').map(Number)
+  const extent = extentArg === undefined ? DISTRICT_RULES.extent : extentArg === 'none' ? null : extentArg.split(',').map(Number)
   const badExtent = extent !== null && (extent.length !== 4 || !extent.every(Number.isFinite))
   if (files.length !== 1 || dbFile === '' || badExtent) return (io.err(USAGE), 2)
 
@@ -42,7 +42,7 @@ export function runImport(argv: string[], io: Io = { out: console.log, err: cons
     io.err(`grid:import: cannot read ${files[0]}: ${(e as Error).message}`)
     return 2
   }
-  const report = checkGrids(features, { extent: extent as [number, number, number, number] | null })
+  const report = checkGrids(features, { district: { ...DISTRICT_RULES, extent: extent as [number, number, number, number] | null } })
   if (!report.ok) {
     io.err(`grid:import: ${files[0]} was rejected; nothing was changed.`)
     io.err(formatReport(report))

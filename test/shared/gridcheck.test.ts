@@ -117,6 +117,23 @@ describe('checkGrids', () => {
     expect(checkGrids(small).ok).toBe(true)
   })
 
+  it("validates another district by its own rules: its code, extent and street ranges", () => {
+    // The same boundaries as 中原区 (410102), somewhere else, with streets only in 001–099.
+    const moved = (c: string) => c.replace(/^410103/, '410102')
+    const shift = (p: Polygon): Polygon => ({ type: 'Polygon', coordinates: p.coordinates.map((r) => r.map(([x, y]) => [x - 0.2, y + 0.1])) })
+    const own = district().map((f) => ({ ...f, code: moved(f.code), parent: f.parent && moved(f.parent), geometry: shift(f.geometry as Polygon) }))
+    const rules = { code: '410102', extent: [113.35, 34.75, 113.5, 34.85] as [number, number, number, number], streetRanges: [[1, 199]] as [number, number][] }
+    expect(formatReport(checkGrids(own, { district: rules }))).toBe('no problems found')
+    // Under this deployment's rules (Erqi) none of its codes is well-formed and it lies outside the extent.
+    expect(checksOf(own).filter(([check]) => check === 'code')).toHaveLength(own.length)
+    // Its own street ranges are the ones applied, and the message names them.
+    const narrow = checkGrids(own, { district: { ...rules, streetRanges: [[1, 99]] } }).problems
+    expect(narrow.map((p) => [p.check, p.code])).toEqual([['code', '410102100'], ['code', '410102100001'], ['code', '41010210000101'], ['code', '4101021000010101']])
+    expect(narrow[0].message).toBe('street part 100 is outside 001–099')
+    // And its own extent.
+    expect(checksOf(own, { district: { ...rules, extent: [113.48, 34.58, 113.7, 34.79] } })).toContainEqual(['geometry', '410102'])
+  })
+
   it('keeps each problem tied to its input index', () => {
     const f = replace(district(), '4101030010010201', { parent: '41010300100199' })
     const p = checkGrids(f).problems.find((x) => x.code === '4101030010010201')!
