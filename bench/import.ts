@@ -62,7 +62,7 @@ async function main() {
     for (let r = 0; r < RUNS; r++) {
       t = performance.now()
       let n = 0
-      for await (const _ of readRows(createReadStream(file(`export.${kind}`)), kind)) n++
+      for await (const _ of readRows(file(`export.${kind}`), kind)) n++
       if (n !== ROWS + 1) throw new Error(`${kind}: read ${n} rows, expected ${ROWS + 1}`)
       parse[kind].push(performance.now() - t)
     }
@@ -80,7 +80,7 @@ async function main() {
       const ingest = new Ingest(db, GridIndex.load(db), { catalogue })
       t = performance.now()
       const c0 = process.cpuUsage()
-      const s = await importFile({ ingest, catalogue }, file(`export.${kind}`), { batchSize: BATCH })
+      const s = await importFile({ ingest, catalogue, db }, file(`export.${kind}`), { batchSize: BATCH })
       imports[kind].push(performance.now() - t)
       const c1 = process.cpuUsage(c0)
       cpu[kind].push((c1.user + c1.system) / 1000)

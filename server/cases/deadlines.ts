@@ -29,6 +29,9 @@ interface Entry {
   pos: number
 }
 
+/** Longest the queue fires due crossings in one go (ms). */
+const FIRE_SLICE_MS = 10
+
 /** Node's setTimeout cannot wait longer than 2^31−1 ms; longer waits re-arm on waking. */
 export const MAX_TIMER_DELAY = 2 ** 31 - 1
 
@@ -144,9 +147,13 @@ export class DeadlineQueue {
     this.timer = null
     this.armedFor = null
     this.firing = true
+    const started = performance.now()
     try {
       const now = this.now()
       while (this.onDue && this.heap.length && this.heap[0].at <= now) {
+        // Many crossings at once (an import of old open cases, a restart after downtime) must not hold the
+        // event loop: after a slice, the rest fire on the next turn (arm() finds them due).
+        if (performance.now() - started > FIRE_SLICE_MS) break
         const e = this.heap[0]
         this.remove(e)
         const slot = this.byCase.get(e.caseId)!

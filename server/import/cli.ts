@@ -1,12 +1,14 @@
-// `npm run import -- file.xlsx|file.csv [--db path] [--mapping mapping.json] [--batch N] [--json]`
+// `npm run import -- file.xlsx|file.csv [--db path] [--mapping mapping.json] [--batch N] [--report report.csv] [--json]`
 // (server/import/mapping.example.json shows a mapping for an export with other headers)
 // Imports a 12345 work-order export through the ingest, with a progress bar and a final summary (imported,
-// skipped, bad, and every bad row with its column and reason). Exit code 0 when the file was read (bad rows
-// are reported, not fatal), 1 when it could not be (missing file or columns, unreadable mapping).
+// skipped, bad, problems counted by column, the first 1,000 of them with row and reason; --report writes
+// every one as CSV). Exit code 0 when the file was read (bad rows are reported, not fatal), 1 when it could
+// not be (missing file or columns, unreadable mapping).
 //
 // The CLI writes to the database file directly, so a running server learns of the new cases only at its
 // next start: while the server runs, upload through POST /api/import instead and the wall updates live.
-import { createReadStream, readFileSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { pathToFileURL } from 'node:url'
 import cliProgress from 'cli-progress'
@@ -15,18 +17,23 @@ import { GridIndex } from '../geo'
 import { Ingest } from '../cases/ingest'
 import { Catalogue } from '../cases/catalogue'
 import { loadConfig } from '../config'
-import { fileKind, importStream, type ImportSummary } from './importer'
+import { importFile, type ImportSummary } from './importer'
 import { loadMapping } from './mapping'
-import { sheetBytes } from './read'
 
-const USAGE = 'usage: npm run import -- <file.xlsx|file.csv> [--db data/onescreen.db] [--mapping mapping.json] [--batch 1000] [--json]'
+const USAGE =
+  'usage: npm run import -- <file.xlsx|file.csv> [--db data/onescreen.db] [--mapping mapping.json] [--batch 1000] [--report report.csv] [--json]'
 
-export function formatSummary(s: ImportSummary, file: string): string {
+export function formatSummary(s: ImportSummary, file: string, reportFile?: string): string {
   const lines = [
     `${file}: ${s.rows} rows in ${(s.ms / 1000).toFixed(1)} s — imported ${s.imported}, skipped ${s.skipped}, bad ${s.bad}`,
   ]
+  if (s.problems.length) {
+    lines.push('', 'problems (column: problem × rows):')
+    for (const p of s.problems) lines.push(`  ${p.column}: ${p.problem} × ${p.count}`)
+  }
   if (s.errors.length) {
-    lines.push('', 'bad rows (row, column: reason):')
+    const more = s.errorCount > s.errors.length ? ` (first ${s.errors.length} of ${s.errorCount}${reportFile ? `; all in ${reportFile}` : '; --report file.csv writes all'})` : ''
+    lines.push('', `bad rows${more} (row, column: reason):`)
     for (const e of s.errors) lines.push(`  row ${e.row}, ${e.column}: ${e.reason}`)
   }
   if (s.skipped) {
@@ -41,14 +48,16 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { db: { type: 'string' }, mapping: { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+    options: {
+      db: { type: 'string' }, mapping: { type: 'string' }, batch: { type: 'string' }, report: { type: 'string' },
+      json: { type: 'boolean' }, help: { type: 'boolean' },
+    },
   })
   if (values.help || positionals.length !== 1) {
     console.error(USAGE)
     return values.help ? 0 : 1
   }
   const file = positionals[0]
-  const size = statSync(file).size
   const mapping = values.mapping ? loadMapping(JSON.parse(readFileSync(values.mapping, 'utf8'))) : undefined
   const batchSize = values.batch ? Number(values.batch) : undefined
   if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) throw new Error('--batch must be a positive whole number')
@@ -61,29 +70,28 @@ async function main(argv: string[]): Promise<number> {
     const catalogue = new Catalogue(db)
     const ingest = new Ingest(db, grids, { calendar: config.calendar, catalogue })
     // Progress by data parsed: file bytes for CSV, worksheet bytes for XLSX (its rows are unknown until the end).
-    const kind = await fileKind(file)
-    const total = (kind === 'xlsx' ? sheetBytes(readFileSync(file)) : null) ?? size
     const bar = new cliProgress.SingleBar(
       { format: '{bar} {percentage}% | {rows} rows | imported {imported} skipped {skipped} bad {bad}', hideCursor: true, clearOnComplete: false },
       cliProgress.Presets.shades_classic,
     )
     const quiet = values.json || !process.stderr.isTTY
-    let parsed = 0
-    if (!quiet) bar.start(total, 0, { rows: 0, imported: 0, skipped: 0, bad: 0 })
+    let started = false
     let summary: ImportSummary
     try {
-      summary = await importStream({ ingest, catalogue }, createReadStream(file), kind, {
-        mapping, batchSize,
-        onBytes: (n) => (parsed += n),
+      summary = await importFile({ ingest, catalogue, db }, file, {
+        mapping, batchSize, reportFile: values.report ? resolve(values.report) : null,
         onProgress: (p) => {
-          if (!quiet) bar.update(Math.min(parsed, total), p)
+          if (quiet || p.total === 0) return
+          if (!started) bar.start(p.total, 0, p)
+          started = true
+          bar.update(Math.min(p.bytes, p.total), p)
         },
       })
-      if (!quiet) bar.update(total)
+      if (started) bar.update(bar.getTotal())
     } finally {
-      if (!quiet) bar.stop()
+      if (started) bar.stop()
     }
-    console.log(values.json ? JSON.stringify(summary) : formatSummary(summary, file))
+    console.log(values.json ? JSON.stringify(summary) : formatSummary(summary, file, values.report))
     return 0
   } finally {
     db.$client.close()

@@ -16,6 +16,8 @@ export interface RowError {
   /** Row number as a spreadsheet shows it: the header is row 1. */
   row: number
   column: string
+  /** The kind of problem, in a few fixed words (what the report counts by). */
+  problem: string
   reason: string
 }
 
@@ -64,8 +66,8 @@ export class RowReader {
     this.offset = offsetMinutes(ctx.mapping.utcOffset)
   }
 
-  private fail(f: Field, reason: string): void {
-    this.errors.push({ row: this.row, column: this.ctx.columns.header[f], reason })
+  private fail(f: Field, problem: string, reason = problem): void {
+    this.errors.push({ row: this.row, column: this.ctx.columns.header[f], problem, reason })
   }
 
   private cell(f: Field): Cell {
@@ -84,9 +86,9 @@ export class RowReader {
       return undefined
     }
     const t = localTime(c, this.offset)
-    if (t === 'date-only') this.fail(f, `"${text(c)}" has no time of day (expected e.g. 2024-05-01 09:30:00)`)
-    else if (t === null) this.fail(f, `"${text(c)}" is not a date and time (expected e.g. 2024-05-01 09:30:00)`)
-    else if (t > this.ctx.now + FUTURE_SLACK_MS) this.fail(f, `${text(c)} lies in the future`)
+    if (t === 'date-only') this.fail(f, 'no time of day', `"${text(c)}" has no time of day (expected e.g. 2024-05-01 09:30:00)`)
+    else if (t === null) this.fail(f, 'not a date', `"${text(c)}" is not a date and time (expected e.g. 2024-05-01 09:30:00)`)
+    else if (t > this.ctx.now + FUTURE_SLACK_MS) this.fail(f, 'in the future', `${text(c)} lies in the future`)
     else return t
     return undefined
   }
@@ -99,24 +101,24 @@ export class RowReader {
 
     const externalId = this.str('externalId')
     if (!externalId) this.fail('externalId', 'missing')
-    else if (externalId.length > 100) this.fail('externalId', 'longer than 100 characters')
+    else if (externalId.length > 100) this.fail('externalId', 'too long', 'longer than 100 characters')
 
     const reportedAt = this.time('reportedAt', true)
     const description = this.str('description')
     if (!description) this.fail('description', 'missing')
     else if (charCount(description) > DESCRIPTION_MAX)
-      this.fail('description', `${charCount(description)} characters; at most ${DESCRIPTION_MAX}`)
+      this.fail('description', 'too long', `${charCount(description)} characters; at most ${DESCRIPTION_MAX}`)
 
     const lon = number(this.cell('lon'))
     const lat = number(this.cell('lat'))
     const lonOk = Number.isFinite(lon) && Math.abs(lon) <= 180
     const latOk = Number.isFinite(lat) && Math.abs(lat) <= 90
-    if (this.str('lon') === '') this.fail('lon', 'missing (an address alone cannot be placed on the grid map)')
-    else if (!lonOk) this.fail('lon', `"${this.str('lon')}" is not a longitude`)
+    if (this.str('lon') === '') this.fail('lon', 'missing', 'missing (an address alone cannot be placed on the grid map)')
+    else if (!lonOk) this.fail('lon', 'not a number', `"${this.str('lon')}" is not a longitude`)
     if (this.str('lat') === '') this.fail('lat', 'missing')
     else if (!latOk && lonOk && Math.abs(lon) <= 90 && Math.abs(lat) <= 180)
-      this.fail('lat', `${lat} is not a latitude: 经度 and 纬度 seem swapped`)
-    else if (!latOk) this.fail('lat', `"${this.str('lat')}" is not a latitude`)
+      this.fail('lat', 'swapped', `${lat} is not a latitude: 经度 and 纬度 seem swapped`)
+    else if (!latOk) this.fail('lat', 'not a number', `"${this.str('lat')}" is not a latitude`)
 
     let matter: string | undefined
     let department: string | undefined
@@ -124,21 +126,21 @@ export class RowReader {
     if (!matterText) this.fail('matter', 'missing')
     else {
       const m = lookup.matter(matterText)
-      if ('error' in m) this.fail('matter', m.error)
+      if ('error' in m) this.fail('matter', m.error.startsWith('unknown') ? 'unknown matter' : 'ambiguous matter', m.error)
       else matter = m.ok.code
     }
     const deptText = this.str('department')
     if (deptText) {
       department = lookup.department(deptText)
-      if (!department) this.fail('department', `unknown department "${deptText}"`)
+      if (!department) this.fail('department', 'unknown department', `unknown department "${deptText}"`)
     }
 
     const address = this.str('address')
-    if (address.length > 500) this.fail('address', 'longer than 500 characters')
+    if (address.length > 500) this.fail('address', 'too long', 'longer than 500 characters')
     const name = this.str('reporterName')
-    if (name.length > 64) this.fail('reporterName', 'longer than 64 characters')
+    if (name.length > 64) this.fail('reporterName', 'too long', 'longer than 64 characters')
     const phone = this.str('reporterPhone')
-    if (phone && !PHONE.test(phone)) this.fail('reporterPhone', `"${phone}" is not a phone number (digits, +, -, spaces)`)
+    if (phone && !PHONE.test(phone)) this.fail('reporterPhone', 'not a phone number', `"${phone}" is not a phone number (digits, +, -, spaces)`)
 
     const dispatchedAt = this.time('dispatchedAt', false)
     const closedAt = this.time('closedAt', false)
@@ -147,9 +149,9 @@ export class RowReader {
     const ratingText = this.str('rating')
     if (ratingText) {
       if (!(ratingText in mapping.ratings))
-        this.fail('rating', `"${ratingText}" is not a known result (known: ${Object.keys(mapping.ratings).join(', ')})`)
+        this.fail('rating', 'unknown result', `"${ratingText}" is not a known result (known: ${Object.keys(mapping.ratings).join(', ')})`)
       else rating = mapping.ratings[ratingText]
-      if (rating && closedAt === undefined && this.str('closedAt') === '') this.fail('rating', 'a rated case needs 办结时间 (it is not closed)')
+      if (rating && closedAt === undefined && this.str('closedAt') === '') this.fail('rating', 'not closed', 'a rated case needs 办结时间 (it is not closed)')
     }
     // The history must run forwards.
     const order: [Field, number | undefined][] = [
@@ -158,7 +160,7 @@ export class RowReader {
     let last: [Field, number] | undefined
     for (const [f, t] of order) {
       if (t === undefined) continue
-      if (last && t < last[1]) this.fail(f, `earlier than ${columns.header[last[0]]}`)
+      if (last && t < last[1]) this.fail(f, 'out of order', `earlier than ${columns.header[last[0]]}`)
       else last = [f, t]
     }
 

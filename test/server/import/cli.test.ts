@@ -47,15 +47,20 @@ describe('npm run import', () => {
 })
 
 describe('the summary', () => {
-  it('lists every bad row and the first skipped ones', () => {
-    const text = formatSummary({
+  it('counts problems, lists the bad rows it has and the first skipped ones', () => {
+    const summary = {
       rows: 3, imported: 1, skipped: 1, bad: 1, ms: 1234,
-      errors: [{ row: 3, column: '经度', reason: 'missing' }],
+      problems: [{ column: '经度', problem: 'missing', count: 1 }],
+      errors: [{ row: 3, column: '经度', problem: 'missing', reason: 'missing' }],
+      errorCount: 1,
       skippedRows: [{ row: 4, externalId: 'ZZ1', reason: 'already imported' }],
-    }, 'x.csv')
-    expect(text).toBe([
-      'x.csv: 3 rows in 1.2 s — imported 1, skipped 1, bad 1', '', 'bad rows (row, column: reason):', '  row 3, 经度: missing',
+    }
+    expect(formatSummary(summary, 'x.csv')).toBe([
+      'x.csv: 3 rows in 1.2 s — imported 1, skipped 1, bad 1', '', 'problems (column: problem × rows):', '  经度: missing × 1',
+      '', 'bad rows (row, column: reason):', '  row 3, 经度: missing',
       '', 'skipped rows:', '  row 4, 工单编号 ZZ1: already imported',
     ].join('\n'))
+    // A report longer than the list says where the rest is.
+    expect(formatSummary({ ...summary, errorCount: 5000 }, 'x.csv', 'all.csv')).toMatch(/bad rows \(first 1 of 5000; all in all\.csv\)/)
   })
 })

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Readable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../../server/app'
 import { testConfig } from '../../../server/config'
 import type { Db } from '../../../server/db'
-import { importFile, importStream } from '../../../server/import/importer'
+import { importFile, type ImportOptions } from '../../../server/import/importer'
 import { loadMapping } from '../../../server/import/mapping'
 import type { Committed } from '../../../server/cases/ingest'
 import { Keys } from '../../../server/keys'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeSample, type ExportRow, type Planted } from '../../../fixtures/generate/hotline-export'
@@ -140,28 +139,34 @@ describe('files and mappings', () => {
     a = await server()
   })
   afterAll(() => a.app.close())
-  const csv = (text: string) => Readable.from([Buffer.from(text)])
+  let n = 0
+  /** Import text as a file of the given kind. */
+  const importText = (text: string, kind: 'csv' | 'xlsx', opts: ImportOptions = {}) => {
+    const file = join(dir, `text-${++n}.${kind}`)
+    writeFileSync(file, text)
+    return importFile(a.app, file, { kind, ...opts })
+  }
   const stored = () => a.db.$client.prepare('SELECT COUNT(*) FROM cases').pluck().get() as number
 
   it('refuses a file whose header lacks required columns, storing nothing', async () => {
-    await expect(importStream(a.app, csv('工单编号,来电时间,诉求内容\nA1,2025-12-01 09:00,垃圾\n'), 'csv')).rejects.toThrow(
+    await expect(importText('工单编号,来电时间,诉求内容\nA1,2025-12-01 09:00,垃圾\n', 'csv')).rejects.toThrow(
       /missing columns 经度 \(lon\), 纬度 \(lat\), 事项分类 \(matter\)/,
     )
     expect(stored()).toBe(0)
   })
 
   it('finds the header below a title row, and numbers rows as the sheet does', async () => {
-    const s = await importStream(a.app, csv(
+    const s = await importText(
       '二七区12345工单明细（2025年12月）,,,,,\n' +
       '工单编号,来电时间,诉求内容,经度,纬度,事项分类\n' +
       'T-1,2025-12-01 09:00:00,井盖缺失,113.62,34.74,外星人入侵\n',
-    ), 'csv')
+    'csv')
     expect(s).toMatchObject({ rows: 1, bad: 1, errors: [{ row: 3, column: '事项分类' }] })
   })
 
   it('refuses an empty file and a file that is not a spreadsheet', async () => {
-    await expect(importStream(a.app, csv(''), 'csv')).rejects.toThrow(/empty/)
-    await expect(importStream(a.app, csv('PK\u0003\u0004 not really a zip'), 'xlsx')).rejects.toThrow(/cannot be read as XLSX/)
+    await expect(importText('', 'csv')).rejects.toThrow(/empty/)
+    await expect(importText('PK\u0003\u0004 not really a zip', 'xlsx')).rejects.toThrow(/cannot be read as XLSX/)
   })
 
   it('reads other headers and WGS-84 coordinates through a mapping', async () => {
@@ -169,11 +174,11 @@ describe('files and mappings', () => {
       columns: { externalId: 'Ticket', reportedAt: 'Opened', description: 'Text', lon: 'X', lat: 'Y', matter: 'Category' },
       crs: 'wgs84',
     })
-    const s = await importStream(a.app, csv(
+    const s = await importText(
       'Ticket,Opened,Text,X,Y,Category\n' +
       'EN-1,2025-12-01 09:00:00,Garbage at the gate,113.62,34.74,10100101\n' +
       'EN-2,2025-12-01 10:00:00,Same place,113.62,34.74,no-such-matter\n',
-    ), 'csv', { mapping })
+    'csv', { mapping })
     expect(s).toMatchObject({ rows: 2, imported: 1, bad: 1, errors: [{ row: 3, column: 'Category' }] })
     const row = a.db.$client.prepare("SELECT lon, lat, state FROM cases WHERE external_id = 'EN-1'").get()
     // WGS-84 as given: no GCJ-02 shift applied.

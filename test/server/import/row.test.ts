@@ -66,7 +66,7 @@ describe('row → report', () => {
     const byPath = rowToReport(row({ 事项分类: '施工管理/其他' }), 2, ctx)
     expect(byPath.ok && byPath.report.matter).toBe('20300101')
     const ambiguous = rowToReport(row({ 事项分类: '其他' }), 7, ctx)
-    expect(ambiguous).toEqual({ ok: false, errors: [{ row: 7, column: '事项分类', reason: expect.stringMatching(/names 2 matters/) }] })
+    expect(ambiguous).toEqual({ ok: false, errors: [{ row: 7, column: '事项分类', problem: 'ambiguous matter', reason: expect.stringMatching(/names 2 matters/) }] })
   })
 
   it('reports every problem of a bad row with its column', () => {
@@ -85,7 +85,7 @@ describe('row → report', () => {
 
   it('refuses times that run backwards, lie in the future or have no time of day', () => {
     const back = rowToReport(row({ 办结时间: '2025-11-30 10:00:00' }), 3, ctx)
-    expect(!back.ok && back.errors).toEqual([{ row: 3, column: '办结时间', reason: 'earlier than 派单时间' }])
+    expect(!back.ok && back.errors).toEqual([{ row: 3, column: '办结时间', problem: 'out of order', reason: 'earlier than 派单时间' }])
     const future = rowToReport(row({ 来电时间: '2026-02-01 10:00:00' }), 3, ctx)
     expect(!future.ok && future.errors[0]).toMatchObject({ column: '来电时间', reason: expect.stringMatching(/future/) })
     const dateOnly = rowToReport(row({ 来电时间: '2025-12-01' }), 3, ctx)
@@ -94,9 +94,9 @@ describe('row → report', () => {
 
   it('recognises swapped coordinates and a rating without closure', () => {
     const swapped = rowToReport(row({ 经度: '34.74', 纬度: '113.62' }), 4, ctx)
-    expect(!swapped.ok && swapped.errors).toEqual([{ row: 4, column: '纬度', reason: expect.stringMatching(/swapped/) }])
+    expect(!swapped.ok && swapped.errors).toEqual([{ row: 4, column: '纬度', problem: 'swapped', reason: expect.stringMatching(/swapped/) }])
     const unclosed = rowToReport(row({ 办结时间: null, 满意度: '满意' }), 4, ctx)
-    expect(!unclosed.ok && unclosed.errors).toEqual([{ row: 4, column: '满意度', reason: expect.stringMatching(/needs 办结时间/) }])
+    expect(!unclosed.ok && unclosed.errors).toEqual([{ row: 4, column: '满意度', problem: 'not closed', reason: expect.stringMatching(/needs 办结时间/) }])
   })
 
   it('counts the 4,000-character limit in characters, not bytes', () => {
