@@ -8,8 +8,10 @@
 //   raw     right after each batch phase, in this process, the same rows (case_events + cases) with raw
 //           better-sqlite3 prepared statements in transactions of 500 → rows/s, the baseline; its database is
 //           set up like the server's and grown to the server's size first (bench/ingest/raw.ts).
-// Each round runs all three; the table quotes medians over ROUNDS rounds (ratios: median of per-round
-// ratios). It also reports CPU per event (server from /proc, client from process.cpuUsage), which says more
+// Each round runs all three against the server as shipped (ONESCREEN_DB_SYNCHRONOUS=full: a write is
+// acknowledged once the WAL holding it is fsynced), and single + batch again against a second server on its
+// own copy with 'normal' (acknowledged at commit), alternating, so the cost of durability is measured in the
+// same conditions. The table quotes medians over ROUNDS rounds (ratios: median of per-round ratios). It also reports CPU per event (server from /proc, client from process.cpuUsage), which says more
 // than a rate on a 2-core machine shared with other work. Results go to bench/results/ingest.json.
 import { spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
@@ -60,12 +62,13 @@ function prepare(dir: string) {
   })
 }
 
-function startServer(file: string): Promise<ChildProcess> {
+function startServer(file: string, port: number, synchronous: string): Promise<ChildProcess> {
   // BENCH_PROFILE=<dir> writes a CPU profile of the server there.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
     env: {
-      ...process.env, ONESCREEN_DB: file, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn',
+      ...process.env, ONESCREEN_DB: file, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn',
+      ONESCREEN_DB_SYNCHRONOUS: synchronous,
       ONESCREEN_RATE_KEY_MAX: '100000000', ONESCREEN_SEED_CASES: String(SEED_CASES),
       // No demo simulator writing alongside the benchmark.
       ONESCREEN_DEMO: 'false',
@@ -75,7 +78,7 @@ function startServer(file: string): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + 60_000
     const poll = () =>
-      http.get({ host: '127.0.0.1', port: PORT, path: '/api/health' }, (res) => {
+      http.get({ host: '127.0.0.1', port, path: '/api/health' }, (res) => {
         res.resume()
         if (res.statusCode === 200) resolve(child)
         else setTimeout(poll, 200)
@@ -85,9 +88,9 @@ function startServer(file: string): Promise<ChildProcess> {
   })
 }
 
-function health(): Promise<{ cases?: number; commits?: { groups: number; jobs: number } }> {
+function health(port = PORT): Promise<{ cases?: number; commits?: { groups: number; jobs: number } }> {
   return new Promise((resolve, reject) =>
-    http.get({ host: '127.0.0.1', port: PORT, path: '/api/health' }, (res) => {
+    http.get({ host: '127.0.0.1', port, path: '/api/health' }, (res) => {
       let text = ''
       res.on('data', (c) => (text += c))
       res.on('end', () => resolve(JSON.parse(text)))
@@ -111,7 +114,7 @@ function reportJson(samples: Sample[]) {
   return { source: 'patrol', matter: s.matter, lon: s.x, lat: s.y, description: '巡查发现：路面破损，需要处置', address: '二七区某路' }
 }
 
-async function singleRound(secret: string, samples: Sample[], seconds: number) {
+async function singleRound(secret: string, samples: Sample[], seconds: number, port = PORT) {
   const latencies: number[] = []
   let failed = 0
   let firstError = ''
@@ -119,7 +122,7 @@ async function singleRound(secret: string, samples: Sample[], seconds: number) {
   const t0 = performance.now()
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
-      const c = new Connection(PORT)
+      const c = new Connection(port)
       while (performance.now() < end) {
         const body = JSON.stringify(reportJson(samples))
         const start = performance.now()
@@ -135,7 +138,7 @@ async function singleRound(secret: string, samples: Sample[], seconds: number) {
   return { eventsPerSec: latencies.length / elapsed, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), acked: latencies.length, failed, firstError }
 }
 
-async function batchRound(secret: string, samples: Sample[]) {
+async function batchRound(secret: string, samples: Sample[], port = PORT) {
   let acked = 0
   let failed = 0
   let firstError = ''
@@ -144,7 +147,7 @@ async function batchRound(secret: string, samples: Sample[]) {
   // Two uploads in flight: an upstream system pipelining its export.
   await Promise.all(
     [0, 1].map(async () => {
-      const c = new Connection(PORT)
+      const c = new Connection(port)
       while (next < BATCHES_PER_ROUND) {
         next++
         const items = Array.from({ length: BATCH_SIZE }, () => ({ type: 'report', ...reportJson(samples) }))
@@ -165,11 +168,17 @@ async function main() {
   try {
     console.log(`preparing a temp database (${SEED_CASES} seeded cases)…`)
     const { file, secret, samples } = await prepare(dir)
-    const server = await startServer(file)
+    const normalDir = join(dir, 'normal')
+    mkdirSync(normalDir)
+    const normalDb = await prepare(normalDir)
+    const server = await startServer(file, PORT, 'full')
+    const normalServer = await startServer(normalDb.file, PORT + 1, 'normal')
     console.log(`server up; ${ROUNDS} rounds: single ${SINGLE_SECONDS}s × ${CONNECTIONS} connections, batch ${BATCHES_PER_ROUND} × ${BATCH_SIZE}`)
     await singleRound(secret, samples, 2) // warm-up: JIT, statement caches, WAL file growth
+    await singleRound(normalDb.secret, normalDb.samples, 2, PORT + 1)
     const single = []
     const batch = []
+    const normal: { single: Awaited<ReturnType<typeof singleRound>>[]; batch: Awaited<ReturnType<typeof batchRound>>[] } = { single: [], batch: [] }
     const raw: number[] = []
     const baseline = await RawBaseline.open(dir, samples, BATCH_SIZE)
     baseline.run(0, 5000) // warm-up
@@ -191,7 +200,9 @@ async function main() {
     }
     for (let r = 0; r < ROUNDS; r++) {
       single.push(await measured(() => singleRound(secret, samples, SINGLE_SECONDS)))
+      normal.single.push(await singleRound(normalDb.secret, normalDb.samples, SINGLE_SECONDS, PORT + 1))
       batch.push(await measured(() => batchRound(secret, samples)))
+      normal.batch.push(await batchRound(normalDb.secret, normalDb.samples, PORT + 1))
       // The baseline right after, in the same conditions (the server idles meanwhile): on a shared machine the
       // load drifts, and a ratio of rates measured minutes apart would mostly measure the drift.
       raw.push(baseline.run((await health()).cases ?? 0, BATCHES_PER_ROUND * BATCH_SIZE))
@@ -199,10 +210,12 @@ async function main() {
         `round ${r + 1}: single ${single[r].eventsPerSec.toFixed(0)}/s p99 ${single[r].p99.toFixed(2)} ms ` +
           `(${single[r].jobsPerCommit.toFixed(1)} requests per commit; CPU per event: server ${single[r].serverCpuUsPerEvent.toFixed(0)} µs, ` +
           `client ${single[r].clientCpuUsPerEvent.toFixed(0)} µs); batch ${batch[r].eventsPerSec.toFixed(0)}/s; ` +
-          `raw ${raw[r].toFixed(0)}/s (batch ${((100 * batch[r].eventsPerSec) / raw[r]).toFixed(1)} % of raw)`,
+          `raw ${raw[r].toFixed(0)}/s (batch ${((100 * batch[r].eventsPerSec) / raw[r]).toFixed(1)} % of raw); ` +
+          `normal: single ${normal.single[r].eventsPerSec.toFixed(0)}/s p99 ${normal.single[r].p99.toFixed(2)} ms, batch ${normal.batch[r].eventsPerSec.toFixed(0)}/s`,
       )
     }
     await stopServer(server)
+    await stopServer(normalServer)
     await baseline.close()
     for (const x of [...single, ...batch]) if (x.failed) console.warn(`warning: ${x.failed} requests failed, first: ${x.firstError}`)
 
@@ -229,6 +242,16 @@ async function main() {
         rounds: raw,
         note: "reports/s; each is one case_events row and one cases row, into a database grown to the server's size",
       },
+      synchronous: 'full',
+      normal: {
+        single: {
+          eventsPerSec: median(normal.single.map((x) => x.eventsPerSec)),
+          p50Ms: median(normal.single.map((x) => x.p50)),
+          p99Ms: median(normal.single.map((x) => x.p99)),
+        },
+        batch: { eventsPerSec: median(normal.batch.map((x) => x.eventsPerSec)) },
+        note: 'ONESCREEN_DB_SYNCHRONOUS=normal, alternating with the full rounds: what durability costs',
+      },
       loadAverage: (await import('node:os')).loadavg(),
       ratios: {} as Record<string, number>,
       targets: {} as Record<string, boolean>,
@@ -237,6 +260,9 @@ async function main() {
       // Median of the per-round ratios (each round's batch against the raw run right after it).
       batchToRaw: median(batch.map((b, r) => b.eventsPerSec / raw[r])),
       singleToRaw: median(single.map((x, r) => x.eventsPerSec / raw[r])),
+      // Per round, full against the normal run beside it.
+      singleFullToNormal: median(single.map((x, r) => x.eventsPerSec / normal.single[r].eventsPerSec)),
+      batchFullToNormal: median(batch.map((x, r) => x.eventsPerSec / normal.batch[r].eventsPerSec)),
     }
     result.targets = {
       'single ≥ 5,000 events/s': result.single.eventsPerSec >= 5000,
@@ -249,8 +275,10 @@ async function main() {
     const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
     console.log('\ningest benchmark (medians of %d rounds; load average %s)', ROUNDS, result.loadAverage.map((x) => x.toFixed(1)).join(' '))
     console.table({
-      'single event (HTTP)': { 'events/s': f(result.single.eventsPerSec), 'p50 ms': f(result.single.p50Ms, 2), 'p99 ms': f(result.single.p99Ms, 2), 'server CPU µs/event': f(result.single.serverCpuUsPerEvent), 'vs raw': `${f(result.ratios.singleToRaw * 100, 1)} %` },
-      [`batch of ${BATCH_SIZE} (HTTP)`]: { 'events/s': f(result.batch.eventsPerSec), 'p50 ms': '', 'p99 ms': '', 'server CPU µs/event': f(result.batch.serverCpuUsPerEvent), 'vs raw': `${f(result.ratios.batchToRaw * 100, 1)} %` },
+      'single event (HTTP), full': { 'events/s': f(result.single.eventsPerSec), 'p50 ms': f(result.single.p50Ms, 2), 'p99 ms': f(result.single.p99Ms, 2), 'server CPU µs/event': f(result.single.serverCpuUsPerEvent), 'vs raw': `${f(result.ratios.singleToRaw * 100, 1)} %` },
+      [`batch of ${BATCH_SIZE} (HTTP), full`]: { 'events/s': f(result.batch.eventsPerSec), 'p50 ms': '', 'p99 ms': '', 'server CPU µs/event': f(result.batch.serverCpuUsPerEvent), 'vs raw': `${f(result.ratios.batchToRaw * 100, 1)} %` },
+      'single, synchronous=normal': { 'events/s': f(result.normal.single.eventsPerSec), 'p50 ms': f(result.normal.single.p50Ms, 2), 'p99 ms': f(result.normal.single.p99Ms, 2), 'server CPU µs/event': '', 'vs raw': '' },
+      'batch, synchronous=normal': { 'events/s': f(result.normal.batch.eventsPerSec), 'p50 ms': '', 'p99 ms': '', 'server CPU µs/event': '', 'vs raw': '' },
       'raw better-sqlite3': { 'events/s': f(result.raw.rowsPerSec), 'p50 ms': '', 'p99 ms': '', 'server CPU µs/event': f(result.raw.cpuUsPerEvent), 'vs raw': '100 %' },
     })
     for (const [target, met] of Object.entries(result.targets)) console.log(`${met ? '✓' : '✗'} ${target}`)

@@ -3,6 +3,7 @@
 import { DEFAULT_CALENDAR, type Calendar } from '../shared/timelimit'
 import { loadCalendarFile } from './calendar-file'
 import { DEFAULT_INDICATOR_CONFIG, type IndicatorConfig } from '../shared/indicators'
+import { SYNCHRONOUS, type Synchronous } from './db'
 
 export interface Config {
   port: number
@@ -11,6 +12,8 @@ export interface Config {
   dbFile: string
   /** SQLite page cache of the server's connection, in MB. */
   dbCacheMb: number
+  /** When a commit is on disk: 'full' (every acknowledged write survives a power cut) or 'normal' (a crash). */
+  dbSynchronous: Synchronous
   /** Demo mode: anonymous district-wide reads are allowed (and the demo simulator may run). */
   demo: boolean
   /** Demo simulator speed, 1× (real time) to 100×; 0 = no simulator. Runs only in demo mode, once listening. */
@@ -75,6 +78,13 @@ function bool(env: Env, name: string, def: boolean): boolean {
   return fail(name, v, 'expected true or false')
 }
 
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], def: T): T {
+  const v = env[name]?.toLowerCase()
+  if (v === undefined || v === '') return def
+  if (!(allowed as readonly string[]).includes(v)) fail(name, v, `expected one of ${allowed.join(', ')}`)
+  return v as T
+}
+
 /** ONESCREEN_CALENDAR: a JSON or iCalendar file added to the built-in calendar (server/calendar-file.ts). */
 function calendar(env: Env): Calendar {
   const file = env.ONESCREEN_CALENDAR
@@ -111,6 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST || '0.0.0.0',
     dbFile: env.ONESCREEN_DB || 'data/onescreen.db',
     dbCacheMb: int(env, 'ONESCREEN_DB_CACHE_MB', 64, 2),
+    dbSynchronous: oneOf(env, 'ONESCREEN_DB_SYNCHRONOUS', SYNCHRONOUS, 'full'),
     demo: bool(env, 'ONESCREEN_DEMO', true),
     demoSpeed: num(env, 'ONESCREEN_DEMO_SPEED', 1, 0, 100),
     demoSeed: int(env, 'ONESCREEN_DEMO_SEED', 20260101),

@@ -10,7 +10,7 @@ const GRACE_MS = 10_000
 
 async function main() {
   const config = loadConfig()
-  const db = openDb(config.dbFile)
+  const db = openDb(config.dbFile, config.dbSynchronous)
   if (db.$client.prepare('SELECT 1 FROM grids LIMIT 1').get() === undefined)
     console.warn(`${config.dbFile} holds no grids: load the demo district (npm run db:seed) or your own (npm run grid:import)`)
   const app = buildApp(config, { db })

@@ -13,6 +13,11 @@ export interface GroupCommitOptions {
   onListenerError?: (err: unknown) => void
   /** After a rollback: forget what the rolled-back writes reserved (the case log's next ids). */
   onRollback?: () => void
+  /**
+   * Resolves once everything committed so far is on disk (db/wal-sync). A group's writes are acknowledged
+   * only then; listeners hear of them at once, in commit order. Without it, a commit is acknowledged as is.
+   */
+  durable?: () => Promise<void>
 }
 
 export class GroupCommit {
@@ -20,6 +25,7 @@ export class GroupCommit {
   private readonly tx: (fn: () => unknown) => unknown
   private readonly onListenerError: (err: unknown) => void
   private readonly onRollback: () => void
+  private readonly whenDurable: (() => Promise<void>) | null
   private pending: Committed[] = []
   private queue: { work: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = []
   private grouping = false
@@ -33,6 +39,7 @@ export class GroupCommit {
     this.tx = db.$client.transaction((fn: () => unknown) => fn())
     this.onListenerError = opts.onListenerError ?? ((e) => console.error('committed listener failed:', e))
     this.onRollback = opts.onRollback ?? (() => {})
+    this.whenDurable = opts.durable ?? null
   }
 
   on(event: 'committed', fn: CommittedListener): this {
@@ -94,6 +101,8 @@ export class GroupCommit {
       throw asIngestError(e)
     }
     this.notify()
+    // A caller that acknowledges this write awaits durable(); start the fsync now either way.
+    this.whenDurable?.().catch(() => {})
     return result
   }
 
@@ -139,8 +148,16 @@ export class GroupCommit {
     } finally {
       this.grouping = false
     }
-    jobs.forEach((job, i) => (outcomes[i].ok ? job.resolve(outcomes[i].value) : job.reject(outcomes[i].value)))
+    const settle = () => jobs.forEach((job, i) => (outcomes[i].ok ? job.resolve(outcomes[i].value) : job.reject(outcomes[i].value)))
+    // Acknowledge once on disk; a failed fsync fails the writes it could not make durable.
+    if (this.whenDurable) this.whenDurable().then(settle, (e) => jobs.forEach((job) => job.reject(e)))
+    else settle()
     this.notify()
+  }
+
+  /** Resolves once everything committed so far is on disk (at once without a durability hook). */
+  durable(): Promise<void> {
+    return this.whenDurable ? this.whenDurable() : Promise.resolve()
   }
 
   private notify() {

@@ -21,6 +21,8 @@ export interface IngestOptions {
   now?: () => number
   /** Where an exception thrown by a `committed` listener goes; the write stays acknowledged. */
   onListenerError?: (err: unknown) => void
+  /** Resolves once everything committed so far is on disk; acknowledgements wait for it (db/wal-sync). */
+  durable?: () => Promise<void>
   /** The catalogue and idempotency store the server shares with its routes; made from `db` if not given. */
   catalogue?: Catalogue
   idempotency?: IdempotencyStore
@@ -29,7 +31,7 @@ export interface IngestOptions {
 export class Ingest extends CaseWriter {
   constructor(db: Db, grids: GridIndex, opts: IngestOptions = {}) {
     const log = new CaseLog(db)
-    const commits = new GroupCommit(db, { onListenerError: opts.onListenerError, onRollback: () => log.resyncIds() })
+    const commits = new GroupCommit(db, { onListenerError: opts.onListenerError, onRollback: () => log.resyncIds(), durable: opts.durable })
     super(commits, {
       grids, log, calendar: opts.calendar, now: opts.now,
       catalogue: opts.catalogue ?? new Catalogue(db),
@@ -58,5 +60,10 @@ export class Ingest extends CaseWriter {
    */
   submit<T>(work: () => T): Promise<T> {
     return this.commits.submit(work)
+  }
+
+  /** Resolves once everything committed so far is on disk: await it before acknowledging a direct write. */
+  durable(): Promise<void> {
+    return this.commits.durable()
   }
 }

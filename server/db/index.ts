@@ -11,12 +11,20 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 export const DEFAULT_DB_FILE = 'data/onescreen.db'
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations')
 
+/**
+ * How a commit reaches the disk (SQLite `synchronous`, in WAL mode). FULL: the WAL is synced at every commit,
+ * so an acknowledged write survives a power cut. NORMAL: synced only at checkpoints; survives a crash of the
+ * process (kill -9) but a power cut may lose the last commits. EXTRA also syncs the directory.
+ */
+export const SYNCHRONOUS = ['full', 'normal', 'extra'] as const
+export type Synchronous = (typeof SYNCHRONOUS)[number]
+
 /** Open (creating if needed) and migrate. `:memory:` gives a private database, handy in tests. */
-export function openDb(file: string = process.env.ONESCREEN_DB ?? DEFAULT_DB_FILE): Db {
+export function openDb(file: string = process.env.ONESCREEN_DB ?? DEFAULT_DB_FILE, synchronous: Synchronous = 'full'): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
   const sqlite = new Database(file)
   sqlite.pragma('journal_mode = WAL')
-  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma(`synchronous = ${synchronous.toUpperCase()}`)
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
   const db = drizzle(sqlite, { schema }) as Db

@@ -25,6 +25,7 @@ export default fp(
     const idempotency = new IdempotencyStore(app.db)
     const ingest = new Ingest(app.db, app.grids, {
       calendar: app.config.calendar,
+      durable: app.durable,
       catalogue,
       idempotency,
       onListenerError: (err) => app.log.error({ err }, 'a committed listener failed'),

@@ -116,6 +116,7 @@ const upload: FastifyPluginAsyncTypebox = async (app) => {
       const report = reports.reserve(req.caller.id)
       try {
         const summary = await importFile(app, path, { mapping, kind, reportFile: report.path })
+        await app.ingest.durable() // the summary acknowledges the imported rows: on disk first
         const listed = summary.errorCount > 0 || summary.skipped > 0
         if (listed) reports.keep(report)
         else reports.drop(report)

@@ -124,6 +124,7 @@ const requests: FastifyPluginAsyncTypebox = async (app) => {
     } catch (e) {
       throw e instanceof IngestError ? fromIngest(e) : e
     }
+    await app.ingest.durable() // acknowledged means on disk
     return send(reply, fmt, 'service_requests', list('request', [ack(result)]))
   })
 
