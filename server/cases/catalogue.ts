@@ -1,28 +1,11 @@
 // Departments and matters, held in memory: every report and dispatch checks them, and they change only
 // when the catalogue is re-imported (then call reload()).
 import type { Db } from '../db'
-import type { LimitKind } from '../../shared/timelimit'
+import type { Department, StoredMatter } from '../../shared/catalogue'
 
-export interface Matter {
-  code: string
-  name: string
-  kind: string
-  bigClass: string
-  bigClassName: string
-  smallClass: string
-  smallClassName: string
-  department: string
-  limitKind: LimitKind
-  limitValue: number
-  settleLevel: string
-  keywords: string
-  attributes: string | null
-}
-
-export interface Department {
-  code: string
-  name: string
-}
+/** A matter as the server holds it: the catalogue's Matter (shared/catalogue) as stored. */
+export type Matter = StoredMatter
+export type { Department }
 
 export class Catalogue {
   matters = new Map<string, Matter>()

@@ -1,17 +1,10 @@
 // 事项分类 and 承办单位 as an export spells them, resolved to catalogue codes. Exports write a matter by code,
 // by name, or as a path of class names (市容环境/暴露垃圾); a name several matters share must be written as a
 // path or a code, and is refused rather than guessed.
-export interface MatterEntry {
-  code: string
-  name: string
-  bigClassName: string
-  smallClassName: string
-  department: string
-}
-export interface DepartmentEntry {
-  code: string
-  name: string
-}
+import type { Department, Matter } from '../../shared/catalogue'
+
+export type MatterEntry = Pick<Matter, 'code' | 'name' | 'bigClassName' | 'smallClassName' | 'department'>
+export type DepartmentEntry = Department
 
 export type Resolved<T> = { ok: T } | { error: string }
 

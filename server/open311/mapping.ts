@@ -5,37 +5,12 @@ import { isOpenState, STATE_LABEL, type CaseStateName } from '../../shared/workf
 import { maskText } from '../../shared/mask'
 import type { CaseRow } from '../cases/log'
 import { list, type Doc } from './format'
+import { ATTRIBUTE_TYPES, type AttributeType, type AttributeValue, type MatterAttribute, type StoredMatter } from '../../shared/catalogue'
 import type { DistrictClock } from '../../shared/clock'
 
-export const DATATYPES = ['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist'] as const
-export type Datatype = (typeof DATATYPES)[number]
-
-export interface AttributeValue {
-  key: string
-  name: string
-}
-/** One extra field a matter asks for (the catalogue's `attributes`). */
-export interface MatterAttribute {
-  code: string
-  datatype: Datatype
-  required: boolean
-  description: string
-  values?: AttributeValue[]
-}
-
-/** The parts of a matter row Open311 shows. */
-export interface MatterView {
-  code: string
-  name: string
-  kind: string
-  bigClassName: string
-  smallClassName: string
-  department: string
-  limitKind: string
-  limitValue: number
-  keywords: string
-  attributes: string | null
-}
+/** The parts of a stored matter Open311 shows. */
+export type MatterView = Pick<StoredMatter, 'code' | 'name' | 'kind' | 'bigClassName' | 'smallClassName' | 'department' | 'limitKind' | 'limitValue' | 'keywords' | 'attributes'>
+export type { MatterAttribute }
 
 const LIMIT_LABEL: Record<string, string> = {
   urgent_hours: '紧急小时', working_hours: '工作小时', working_days: '工作日', natural_days: '自然日',
@@ -49,7 +24,7 @@ export function matterAttributes(m: Pick<MatterView, 'attributes'>): MatterAttri
   const raw = JSON.parse(m.attributes) as Array<Omit<MatterAttribute, 'values'> & { values?: unknown[] }>
   return raw.map((a) => ({
     code: String(a.code),
-    datatype: (DATATYPES as readonly string[]).includes(a.datatype) ? a.datatype : 'string',
+    datatype: (ATTRIBUTE_TYPES as readonly string[]).includes(a.datatype) ? a.datatype : 'string',
     required: !!a.required,
     description: String(a.description ?? a.code),
     values: a.values?.map((v) =>
@@ -86,7 +61,7 @@ export function serviceOf(m: MatterView, departmentName: string | undefined): Do
   }
 }
 
-const DATATYPE_HINT: Record<Datatype, string | null> = {
+const DATATYPE_HINT: Record<AttributeType, string | null> = {
   string: null, text: null, singlevaluelist: null, multivaluelist: null,
   number: '数字 (a number)',
   datetime: 'ISO 8601，须带时区 (e.g. 2024-05-01T09:30:00+08:00)',
