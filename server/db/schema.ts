@@ -64,7 +64,11 @@ export const caseEvents = sqliteTable('case_events', {
   reason: text('reason'),
   /** JSON EventData or null */
   data: text('data'),
-}, (t) => [index('case_events_case').on(t.caseId)])
+}, (t) => [
+  index('case_events_case').on(t.caseId),
+  // The log in time order: the state as of a past moment folds the events up to it (server/replay).
+  index('case_events_at').on(t.at),
+])
 
 export const cases = sqliteTable('cases', {
   id: integer('id').primaryKey(),

@@ -19,7 +19,7 @@ export interface RebuildStats {
 }
 
 /** The rows of every case, by case id. */
-function loadKeys(db: Db, engine: MetricsEngine, capacity: number) {
+function loadKeys(db: Pick<Db, '$client'>, engine: MetricsEngine, capacity: number) {
   const keys = {
     grid: new Int32Array(capacity).fill(-1),
     special: new Int32Array(capacity).fill(-1),
@@ -45,9 +45,10 @@ function loadKeys(db: Db, engine: MetricsEngine, capacity: number) {
 
 /**
  * Replace the engine's state with a full recompute from `case_events` (up to event `upTo`, for tests and
- * benchmarks of the tail replay).
+ * benchmarks of the tail replay; only events dated at or before `atMost`, for the state as of a past
+ * moment: a case's events never go back in time, so that is a prefix of each case's story).
  */
-export function rebuild(db: Db, engine: MetricsEngine, upTo = Number.MAX_SAFE_INTEGER): RebuildStats {
+export function rebuild(db: Pick<Db, '$client'>, engine: MetricsEngine, upTo = Number.MAX_SAFE_INTEGER, atMost = Number.MAX_SAFE_INTEGER): RebuildStats {
   const t0 = performance.now()
   const sql = db.$client
   const maxCase = (sql.prepare('SELECT COALESCE(MAX(case_id), 0) FROM case_events').pluck().get() as number) + 1
@@ -57,9 +58,9 @@ export function rebuild(db: Db, engine: MetricsEngine, upTo = Number.MAX_SAFE_IN
   // even the id is read per row; the level column neither: it changes only on escalate, and fold derives it
   // as decide does.
   const lastId = sql.prepare('SELECT COALESCE(MAX(id), 0) FROM case_events WHERE id <= ?').pluck().get(upTo) as number
-  const page = sql.prepare('SELECT case_id, action, at, data FROM case_events WHERE id > ? AND id <= ?').raw()
+  const page = sql.prepare('SELECT case_id, action, at, data FROM case_events WHERE id > ? AND id <= ? AND at <= ?').raw()
   for (let lo = 0; lo < lastId; lo += PAGE) {
-    const rows = page.all(lo, Math.min(lo + PAGE, lastId)) as [number, string, number, string | null][]
+    const rows = page.all(lo, Math.min(lo + PAGE, lastId), atMost) as [number, string, number, string | null][]
     for (const r of rows) fold.fold(r[0], r[1], r[2], r[3])
     events += rows.length
   }

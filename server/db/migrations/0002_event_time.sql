@@ -1,0 +1,1 @@
+CREATE INDEX `case_events_at` ON `case_events` (`at`);
