@@ -4,7 +4,6 @@
 import type Database from 'better-sqlite3'
 import type { MetricsEngine } from '../metrics/engine'
 import { rebuild } from '../metrics/rebuild'
-import { dayOf, dayStart } from '../metrics/clock'
 import type { SavedStates } from './states'
 import type { LogFolder } from './tail'
 
@@ -26,11 +25,11 @@ export function seek(sql: Database.Database, engine: MetricsEngine, states: Save
   const t0 = performance.now()
   folder.forget()
   const day = states?.load(engine, t) ?? null
-  if (day === null || dayOf(t) - day > MAX_TAIL_DAYS) {
+  if (day === null || engine.clock.dayOf(t) - day > MAX_TAIL_DAYS) {
     const r = rebuild({ $client: sql }, engine, Number.MAX_SAFE_INTEGER, t)
     engine.setClock(t)
     return { from: null, events: r.events, ms: performance.now() - t0 }
   }
-  const events = folder.fold(dayStart(day) - 1, t)
+  const events = folder.fold(engine.clock.dayStart(day) - 1, t)
   return { from: day, events, ms: performance.now() - t0 }
 }

@@ -11,7 +11,7 @@
 // build writes them again.
 import type Database from 'better-sqlite3'
 import type { MetricsEngine } from '../metrics/engine'
-import { dayOf, dayStart, hourOf } from '../metrics/clock'
+import type { DistrictClock } from '../../shared/clock'
 import { applyDiff, encodeDiff } from './sparse'
 import { LogFolder } from './tail'
 import type { StateStore, StoreIdentity } from './store'
@@ -21,7 +21,6 @@ export const KEY_EVERY = 16
 /** A day is saved once its midnight is this far behind: later arrivals dated before it are rare. */
 export const SETTLE_MS = 3_600_000
 const VERSION = 1
-const UTC_OFFSET = 480
 
 /** The engine's own arrays that define its state (the windows follow from the ring). */
 export function stateArrays(engine: MetricsEngine): Int32Array[] {
@@ -30,9 +29,10 @@ export function stateArrays(engine: MetricsEngine): Int32Array[] {
 
 /** After the arrays were written in place: move the windows to `t` (slots that left the rings are dropped). */
 export function reclock(engine: MetricsEngine, t: number): void {
-  engine.counters.restore(engine.counters.parts(), dayOf(t))
-  engine.cross.restore(engine.cross.parts(), dayOf(t))
-  engine.hours.restore(engine.hours.parts(), hourOf(t))
+  const clock = engine.clock
+  engine.counters.restore(engine.counters.parts(), clock.dayOf(t))
+  engine.cross.restore(engine.cross.parts(), clock.dayOf(t))
+  engine.hours.restore(engine.hours.parts(), clock.hourOf(t))
   engine.markAllDirty()
 }
 
@@ -57,7 +57,7 @@ export class SavedStates {
   /** What the saved days must have been built from (layout, clock, this log). */
   identity(engine: MetricsEngine): StoreIdentity {
     const first = this.sql.prepare('SELECT id, at FROM case_events ORDER BY id LIMIT 1').get() as { id: number; at: number } | undefined
-    return { version: VERSION, fingerprint: engine.layout.fingerprint, utcOffset: UTC_OFFSET, logStart: first ? `${first.id}@${first.at}` : '' }
+    return { version: VERSION, fingerprint: engine.layout.fingerprint, utcOffset: engine.clock.offsetMinutes, logStart: first ? `${first.id}@${first.at}` : '' }
   }
 
   /**
@@ -65,7 +65,7 @@ export class SavedStates {
    * `t`). Returns that day, or null when none is saved.
    */
   load(engine: MetricsEngine, t: number): number | null {
-    const chain = this.store.chain(dayOf(t))
+    const chain = this.store.chain(engine.clock.dayOf(t))
     if (chain.length === 0) return null
     const arrays = stateArrays(engine)
     for (const a of arrays) a.fill(0)
@@ -75,8 +75,8 @@ export class SavedStates {
   }
 
   /** Drop the days an event dated `at` should have been part of (every midnight after it). */
-  invalidate(at: number): number {
-    return this.store.dropAfter(dayOf(at))
+  invalidate(at: number, clock: DistrictClock): number {
+    return this.store.dropAfter(clock.dayOf(at))
   }
 
   /**
@@ -89,27 +89,28 @@ export class SavedStates {
     const stats: BuildStats = { days: 0, events: 0, bytes: 0, ms: 0 }
     const start = logStart(this.sql)
     if (start === null) return stats
-    const lastDay = dayOf(now - SETTLE_MS)
-    let day = this.store.lastDay()
-    let prev: Int32Array[] | null = null
+    const clock = engine.clock
+    const lastDay = clock.dayOf(now - SETTLE_MS)
     const arrays = stateArrays(engine)
-    if (day === null || this.load(engine, dayStart(day)) === null) {
+    const saved = this.store.lastDay()
+    let day = saved === null ? null : this.load(engine, clock.dayStart(saved))
+    if (day === null) {
       // The log's first day: nothing before its midnight.
-      day = dayOf(start)
+      day = clock.dayOf(start)
       for (const a of arrays) a.fill(0)
-      reclock(engine, dayStart(day))
+      reclock(engine, clock.dayStart(day))
       this.save(day, arrays, null, stats)
     }
-    if (day >= lastDay) return { ...stats, ms: performance.now() - t0 }
-    prev = arrays.map((a) => a.slice())
+    // Days after a break in the chain cannot be reached from it: they are written again.
+    this.store.dropAfter(day)
+    const prev = arrays.map((a) => a.slice())
     const folder = new LogFolder(this.sql, engine)
-    while (day < lastDay && !stop()) {
+    for (; day < lastDay && !stop(); day++) {
       const next = day + 1
-      engine.setClock(dayStart(next))
-      stats.events += folder.fold(dayStart(day) - 1, dayStart(next) - 1)
+      engine.setClock(clock.dayStart(next))
+      stats.events += folder.fold(clock.dayStart(day) - 1, clock.dayStart(next) - 1)
       this.save(next, arrays, next % KEY_EVERY === 0 ? null : prev, stats)
       for (let p = 0; p < arrays.length; p++) prev[p].set(arrays[p])
-      day = next
     }
     stats.ms = performance.now() - t0
     return stats

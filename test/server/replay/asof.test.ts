@@ -40,10 +40,11 @@ function differences(w: World, t: number): string[] {
   const out: string[] = []
   const stories = storiesAt(w.sql, t)
   const l = w.engine.layout
-  const scopes: [string, number, (s: (typeof stories)[number]) => boolean][] = [
-    ...l.tree.grids.map((g, i) => [g.code, i, (s: (typeof stories)[number]) => (g.level === 5 ? s.special === g.code : s.grid.startsWith(g.code))] as const),
-    ...l.departments.map((d) => [`dept ${d.code}`, l.deptRow(d.code), (s: (typeof stories)[number]) => s.department === d.code] as const),
-    ...l.sources.map((src, i) => [`source ${src}`, l.sourceBase + i, (s: (typeof stories)[number]) => s.source === src] as const),
+  type Member = (s: (typeof stories)[number]) => boolean
+  const scopes: [string, number, Member][] = [
+    ...l.tree.grids.map((g, i): [string, number, Member] => [g.code, i, (s) => (g.level === 5 ? s.special === g.code : s.grid.startsWith(g.code))]),
+    ...l.departments.map((d): [string, number, Member] => [`dept ${d.code}`, l.deptRow(d.code), (s) => s.department === d.code]),
+    ...l.sources.map((src, i): [string, number, Member] => [`source ${src}`, l.sourceBase + i, (s) => s.source === src]),
   ]
   const values = new Int32Array(5)
   for (const [name, row, member] of scopes)
@@ -142,7 +143,7 @@ describe('the state as of a past moment', () => {
         const t = Math.round((first + s.now) / 2)
         const { changes } = w.recorder.report({ grid: w.grids.micro[0], source: 'app', matter: '01001', at: t })
         expect(changes).toHaveLength(1)
-        w.states.invalidate(t)
+        w.states.invalidate(t, w.engine.clock)
         w.states.build(w.engine, s.now + DAY)
         const later = Math.max(t, midnight(t) + DAY)
         w.setNow(later)
