@@ -22,6 +22,8 @@ export interface Config {
   demoSeed: number
   /** Live frame tick (ms): how often the metrics engine coalesces changes into frames. */
   tickMs: number
+  /** Replays running at once (each a worker with its own engine, about 70 MB); more are refused. */
+  replayMaxSessions: number
   /** Largest request body (bytes) for ordinary routes; POST /api/ingest/batch has its own. */
   bodyLimit: number
   batchBodyLimit: number
@@ -126,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     demoSpeed: num(env, 'ONESCREEN_DEMO_SPEED', 1, 0, 100),
     demoSeed: int(env, 'ONESCREEN_DEMO_SEED', 20260101),
     tickMs: int(env, 'ONESCREEN_TICK_MS', 250, 10),
+    replayMaxSessions: int(env, 'ONESCREEN_REPLAY_MAX_SESSIONS', 8, 0),
     bodyLimit: int(env, 'ONESCREEN_BODY_LIMIT', 1 << 20, 1024),
     batchBodyLimit: int(env, 'ONESCREEN_BATCH_BODY_LIMIT', 8 << 20, 1024),
     batchMax: int(env, 'ONESCREEN_BATCH_MAX', 1000, 1),

@@ -44,6 +44,29 @@ export function poissonTail(k: number, lambda: number): number {
   return Math.max(0, 1 - below)
 }
 
+/** A grid's count this hour and the district's, now and over the 47 hours before. */
+export interface HourCounts {
+  k: number
+  past: number
+  districtNow: number
+  districtPast: number
+  /** Grids at the watched level. */
+  peers: number
+}
+
+/**
+ * The count a grid could expect this hour when `k` is improbably high for it (a spike), else null. What the
+ * rest of the district received this hour, times the grid's usual share relative to it (smoothed): the
+ * district's rhythm (night, rush hour, a demo at 100×) moves the expectation along. The replay timeline
+ * marks spikes with the same test.
+ */
+export function spikeExpectation(c: HourCounts, spike: SpikeOptions = DEFAULT_SPIKE): number | null {
+  if (c.k < spike.minCount) return null
+  const share = Math.min(0.9, (c.past + 1) / (c.districtPast + c.peers))
+  const lambda = Math.max(0.2, (share / (1 - share)) * Math.max(0, c.districtNow - c.k))
+  return poissonTail(c.k, lambda) < spike.p ? lambda : null
+}
+
 const clip = (s: string) => (s.length > TEXT_MAX ? s.slice(0, TEXT_MAX - 1) + '…' : s)
 
 /** Items kept for screens that subscribe later (each takes those in its scope). */
@@ -159,12 +182,8 @@ export class Feed {
       if (k < this.spike.minCount || this.spiked.get(g) === hour) continue
       let past = 0
       for (let h = hour - TREND_HOURS + 1; h < hour; h++) past += hours.get(g, RECEIVED, h)
-      // What the rest of the district received this hour, times the grid's usual share relative to it
-      // (smoothed): the district's rhythm (night, rush hour, a demo at 100×) moves the expectation along.
-      const share = Math.min(0.9, (past + 1) / (districtPast + this.peers))
-      const lambda = Math.max(0.2, (share / (1 - share)) * Math.max(0, districtNow - k))
-      const p = poissonTail(k, lambda)
-      if (p >= this.spike.p) continue
+      const lambda = spikeExpectation({ k, past, districtNow, districtPast, peers: this.peers }, this.spike)
+      if (lambda === null) continue
       this.spiked.set(g, hour)
       const name = e.layout.tree.grids[g].name
       this.push(this.alerts, this.recentAlerts, {

@@ -9,8 +9,8 @@ import type { MetricsEngine } from '../metrics/engine'
 import type { Feed } from './feed'
 import { ScopeView, WindowGrids } from './frames'
 
-/** Room of the sockets currently skipped because their connection is backed up. */
-const SLOW_ROOM = '\u0000slow'
+/** Room of the sockets currently skipped because their connection is backed up (replay frames skip it too). */
+export const SLOW_ROOM = '\u0000slow'
 /** Messages waiting for a long-polling screen's next request beyond which it counts as backed up. */
 const MAX_WAITING_POLLING = 4
 
@@ -132,6 +132,13 @@ export class LiveHub {
       this.stats.resyncs++
       this.sendSnapshot(socket, view)
     })
+  }
+
+  /** Take a screen off live frames (a replay took it over); its next subscribe brings it back. */
+  release(socket: Socket): void {
+    const data = socket.data as SocketData
+    if (data.view) void socket.leave(data.view)
+    data.view = undefined
   }
 
   private viewFor(key: string, row: number, window: Window): ScopeView {

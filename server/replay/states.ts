@@ -81,39 +81,56 @@ export class SavedStates {
 
   /**
    * Save every midnight not saved yet, up to the last one at least SETTLE_MS before `now`, folding the log
-   * day by day into `engine` (whose state is overwritten). `stop` is asked between days (a build runs for
-   * seconds on a long history and must be interruptible).
+   * day by day into `engine` (whose state is overwritten). `stop` is asked between days; a stopped build
+   * goes on where it stopped when `resume` is called again (a build of a long history takes seconds).
    */
   build(engine: MetricsEngine, now: number, stop: () => boolean = () => false): BuildStats {
-    const t0 = performance.now()
+    const b = this.builder(engine, now)
+    b.resume(stop)
+    return b.stats
+  }
+
+  builder(engine: MetricsEngine, now: number): { stats: BuildStats; resume(stop?: () => boolean): boolean } {
     const stats: BuildStats = { days: 0, events: 0, bytes: 0, ms: 0 }
     const start = logStart(this.sql)
-    if (start === null) return stats
     const clock = engine.clock
     const lastDay = clock.dayOf(now - SETTLE_MS)
     const arrays = stateArrays(engine)
-    const saved = this.store.lastDay()
-    let day = saved === null ? null : this.load(engine, clock.dayStart(saved))
-    if (day === null) {
-      // The log's first day: nothing before its midnight.
-      day = clock.dayOf(start)
-      for (const a of arrays) a.fill(0)
-      reclock(engine, clock.dayStart(day))
-      this.save(day, arrays, null, stats)
+    let day: number | null = null
+    let prev: Int32Array[] = []
+    let folder: LogFolder
+    const begin = () => {
+      const saved = this.store.lastDay()
+      day = saved === null ? null : this.load(engine, clock.dayStart(saved))
+      if (day === null) {
+        // The log's first day: nothing before its midnight.
+        day = clock.dayOf(start!)
+        for (const a of arrays) a.fill(0)
+        reclock(engine, clock.dayStart(day))
+        this.save(day, arrays, null, stats)
+      }
+      // Days after a break in the chain cannot be reached from it: they are written again.
+      this.store.dropAfter(day)
+      prev = arrays.map((a) => a.slice())
+      folder = new LogFolder(this.sql, engine)
     }
-    // Days after a break in the chain cannot be reached from it: they are written again.
-    this.store.dropAfter(day)
-    const prev = arrays.map((a) => a.slice())
-    const folder = new LogFolder(this.sql, engine)
-    for (; day < lastDay && !stop(); day++) {
-      const next = day + 1
-      engine.setClock(clock.dayStart(next))
-      stats.events += folder.fold(clock.dayStart(day) - 1, clock.dayStart(next) - 1)
-      this.save(next, arrays, next % KEY_EVERY === 0 ? null : prev, stats)
-      for (let p = 0; p < arrays.length; p++) prev[p].set(arrays[p])
+    const resume = (stop: () => boolean = () => false): boolean => {
+      if (start === null) return true
+      const t0 = performance.now()
+      if (day === null) begin()
+      let d = day!
+      for (; d < lastDay && !stop(); d++) {
+        const next = d + 1
+        engine.setClock(clock.dayStart(next))
+        stats.events += folder.fold(clock.dayStart(d) - 1, clock.dayStart(next) - 1)
+        this.save(next, arrays, next % KEY_EVERY === 0 ? null : prev, stats)
+        for (let p = 0; p < arrays.length; p++) prev[p].set(arrays[p])
+      }
+      day = d
+      stats.ms += performance.now() - t0
+      return d >= lastDay
     }
-    stats.ms = performance.now() - t0
-    return stats
+    return { stats, resume }
   }
 
   private save(day: number, arrays: Int32Array[], prev: Int32Array[] | null, stats: BuildStats): void {

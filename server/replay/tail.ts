@@ -13,13 +13,12 @@ export const MAX_CASES = 20_000
 type Row = [id: number, caseId: number, action: string, level: string, at: number, data: string | null, to: CaseStateName]
 type FactRow = [caseId: number, grid: string, special: string | null, source: string, matter: string, description: string, lon: number, lat: number]
 
-export type Facts = Pick<CaseFacts, 'grid' | 'special' | 'source' | 'matter' | 'description' | 'lon' | 'lat'>
 
 /** One folded event, for the ticker and alerts (server/live/feed). */
 export interface Folded {
   id: number
   event: CaseEvent
-  facts: Facts
+  facts: CaseFacts
 }
 
 const COLUMNS = 'e.id, e.case_id, e.action, e.level, e.at, e.data, e.to_state'
@@ -32,7 +31,7 @@ function eventOf(r: Row): CaseEvent {
 
 export class LogFolder {
   private readonly states = new Map<number, CaseState>()
-  private readonly facts = new Map<number, { keys: CaseKeys; facts: Facts }>()
+  private readonly facts = new Map<number, { keys: CaseKeys; facts: CaseFacts }>()
   private readonly stretch: Database.Statement
   private readonly prior: Database.Statement
   private readonly factsOf: Database.Statement
@@ -83,7 +82,11 @@ export class LogFolder {
     }
     if (unknown.size) {
       for (const f of this.factsOf.all(JSON.stringify([...unknown])) as FactRow[]) {
-        const facts: Facts = { grid: f[1], special: f[2], source: f[3], matter: f[4], description: f[5], lon: f[6], lat: f[7] }
+        // What the ticker shows; a replay never reads personal data.
+        const facts: CaseFacts = {
+          grid: f[1], special: f[2], source: f[3], matter: f[4], description: f[5], lon: f[6], lat: f[7],
+          externalId: null, address: null, reporterName: null, reporterPhone: null, mediaUrl: null,
+        }
         this.facts.set(f[0], { keys: this.engine.keysOf(facts), facts })
       }
     }
