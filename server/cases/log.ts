@@ -2,31 +2,14 @@
 // statements. Every writer (ingest, the history seed) goes through here, so the log and the
 // projection are always written together, in the caller's transaction.
 import type { Db } from '../db'
-import type { CaseEvent, CaseState, CaseStateName, Level, Light, Rating } from '../../shared/workflow'
+import type { CaseEvent, CaseState } from '../../shared/workflow'
 import type { CaseFacts } from '../../shared/case'
 
 export type { CaseFacts }
 
-export interface CaseRow extends CaseFacts {
+/** A case as SQLite stores it: its facts and its state (booleans as 0/1), with the row's bookkeeping. */
+export type CaseRow = CaseFacts & { [K in keyof CaseState]: CaseState[K] extends boolean ? number : CaseState[K] } & {
   id: number
-  state: CaseStateName
-  level: Level
-  light: Light
-  department: string | null
-  deadline: number | null
-  reportedAt: number
-  registeredAt: number | null
-  dispatchedAt: number | null
-  handledAt: number | null
-  closedAt: number | null
-  reworks: number
-  returns: number
-  extensions: number
-  supervised: number
-  forced: number
-  rating: Rating | null
-  contacted: number
-  resolved: number
   updatedAt: number
   lastEventId: number
 }
