@@ -48,6 +48,26 @@ export interface Config {
   logLevel: string
   /** Log every request (off by default: at thousands of events per second the log is the bottleneck). */
   logRequests: boolean
+  /** One process (embedded, the default) or a part of a scaled-out deployment (docs/scale.md). */
+  scale: ScaleConfig
+}
+
+export const PROCESS_ROLES = ['writer', 'live'] as const
+export type ScaleRole = 'embedded' | (typeof PROCESS_ROLES)[number]
+
+export interface ScaleConfig {
+  /** embedded: one process, no Redis. writer: owns the database, appends the log to Redis. live: serves screens. */
+  role: ScaleRole
+  /** Redis (redis:// or rediss://) that carries the committed log and cross-process messages. */
+  redisUrl: string | null
+  /** Where a live process reaches the writer (checkpoint, catch-up, token checks). */
+  writerUrl: string | null
+  /** Shared secret between the writer and its live processes (they ask for the log and for tokens). */
+  secret: string | null
+  /** Redis Stream key of the committed log. */
+  stream: string
+  /** Entries (commit batches) the stream keeps; older ones are trimmed, and a live process that needs them asks the writer. */
+  streamMaxLen: number
 }
 
 type Env = Record<string, string | undefined>
@@ -117,6 +137,43 @@ function indicators(env: Env): IndicatorConfig {
   }
 }
 
+function url(env: Env, name: string, protocols: string[]): string | null {
+  const v = env[name]
+  if (v === undefined || v === '') return null
+  let u: URL
+  try {
+    u = new URL(v)
+  } catch {
+    return fail(name, v, `expected a URL (${protocols.map((p) => `${p}//…`).join(' or ')})`)
+  }
+  if (!protocols.includes(u.protocol)) fail(name, v, `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`)
+  return v
+}
+
+/** The scale-out settings: a role needs its Redis and (live) its writer; without a role, none of them apply. */
+function scale(env: Env): ScaleConfig {
+  const rawRole = env.ONESCREEN_ROLE ?? ''
+  if (rawRole !== '' && !(PROCESS_ROLES as readonly string[]).includes(rawRole))
+    fail('ONESCREEN_ROLE', rawRole, `expected ${PROCESS_ROLES.join(' or ')} (or unset for one embedded process)`)
+  const role: ScaleRole = rawRole === '' ? 'embedded' : (rawRole as ScaleRole)
+  const redisUrl = url(env, 'ONESCREEN_REDIS_URL', ['redis:', 'rediss:'])
+  const writerUrl = url(env, 'ONESCREEN_WRITER_URL', ['http:', 'https:'])
+  const secret = env.ONESCREEN_CLUSTER_SECRET || null
+  if (role === 'embedded') {
+    if (redisUrl) fail('ONESCREEN_REDIS_URL', redisUrl, 'is only used with ONESCREEN_ROLE=writer or live; set the role, or unset the URL for one embedded process')
+  } else {
+    if (!redisUrl) throw new Error(`config: ONESCREEN_ROLE=${role} needs ONESCREEN_REDIS_URL (redis://host:port)`)
+    if (!secret) throw new Error(`config: ONESCREEN_ROLE=${role} needs ONESCREEN_CLUSTER_SECRET (the same on the writer and every live process)`)
+    if (secret.length < 16) fail('ONESCREEN_CLUSTER_SECRET', '…', 'expected at least 16 characters')
+  }
+  if (role === 'live' && !writerUrl) throw new Error('config: ONESCREEN_ROLE=live needs ONESCREEN_WRITER_URL (http://writer-host:port)')
+  return {
+    role, redisUrl, writerUrl, secret,
+    stream: env.ONESCREEN_STREAM || 'onescreen:log',
+    streamMaxLen: int(env, 'ONESCREEN_STREAM_MAXLEN', 100_000, 10),
+  }
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     port: int(env, 'PORT', 3000),
@@ -144,6 +201,7 @@ export function loadConfig(env: Env = process.env): Config {
     clientDir: env.ONESCREEN_CLIENT_DIR || 'dist/client',
     logLevel: env.LOG_LEVEL || 'info',
     logRequests: bool(env, 'ONESCREEN_LOG_REQUESTS', false),
+    scale: scale(env),
   }
 }
 

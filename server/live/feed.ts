@@ -6,7 +6,7 @@ import { maskText } from '../../shared/mask'
 import type { Action } from '../../shared/workflow'
 import type { Db } from '../db'
 import type { CaseFacts } from '../cases/log'
-import type { Change, MetricsEngine } from '../metrics/engine'
+import type { Change, LoggedChange, MetricsEngine } from '../metrics/engine'
 import { RECEIVED, TREND_HOURS } from '../metrics/hours'
 
 /** Items kept per tick; a burst beyond this (a restart's backlog of missed deadlines) keeps the newest. */
@@ -115,7 +115,7 @@ export class Feed {
   }
 
   /** Turn committed changes into ticker items and alerts. */
-  add(changes: readonly Pick<Change, 'event' | 'facts'>[]): void {
+  add(changes: readonly Pick<LoggedChange, 'event' | 'facts'>[]): void {
     const l = this.engine.layout
     for (const c of changes) {
       const e = c.event

@@ -77,11 +77,20 @@ export async function saveCheckpoint(db: Db, engine: MetricsEngine): Promise<num
   return data.length
 }
 
+/** The engine's state now as one checkpoint blob (what a live process of a scaled-out deployment starts from). */
+export async function checkpointBlob(engine: MetricsEngine): Promise<Buffer> {
+  const { header, body } = capture(engine)
+  return blob(header, await deflateAsync(body, ZLIB))
+}
+
 /** Load the newest usable checkpoint into the engine. False when there is none (or it does not fit). */
 export function loadCheckpoint(db: Db, engine: MetricsEngine): boolean {
   const row = db.$client.prepare('SELECT state FROM metric_checkpoints ORDER BY id DESC LIMIT 1').get() as { state: Buffer } | undefined
-  if (!row) return false
-  const data = row.state
+  return row ? restoreCheckpoint(engine, row.state) : false
+}
+
+/** Put a checkpoint blob's state into the engine. False when it was taken over another layout. */
+export function restoreCheckpoint(engine: MetricsEngine, data: Buffer): boolean {
   const hlen = data.readUInt32LE(0)
   const header = JSON.parse(data.subarray(4, 4 + hlen).toString()) as Header
   const want = parts(engine).map((p) => p.length)

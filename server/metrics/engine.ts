@@ -13,8 +13,17 @@ import type { Layout } from './layout'
 import { WindowTable } from './windows'
 import type { Committed } from '../cases/types'
 
+/** What a case's facts tell the metrics and the feed (no personal data: a live process never needs it). */
+export type ChangeFacts = Pick<CaseFacts, 'grid' | 'special' | 'source' | 'matter' | 'description' | 'lon' | 'lat'>
+
 /** One committed workflow step, as the ingest announces it. */
 export type Change = Committed
+
+/**
+ * What the metrics and the feed need of a committed step: a Change is one, and so is a step a live process of
+ * a scaled-out deployment reads from the log stream.
+ */
+export type LoggedChange = Pick<Committed, 'id' | 'event' | 'before' | 'after'> & { facts: ChangeFacts }
 
 /** The rows a case belongs to (fixed at report time, except its department). */
 export interface CaseKeys {
@@ -72,7 +81,7 @@ export class MetricsEngine {
   }
 
   /** Fold committed changes in (in log order). */
-  apply(changes: readonly Change[]): void {
+  apply(changes: readonly LoggedChange[]): void {
     for (const c of changes) {
       if (c.id <= this.lastEventId) continue
       this.applyCase(this.keysOf(c.facts), c.before, c.after)

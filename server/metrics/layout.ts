@@ -94,6 +94,11 @@ export class Layout {
   }
 
   static fromDb(db: Db): Layout {
+    return new Layout(Layout.inputFromDb(db))
+  }
+
+  /** The reference rows a layout is built from (a live process gets them from its writer). */
+  static inputFromDb(db: Db): LayoutInput {
     const sql = db.$client
     const grids = (sql.prepare('SELECT code, name, level, parent, kind FROM grids').all() as (Grid & { kind: SpecialKind | null })[])
       .map((g) => (g.kind ? g : { code: g.code, name: g.name, level: g.level, parent: g.parent }))
@@ -101,7 +106,7 @@ export class Layout {
     const matters = sql
       .prepare('SELECT code, kind, big_class AS bigClass, big_class_name AS bigClassName FROM matters')
       .all() as LayoutInput['matters']
-    return new Layout({ grids, departments, matters })
+    return { grids, departments, matters }
   }
 
   gridIndex(code: string | null | undefined): number {

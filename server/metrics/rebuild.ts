@@ -86,14 +86,51 @@ export function rebuild(db: Pick<Db, '$client'>, engine: MetricsEngine, upTo = N
   return { events, cases, ms: t4 - t0, phases: { fold: t1 - t0, facts: t2 - t1, add: t3 - t2, rollUp: t4 - t3 } }
 }
 
-type TailRow = [id: number, caseId: number, action: string, level: string, at: number, data: string | null, to: CaseStateName]
+type TailRow = [id: number, caseId: number, action: string, level: string, at: number, data: string | null, to: CaseStateName, from: CaseStateName | null, actor: string]
 
-/** A log row as the event reduce needs (actor and from are not part of the state). */
+/** A log row as an event (the same event the ingest announced when it committed it). */
 function eventOf(r: TailRow): CaseEvent {
-  const [, caseId, action, level, at, data, to] = r
-  const e: CaseEvent = { caseId, action: action as Action, actor: '', at, from: null, to, level: level as Level }
+  const [, caseId, action, level, at, data, to, from, actor] = r
+  const e: CaseEvent = { caseId, action: action as Action, actor, at, from, to, level: level as Level }
   if (data !== null) e.data = JSON.parse(data)
   return e
+}
+
+/** One logged event with the case's state before and after it. */
+export interface LoggedStep {
+  id: number
+  event: CaseEvent
+  before: CaseState | null
+  after: CaseState
+}
+
+/**
+ * The log after `afterId` (at most `limit` events), each step with its case's state before and after, the
+ * earlier states rebuilt from each touched case's earlier events in one pass: what the ingest announced
+ * when it committed them, read back from the log.
+ */
+export function* stepsAfter(db: Db, afterId: number, limit = -1): Generator<LoggedStep> {
+  const sql = db.$client
+  const COLUMNS = 'e.id, e.case_id, e.action, e.level, e.at, e.data, e.to_state, e.from_state, e.actor'
+  const tail = sql.prepare(`SELECT ${COLUMNS} FROM case_events e WHERE e.id > ? ORDER BY e.id LIMIT ?`).raw().all(afterId, limit) as TailRow[]
+  if (tail.length === 0) return
+  const last = tail[tail.length - 1][0]
+  const states = new Map<number, CaseState | null>()
+  const prior = sql
+    .prepare(
+      `SELECT ${COLUMNS} FROM case_events e
+       WHERE e.case_id IN (SELECT DISTINCT case_id FROM case_events WHERE id > @after AND id <= @last) AND e.id <= @after ORDER BY e.id`,
+    )
+    .raw()
+    .iterate({ after: afterId, last }) as IterableIterator<TailRow>
+  for (const p of prior) states.set(p[1], reduce(states.get(p[1]) ?? null, eventOf(p)))
+  for (const r of tail) {
+    const event = eventOf(r)
+    const before = states.get(event.caseId) ?? null
+    const after = reduce(before, event)
+    states.set(event.caseId, after)
+    yield { id: r[0], event, before, after }
+  }
 }
 
 /**
@@ -101,33 +138,18 @@ function eventOf(r: TailRow): CaseEvent {
  * rebuilt from its earlier events. Returns the number of events replayed.
  */
 export function replayTail(db: Db, engine: MetricsEngine, afterId: number): number {
-  const sql = db.$client
-  const COLUMNS = 'e.id, e.case_id, e.action, e.level, e.at, e.data, e.to_state'
-  const tail = sql.prepare(`SELECT ${COLUMNS} FROM case_events e WHERE e.id > ? ORDER BY e.id`).raw().all(afterId) as TailRow[]
-  if (tail.length === 0) return 0
-  // Each touched case's state before the tail, from its earlier events, in one pass.
-  const states = new Map<number, CaseState | null>()
-  const prior = sql
-    .prepare(
-      `SELECT ${COLUMNS} FROM case_events e
-       WHERE e.case_id IN (SELECT DISTINCT case_id FROM case_events WHERE id > @after) AND e.id <= @after ORDER BY e.id`,
-    )
-    .raw()
-    .iterate({ after: afterId }) as IterableIterator<TailRow>
-  for (const p of prior) states.set(p[1], reduce(states.get(p[1]) ?? null, eventOf(p)))
   const keys = new Map<number, CaseKeys>()
-  const factsOf = sql.prepare('SELECT grid, special, source, matter FROM cases WHERE id = ?')
-  for (const r of tail) {
-    const caseId = r[1]
+  const factsOf = db.$client.prepare('SELECT grid, special, source, matter FROM cases WHERE id = ?')
+  let n = 0
+  for (const step of stepsAfter(db, afterId)) {
+    const caseId = step.event.caseId
     if (!keys.has(caseId)) {
       const f = factsOf.get(caseId) as { grid: string; special: string | null; source: string; matter: string }
       keys.set(caseId, engine.keysOf(f))
     }
-    const before = states.get(caseId) ?? null
-    const after = reduce(before, eventOf(r))
-    engine.applyCase(keys.get(caseId)!, before, after)
-    states.set(caseId, after)
-    engine.lastEventId = r[0]
+    engine.applyCase(keys.get(caseId)!, step.before, step.after)
+    engine.lastEventId = step.id
+    n++
   }
-  return tail.length
+  return n
 }
