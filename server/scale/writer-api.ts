@@ -5,7 +5,7 @@
 //   GET  events      the committed changes after ?after= (at most ?limit=), read back from the log
 //   POST viewer      the caller a viewer token stands for (a live process checks tokens here)
 import { timingSafeEqual, createHash } from 'node:crypto'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { Type } from '@fastify/type-provider-typebox'
 import type { Db } from '../db'
 import type { MetricsEngine } from '../metrics/engine'
@@ -40,7 +40,8 @@ export interface WriterApiDeps {
 
 const digest = (s: string) => createHash('sha256').update(s).digest()
 
-export async function writerApi(app: FastifyInstance, deps: WriterApiDeps): Promise<void> {
+/** Register with a prefix (/api/scale): the secret check covers these routes only. */
+export const writerApi: FastifyPluginAsync<WriterApiDeps> = async (app, deps) => {
   const want = digest(deps.secret)
   const sql = deps.db.$client
   const headOf = sql.prepare('SELECT COALESCE(MAX(id), 0) FROM case_events').pluck()

@@ -1,0 +1,41 @@
+// A live process (ONESCREEN_ROLE=live): no database, no ingest. It serves the built client and the screens'
+// Socket.IO connections from metrics it keeps itself by following the writer's log (server/scale/plugins), with
+// the same live hub, feed and frame code as one embedded process. GET /api/health says how it follows.
+import Fastify, { type FastifyInstance } from 'fastify'
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import type { Config } from '../config'
+import helmet from '../plugins/external/helmet'
+import errors from '../plugins/errors'
+import client from '../plugins/client'
+import socket from '../plugins/socket'
+import live from '../plugins/live'
+import liveStats from '../plugins/live-stats'
+import metrics from './plugins/metrics'
+import liveSource from './plugins/live-source'
+import revocation from './plugins/revocation'
+
+export function buildLiveApp(config: Config): FastifyInstance {
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  })
+  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  app.decorate('config', config)
+  app.register(helmet)
+  app.register(errors)
+  app.register(client)
+  app.register(socket)
+  app.register(metrics)
+  app.register(liveSource)
+  app.register(live)
+  app.register(liveStats)
+  app.register(revocation)
+  app.register(async (api) => {
+    api.get('/api/health', { schema: { hide: true } }, async () => ({
+      ok: true, role: 'live', lastEventId: app.metrics.lastEventId, follower: app.logFollower.stats, hub: app.live.stats,
+      ...app.liveStats(), memory: process.memoryUsage(), uptime: process.uptime(),
+    }))
+  })
+  return app
+}
