@@ -153,6 +153,11 @@ export interface Delta {
   grids?: GridValues
   alerts?: AlertItem[]
   ticker?: TickerItem[]
+  /**
+   * The server cannot confirm that its figures hold the whole log (a live process of a scaled-out deployment
+   * that has lost its writer): it keeps serving them, and the screen shows them as stale.
+   */
+  stale?: true
 }
 
 // ---- encoding ----------------------------------------------------------------------------------

@@ -214,7 +214,7 @@ export class LiveClient implements LiveState {
       parts.add('alerts')
     }
     this.seq = d.seq
-    this.frameArrived(parts)
+    this.frameArrived(parts, d.stale === true)
   }
 
   private applyGrids(values: Record<GridMetric, Int32Array>, g: GridValues): Int32Array {
@@ -228,11 +228,13 @@ export class LiveClient implements LiveState {
     return index
   }
 
-  private frameArrived(parts: Set<LivePart>): void {
+  /** `stale`: the server says its figures may be behind the log (it keeps sending them). */
+  private frameArrived(parts: Set<LivePart>, stale = false): void {
     this.lastFrameAt = Date.now()
     parts.add('lastFrameAt')
-    if (this.status !== 'live') {
-      this.status = 'live'
+    const status = stale ? 'stale' : 'live'
+    if (this.status !== status) {
+      this.status = status
       parts.add('status')
     }
     this.opts.onChange?.(parts)

@@ -114,6 +114,13 @@ export class Feed {
     this.alerts = []
   }
 
+  /** Start with another process's recent items (a live process of a scaled-out deployment, its writer's). */
+  seed(recent: { ticker: readonly Routed<TickerItem>[]; alerts: readonly Routed<AlertItem>[] }): void {
+    this.recentTicker.push(...recent.ticker.slice(-FEED_RECENT))
+    this.recentAlerts.push(...recent.alerts.slice(-FEED_RECENT))
+    for (const r of [...this.recentTicker, ...this.recentAlerts]) this.nextId = Math.max(this.nextId, r.item.id + 1)
+  }
+
   /** Turn committed changes into ticker items and alerts. */
   add(changes: readonly Pick<LoggedChange, 'event' | 'facts'>[]): void {
     const l = this.engine.layout

@@ -22,8 +22,8 @@ export interface HubOptions {
   tickMs: number
   /** An empty frame at least this often, so a quiet scope does not look stale. */
   heartbeatMs?: number
-  /** The viewer a handshake token stands for; throws when refused. */
-  authorize: (token: string | undefined) => Viewer
+  /** The viewer a handshake token stands for; throws (or rejects: a live process asks its writer) when refused. */
+  authorize: (token: string | undefined) => Viewer | Promise<Viewer>
   /** May this viewer watch this scope? */
   covers: (viewer: Viewer, scope: string) => boolean
   now?: () => number
@@ -62,6 +62,9 @@ export class LiveHub {
   private timer: ReturnType<typeof setInterval> | null = null
   private readonly now: () => number
   private readonly heartbeatMs: number
+  /** May the figures be behind the log (a live process that has lost its writer)? Frames say so. */
+  private stale = false
+  private staleChanged = false
   readonly stats: HubStats = {
     sockets: 0, views: 0, ticks: 0, deltas: 0, deltaBytes: 0, snapshots: 0, snapshotBytes: 0, skipped: 0, resyncs: 0, lastTickMs: 0, maxTickMs: 0, tickMsTotal: 0, emitMsTotal: 0,
   }
@@ -78,11 +81,17 @@ export class LiveHub {
       const auth = socket.handshake.auth as { token?: unknown } | undefined
       const query = socket.handshake.query.token
       const token = typeof auth?.token === 'string' ? auth.token : typeof query === 'string' ? query : undefined
-      try {
-        ;(socket.data as SocketData).viewer = opts.authorize(token)
+      const admit = (viewer: Viewer) => {
+        ;(socket.data as SocketData).viewer = viewer
         next()
+      }
+      const refuse = (e: unknown) => next(new Error((e as Error).message || 'unauthorized'))
+      try {
+        const viewer = opts.authorize(token)
+        if (viewer instanceof Promise) viewer.then(admit, refuse)
+        else admit(viewer)
       } catch (e) {
-        next(new Error((e as Error).message || 'unauthorized'))
+        refuse(e)
       }
     })
     nsp.on('connection', (socket) => this.connect(socket))
@@ -155,11 +164,21 @@ export class LiveHub {
     return view
   }
 
+  /** Mark the figures as possibly behind (or current again): every screen hears it with the next tick. */
+  setStale(stale: boolean): void {
+    if (stale === this.stale) return
+    this.stale = stale
+    this.staleChanged = true
+  }
+
   private sendSnapshot(socket: Socket, view: ScopeView): void {
-    const bytes = view.snapshotBytes(this.now())
+    const now = this.now()
+    const bytes = view.snapshotBytes(now)
     this.stats.snapshots++
     this.stats.snapshotBytes += bytes.length
     socket.emit(EVENTS.snapshot, bytes)
+    // A snapshot is the same for every screen at its seq; whether it may be behind follows at once.
+    if (this.stale) socket.emit(EVENTS.delta, encodeDelta({ ...view.heartbeat(now), stale: true }))
   }
 
   /**
@@ -199,17 +218,21 @@ export class LiveHub {
     for (const grids of this.windows.values()) grids.update(dirty)
     for (const view of this.views.values()) {
       let delta = view.advance(dirty, items, now)
-      if (!delta && now - view.lastSentAt >= this.heartbeatMs) delta = view.heartbeat(now)
+      if (!delta && (now - view.lastSentAt >= this.heartbeatMs || this.staleChanged)) delta = view.heartbeat(now)
       if (!delta) continue
+      if (this.stale) delta.stale = true
       view.lastSentAt = now
       const bytes = encodeDelta(delta)
       this.stats.deltas++
       this.stats.deltaBytes += bytes.length
       const e0 = performance.now()
-      this.nsp.to(view.key).except(SLOW_ROOM).emit(EVENTS.delta, bytes)
+      // Local: each process builds the frames of its own screens (with a Redis adapter, a plain room
+      // broadcast would also reach the same rooms on every other process).
+      this.nsp.local.to(view.key).except(SLOW_ROOM).emit(EVENTS.delta, bytes)
       this.stats.emitMsTotal += performance.now() - e0
     }
 
+    this.staleChanged = false
     for (const socket of drained) {
       const data = socket.data as SocketData
       data.slow = false

@@ -1,10 +1,10 @@
-// Follows committed changes into the metrics engine, and hands on the ones it folded in: the live frames and
-// the commit-lag statistics take them from here, not from the ingest. A change already folded in (the
-// checkpoint's tail replay can overlap the first live writes) is not news and goes no further.
-import type { Committed } from '../cases/types'
-import type { MetricsEngine } from './engine'
+// Follows committed changes (the ingest's, or on a live process the log stream's) into the metrics engine,
+// and hands on the ones it folded in: the live frames and the commit-lag statistics take them from here, not
+// from the ingest. A change already folded in (the checkpoint's tail replay can overlap the first live writes)
+// is not news and goes no further.
+import type { LoggedChange, MetricsEngine } from './engine'
 
-export type AppliedListener = (fresh: Committed[]) => void
+export type AppliedListener = (fresh: LoggedChange[]) => void
 
 export class MetricsFollower {
   private readonly listeners = new Set<AppliedListener>()
@@ -15,7 +15,7 @@ export class MetricsFollower {
   ) {}
 
   /** Fold a committed batch in; listeners get what was new. */
-  readonly follow = (batch: Committed[]): void => {
+  readonly follow = (batch: readonly LoggedChange[]): void => {
     const fresh = batch.filter((c) => c.id > this.engine.lastEventId)
     if (fresh.length === 0) return
     this.engine.apply(fresh)

@@ -4,7 +4,7 @@
 import fp from 'fastify-plugin'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { FastifyInstance } from 'fastify'
-import type { Committed } from '../cases/types'
+import type { LoggedChange } from '../metrics/engine'
 
 const LAG_KEPT = 4096
 
@@ -23,7 +23,7 @@ export default fp(
   async function liveStats(app: FastifyInstance) {
     const commitLag = new Float64Array(LAG_KEPT)
     let lagCount = 0
-    const onApplied = (fresh: Committed[]) => {
+    const onApplied = (fresh: LoggedChange[]) => {
       const now = Date.now()
       for (const c of fresh) if (c.event.action === 'report') commitLag[lagCount++ % LAG_KEPT] = now - c.event.at
     }

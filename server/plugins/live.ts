@@ -1,9 +1,10 @@
-// The live hub as `app.live`: frames of the metrics (and the ticker and alerts of what was folded in) to the
-// screens in the `/live` namespace, authorised by viewer tokens.
+// The live hub as `app.live`: frames of the metrics (and the ticker and alerts of what was folded in, the feed
+// as `app.feed`) to the screens in the `/live` namespace, authorised by viewer tokens. Names, the recent
+// items and token checks come from `app.liveSource`, so a live process of a scaled-out deployment runs this too.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { LIVE_NAMESPACE } from '../../shared/protocol'
-import type { Committed } from '../cases/types'
+import type { LoggedChange } from '../metrics/engine'
 import { Feed } from '../live/feed'
 import { LiveHub } from '../live/hub'
 import { callerCoversScope, type Caller } from './auth'
@@ -11,23 +12,26 @@ import { callerCoversScope, type Caller } from './auth'
 declare module 'fastify' {
   interface FastifyInstance {
     live: LiveHub
+    feed: Feed
   }
 }
 
 export default fp(
   async function live(app: FastifyInstance) {
     const engine = app.metrics
-    const feed = new Feed(engine, (code) => app.catalogue.matters.get(code)?.name ?? code)
-    feed.prime(app.db)
-    const onApplied = (fresh: Committed[]) => feed.add(fresh)
+    const source = app.liveSource
+    const feed = new Feed(engine, source.matterName)
+    source.primeFeed(feed)
+    const onApplied = (fresh: LoggedChange[]) => feed.add(fresh)
     app.metricsFollower.onApplied(onApplied)
     const hub = new LiveHub(app.io.of(LIVE_NAMESPACE), engine, feed, {
       tickMs: app.config.tickMs,
-      authorize: (token) => app.viewerFor(token),
+      authorize: source.authorize,
       covers: (viewer, scope) => callerCoversScope(viewer as Caller, scope),
       onError: (err) => app.log.error({ err }, 'live tick failed'),
     })
     app.decorate('live', hub)
+    app.decorate('feed', feed)
     app.addHook('onReady', async () => {
       hub.start()
     })
@@ -36,5 +40,5 @@ export default fp(
     })
     app.addHook('onClose', async () => app.metricsFollower.offApplied(onApplied))
   },
-  { name: 'live', dependencies: ['db', 'ingest', 'auth', 'metrics', 'socket.io'] },
+  { name: 'live', dependencies: ['live-source', 'metrics', 'socket.io'] },
 )

@@ -36,7 +36,7 @@ export default fp(
     })
     const publish = (batch: Parameters<LogPublisher['publish']>[0]) => publisher.publish(batch)
     app.ingest.on('committed', publish)
-    app.decorate('logPublisher', publisher)
+    app.logPublisher = publisher
 
     const nsp = app.io.of(LIVE_NAMESPACE)
     const onRevoked = (id: number) => nsp.serverSideEmit(KEY_REVOKED, id)

@@ -13,6 +13,7 @@ import liveStats from '../plugins/live-stats'
 import metrics from './plugins/metrics'
 import liveSource from './plugins/live-source'
 import revocation from './plugins/revocation'
+import { metricsDigest } from '../metrics/digest'
 
 export function buildLiveApp(config: Config): FastifyInstance {
   const app = Fastify({
@@ -32,10 +33,16 @@ export function buildLiveApp(config: Config): FastifyInstance {
   app.register(liveStats)
   app.register(revocation)
   app.register(async (api) => {
-    api.get('/api/health', { schema: { hide: true } }, async () => ({
-      ok: true, role: 'live', lastEventId: app.metrics.lastEventId, follower: app.logFollower.stats, hub: app.live.stats,
-      ...app.liveStats(), memory: process.memoryUsage(), uptime: process.uptime(),
-    }))
+    // ?digest=1 adds a digest of every figure (see metrics/digest): what tests compare with a recompute.
+    api.get('/api/health', { schema: { hide: true } }, async (req) => {
+      const engine = app.metrics
+      engine.setClock(Date.now())
+      const digest = (req.query as { digest?: string }).digest === '1' ? metricsDigest(engine) : undefined
+      return {
+        ok: true, role: 'live', lastEventId: engine.lastEventId, digest, follower: app.logFollower.stats, hub: app.live.stats,
+        ...app.liveStats(), memory: process.memoryUsage(), uptime: process.uptime(),
+      }
+    })
   })
   return app
 }

@@ -43,8 +43,8 @@ export function redisClient(url: string, opts: RedisOptions = {}): Redis {
 export async function closeRedis(client: Redis): Promise<void> {
   try {
     if (client.isReady) await client.close()
-    else client.destroy()
+    else if (client.isOpen) client.destroy()
   } catch {
-    client.destroy()
+    if (client.isOpen) client.destroy()
   }
 }

@@ -106,8 +106,9 @@ function run(name: string, port: number, cmd: string, args: string[], opts: RunO
 }
 
 /** redis-server on `port`, keeping nothing on disk (the log is the writer's; the stream is only its carrier). */
-export function startRedis(port: number, opts: { dir: string; echo?: boolean }): Promise<Service> {
-  return run('redis', port, 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', opts.dir], {
+export function startRedis(port: number, opts: { dir: string; echo?: boolean; args?: string[] }): Promise<Service> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', opts.dir, ...(opts.args ?? [])]
+  return run('redis', port, 'redis-server', args, {
     ready: /Ready to accept connections/, echo: opts.echo,
   })
 }
