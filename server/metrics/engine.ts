@@ -13,8 +13,8 @@ import type { Layout } from './layout'
 import { WindowTable } from './windows'
 import type { Committed } from '../cases/types'
 
-/** What a case's facts tell the metrics and the feed (no personal data: a live process never needs it). */
-export type ChangeFacts = Pick<CaseFacts, 'grid' | 'special' | 'source' | 'matter' | 'description' | 'lon' | 'lat'>
+/** What a case's facts tell the metrics and the feed (the reporter's name only so the feed can mask it in the text). */
+export type ChangeFacts = Pick<CaseFacts, 'grid' | 'special' | 'source' | 'matter' | 'description' | 'lon' | 'lat' | 'reporterName'>
 
 /** One committed workflow step, as the ingest announces it. */
 export type Change = Committed

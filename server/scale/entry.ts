@@ -6,6 +6,7 @@
 // own last event is older than `prev` has missed something (a trimmed stream, a Redis restart, a commit
 // Redis did not take) and catches up from the writer before it applies the entry.
 import type { Committed } from '../cases/types'
+import { maskText } from '../../shared/mask'
 import type { LoggedChange } from '../metrics/engine'
 
 export interface LogEntry {
@@ -14,12 +15,18 @@ export interface LogEntry {
   changes: LoggedChange[]
 }
 
-/** A committed change as it may leave the writer: the facts the metrics and the feed use, no personal data. */
+/**
+ * A committed change as it may leave the writer: the facts the metrics and the feed use, and no personal
+ * data: the description is masked here (as every screen shows it) and the reporter's name stays behind.
+ */
 export function changeOf(c: Committed | LoggedChange): LoggedChange {
   const f = c.facts
   return {
     id: c.id, event: c.event, before: c.before, after: c.after,
-    facts: { grid: f.grid, special: f.special, source: f.source, matter: f.matter, description: f.description, lon: f.lon, lat: f.lat },
+    facts: {
+      grid: f.grid, special: f.special, source: f.source, matter: f.matter, lon: f.lon, lat: f.lat,
+      description: maskText(f.description, { names: [f.reporterName] }), reporterName: null,
+    },
   }
 }
 

@@ -45,7 +45,7 @@ export const writerApi: FastifyPluginAsync<WriterApiDeps> = async (app, deps) =>
   const want = digest(deps.secret)
   const sql = deps.db.$client
   const headOf = sql.prepare('SELECT COALESCE(MAX(id), 0) FROM case_events').pluck()
-  const factsOf = sql.prepare('SELECT grid, special, source, matter, description, lon, lat FROM cases WHERE id = ?')
+  const factsOf = sql.prepare('SELECT grid, special, source, matter, description, lon, lat, reporter_name AS reporterName FROM cases WHERE id = ?')
   const layout = Layout.inputFromDb(deps.db)
 
   app.addHook('onRequest', async (req: FastifyRequest) => {

@@ -137,3 +137,25 @@ test('the writer away: the follower keeps its state and says it is stale; back, 
   matchesRecompute(engine)
   await f.stop()
 }, 40_000)
+
+test('what goes into the stream carries no personal data: the description masked, no reporter name or phone', async () => {
+  const r = await fetch(`${writer.url}/api/cases`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': d.keys.hotline, 'idempotency-key': `pii-${process.pid}` },
+    body: JSON.stringify({
+      matter: '02001', lon: AT.a1[0], lat: AT.a1[1], reporterName: '王小明', reporterPhone: '13912345678',
+      description: '王小明反映楼下垃圾堆积，电话13912345678',
+    }),
+  })
+  expect(r.status).toBe(201)
+  const { createClient } = await import('@redis/client')
+  const c = createClient({ url: `redis://127.0.0.1:${redis.port}` })
+  await c.connect()
+  await until('the append', async () => (await c.xLen('test:log')) > 0)
+  const [last] = await c.xRevRange('test:log', '+', '-', { COUNT: 1 })
+  await c.close()
+  const raw = JSON.stringify(last.message)
+  expect(raw).not.toContain('王小明')
+  expect(raw).not.toContain('13912345678')
+  expect(raw).toContain('垃圾堆积')
+})

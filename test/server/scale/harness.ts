@@ -84,13 +84,6 @@ export function recomputedDigest(file: string): { digest: string; lastEventId: n
   }
 }
 
-export async function until(what: string, pred: () => boolean | Promise<boolean>, ms = 5000, every = 20): Promise<number> {
-  const t0 = Date.now()
-  for (;;) {
-    if (await pred()) return Date.now() - t0
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, every))
-  }
-}
+export { until } from '../../until'
 
 export type { FastifyInstance }

@@ -1,0 +1,158 @@
+// The scaled-out layout as real processes: redis-server, a writer, three live processes and HAProxy in
+// front of them (all from the system's packages and server/main.ts), screens as LiveClients. Each test
+// leaves the cluster running and whole for the next; the last one kills a live process for good.
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { openDb } from '../../../server/db'
+import { freePort, startHaproxy, startOneScreen, type Service } from '../../../server/scale/services'
+import { LiveClient } from '../../../client/live/liveClient'
+import { AT } from '../helpers'
+import { districtFile, recomputedDigest, redisOn, report, SECRET, until, type District } from './harness'
+
+let d: District
+let redis: Service
+let writer: Service
+let live: Service[] = []
+let proxy: Service
+const screens: LiveClient[] = []
+let writerUrl = ''
+let proxyUrl = ''
+
+const env = () => ({
+  ONESCREEN_REDIS_URL: `redis://127.0.0.1:${redis.port}`, ONESCREEN_CLUSTER_SECRET: SECRET, ONESCREEN_STREAM: 'test:log',
+  ONESCREEN_DEMO: 'false', ONESCREEN_TICK_MS: '50', LOG_LEVEL: 'info',
+})
+const startWriter = (port: number) => startOneScreen('writer', port, { ...env(), ONESCREEN_ROLE: 'writer', ONESCREEN_DB: d.file })
+const startLive = async (i: number) =>
+  startOneScreen(`live${i}`, await freePort(), { ...env(), ONESCREEN_ROLE: 'live', ONESCREEN_WRITER_URL: writerUrl })
+
+beforeAll(async () => {
+  d = districtFile()
+  redis = await redisOn(d.dir)
+  const writerPort = await freePort()
+  writerUrl = `http://127.0.0.1:${writerPort}`
+  writer = await startWriter(writerPort)
+  live = await Promise.all([1, 2, 3].map(startLive))
+  proxy = await startHaproxy({ port: await freePort(), writer: `127.0.0.1:${writerPort}`, live: live.map((l) => `127.0.0.1:${l.port}`) }, { dir: d.dir })
+  proxyUrl = `http://127.0.0.1:${proxy.port}`
+}, 180_000)
+
+afterAll(async () => {
+  for (const s of screens) s.dispose()
+  for (const s of [proxy, ...live, writer, redis]) await s?.stop(5000)
+  d?.cleanup()
+})
+
+/** A screen with the client's own reconnection settings (a real wall's), over websockets. */
+function screen(url: string) {
+  const c = new LiveClient({ url, token: d.keys.viewer, socket: { transports: ['websocket'] } })
+  c.subscribe('410103', 'all')
+  screens.push(c)
+  return c
+}
+
+const health = async (s: Service, digest = false) =>
+  (await (await fetch(`http://127.0.0.1:${s.port}/api/health${digest ? '?digest=1' : ''}`)).json()) as {
+    lastEventId: number; digest?: string; hub: { sockets: number }; follower: { stale: boolean; writer: boolean; redis: boolean }
+  }
+const casesInDb = () => {
+  const db = openDb(d.file)
+  try {
+    return db.$client.prepare('SELECT COUNT(*) FROM cases').pluck().get() as number
+  } finally {
+    db.$client.close()
+  }
+}
+const received = (c: LiveClient) => c.panels?.kpis.all.counters.received
+const writerHead = async () => ((await (await fetch(`${writerUrl}/api/health`)).json()) as { events: number }).events
+
+/** Every live process holds the writer's whole log, and exactly what a recompute of it gives. */
+async function allMatchRecompute() {
+  const head = await writerHead()
+  await until('every live process to reach the writer', async () => (await Promise.all(live.map((l) => health(l)))).every((h) => h.lastEventId === head), 10_000)
+  const want = recomputedDigest(d.file)
+  for (const l of live) expect((await health(l, true)).digest, l.name).toBe(want.digest)
+}
+
+test('a case posted to the writer reaches a screen on each live process within 1 s, with equal totals everywhere', async () => {
+  const direct = live.map((l) => screen(`http://127.0.0.1:${l.port}`))
+  const proxied = screen(proxyUrl)
+  const all = [...direct, proxied]
+  await until('every screen live', () => all.every((c) => c.status === 'live' && c.panels !== null), 15_000)
+  for (let i = 0; i < 3; i++) {
+    const t0 = Date.now()
+    const caseId = await report(writerUrl, d.keys.hotline, i % 2 ? AT.a1 : AT.b1)
+    await until(`case ${caseId} on every screen`, () => all.every((c) => c.ticker.some((t) => t.caseId === caseId)), 3000)
+    expect(Date.now() - t0).toBeLessThan(1000)
+    await until('equal totals', () => new Set(all.map(received)).size === 1)
+    expect(received(all[0])).toBe(casesInDb())
+  }
+  await allMatchRecompute()
+}, 60_000)
+
+test('Redis restarts while reports flow: afterwards every live process equals a recompute of the database', async () => {
+  let flowing = true
+  let sent = 0
+  const flow = (async () => {
+    while (flowing) {
+      await report(writerUrl, d.keys.hotline, sent % 3 === 0 ? AT.a2 : AT.b1)
+      sent++
+      await new Promise((r) => setTimeout(r, 20))
+    }
+  })()
+  await until('reports flowing', () => sent >= 10)
+  const port = redis.port
+  await redis.stop()
+  const during = sent
+  await until('reports while Redis is down', () => sent >= during + 20, 10_000)
+  redis = await redisOn(d.dir, port)
+  await until('the stream read again', async () => (await Promise.all(live.map((l) => health(l)))).every((h) => h.follower.redis), 10_000)
+  const after = sent
+  await until('reports after the restart', () => sent >= after + 20, 10_000)
+  flowing = false
+  await flow
+  await allMatchRecompute()
+  const total = casesInDb()
+  await until('every screen shows every case', () => screens.every((c) => received(c) === total), 5000)
+}, 60_000)
+
+test('the writer restarts: live processes keep serving the last state marked stale, and catch up when it is back', async () => {
+  const c = screens[0]
+  const before = received(c)
+  const port = Number(new URL(writerUrl).port)
+  await writer.stop()
+  await until('screens told the figures are stale', () => screens.every((s) => s.status === 'stale'), 8000)
+  expect(screens.every((s) => received(s) === before)).toBe(true) // the last state, still served
+  for (const l of live) expect((await health(l)).follower).toMatchObject({ stale: true, writer: false })
+
+  writer = await startWriter(port)
+  const caseId = await report(writerUrl, d.keys.hotline)
+  await until('the new case on every screen', () => screens.every((s) => s.ticker.some((t) => t.caseId === caseId)), 8000)
+  await until('screens live again', () => screens.every((s) => s.status === 'live'), 5000)
+  await allMatchRecompute()
+}, 90_000)
+
+test('kill -9 a live process: its screens reconnect through the proxy to another within 3 s, totals right, nothing counted twice', async () => {
+  const proxied = Array.from({ length: 6 }, () => screen(proxyUrl))
+  await until('proxied screens live', () => proxied.every((c) => c.status === 'live'), 10_000)
+  const counts = await Promise.all(live.map(async (l) => (await health(l)).hub.sockets))
+  const victim = counts.indexOf(Math.max(...counts))
+  // Direct screens of the victim have no other way in; proxied ones do.
+  const victimDirect = screens[victim]
+  const t0 = Date.now()
+  live[victim].child.kill('SIGKILL')
+  await until('the victim’s screens to drop', () => proxied.some((c) => !c.socket.connected), 2000)
+  const dropped = proxied.filter((c) => !c.socket.connected)
+  expect(dropped.length).toBeGreaterThan(0)
+  const snapshotsBefore = dropped.map((c) => c.snapshots)
+  await until('the dropped screens back with a fresh snapshot', () => dropped.every((c, i) => c.socket.connected && c.snapshots > snapshotsBefore[i] && c.status === 'live'), 5000)
+  expect(Date.now() - t0).toBeLessThan(3000)
+  live.splice(victim, 1)
+  screens.splice(screens.indexOf(victimDirect), 1)
+  victimDirect.dispose()
+
+  const caseId = await report(writerUrl, d.keys.hotline)
+  const total = casesInDb()
+  await until('the next case on every proxied screen', () => proxied.every((c) => c.ticker.some((t) => t.caseId === caseId)), 3000)
+  await until('totals', () => proxied.every((c) => received(c) === total), 3000)
+  await allMatchRecompute()
+}, 60_000)
