@@ -7,6 +7,7 @@ import {
   ACCESS_REVOKED, EVENTS, GRID_METRICS, LIVE_NAMESPACE, STALE_MS, continues, decodeGridValues, type AlertItem, type Delta, type GridMetric, type GridValues,
   type Panels, type Snapshot, type SubscribeAck, type TickerItem, type Window, toBytes,
 } from '../../shared/protocol'
+import { REPLAY_EVENTS, type ReplayAck, type ReplayCommand, type ReplayStatus } from '../../shared/replay'
 import { decodeDelta, decodeSnapshot } from '../../shared/wire'
 import { liveParser } from '../../shared/socket-parser'
 
@@ -25,16 +26,21 @@ export interface GridView {
 export interface LiveState {
   status: LiveStatus
   seq: number
+  /** When the last frame arrived (this screen's clock). */
   lastFrameAt: number | null
+  /** The moment the last frame stands for (the server's clock; in a replay, the replayed moment). */
+  frameAt: number | null
   panels: Panels | null
   grids: GridView
   alerts: AlertItem[]
   ticker: TickerItem[]
   /** Why the server refused the token or the subscription, if it did. */
   error: string | null
+  /** The replay this screen shows instead of live (the frames above are then the replay's), or null. */
+  replay: ReplayStatus | null
 }
 export type LivePart = keyof LiveState
-export const LIVE_PARTS = ['status', 'seq', 'lastFrameAt', 'panels', 'grids', 'alerts', 'ticker', 'error'] as const satisfies readonly LivePart[]
+export const LIVE_PARTS = ['status', 'seq', 'lastFrameAt', 'frameAt', 'panels', 'grids', 'alerts', 'ticker', 'error', 'replay'] as const satisfies readonly LivePart[]
 /** The parts a frame carries besides the grids: a hidden screen holds these back (grids have their own gate). */
 export const FRAME_PARTS = ['panels', 'alerts', 'ticker'] as const satisfies readonly LivePart[]
 
@@ -53,6 +59,10 @@ export interface LiveClientOptions {
   socket?: Partial<ManagerOptions & SocketOptions>
 }
 
+type Start = Extract<ReplayCommand, { op: 'start' }>
+/** A replay command as a screen gives it: a start is for the screen's own scope and window unless it says. */
+export type ScreenCommand = Exclude<ReplayCommand, Start> | (Omit<Start, 'scope' | 'window'> & Partial<Pick<Start, 'scope' | 'window'>>)
+
 const EMPTY: Record<GridMetric, number> = { received: 0, open: 0, overdue: 0, closureRate: -1, satisfaction: -1 }
 /** Ask again if a resync's snapshot has not come after this long. */
 const RESYNC_RETRY_MS = 5000
@@ -61,11 +71,13 @@ export class LiveClient implements LiveState {
   status: LiveStatus = 'connecting'
   seq = 0
   lastFrameAt: number | null = null
+  frameAt: number | null = null
   panels: Panels | null = null
   grids: GridView = { values: emptyValues(0), changed: null, version: 0 }
   alerts: AlertItem[] = []
   ticker: TickerItem[] = []
   error: string | null = null
+  replay: ReplayStatus | null = null
   /** Snapshots applied (the first, resyncs, reconnects). */
   snapshots = 0
   /** The token was revoked: the screen stays offline with that reason and never reconnects with it. */
@@ -92,7 +104,11 @@ export class LiveClient implements LiveState {
       parser: liveParser,
       ...opts.socket,
     })
-    this.socket.on('connect', () => this.subscribeNow())
+    this.socket.on('connect', () => {
+      // A replay ends with the connection it ran on: a screen that comes back is live.
+      if (this.replay) this.setReplay(null)
+      this.subscribeNow()
+    })
     this.socket.on('disconnect', (reason) => {
       this.setStatus('offline')
       // Socket.IO does not reconnect by itself after a server-side disconnect (a server shutting down
@@ -107,6 +123,11 @@ export class LiveClient implements LiveState {
     this.socket.on(EVENTS.revoked, () => this.revoke())
     this.socket.on(EVENTS.snapshot, (b: ArrayBuffer | Uint8Array) => this.onSnapshot(b))
     this.socket.on(EVENTS.delta, (b: ArrayBuffer | Uint8Array) => this.onDelta(b))
+    this.socket.on(REPLAY_EVENTS.status, (s: ReplayStatus | null) => {
+      const ended = s === null && this.replay !== null
+      this.setReplay(s)
+      if (ended) this.subscribeNow()
+    })
     this.timer = setInterval(() => this.watch(), 1000)
   }
 
@@ -118,7 +139,31 @@ export class LiveClient implements LiveState {
     this.awaiting = true
     this.refused = false
     this.seq = 0
-    if (this.socket.connected) this.subscribeNow()
+    if (!this.socket.connected) return
+    // Within a replay the screen moves the replay's view; its live subscription waits for the replay's end.
+    if (this.replay) void this.command({ op: 'view', scope, window })
+    else this.subscribeNow()
+  }
+
+  /**
+   * Drive a replay: start (at a moment, for this screen's scope and window unless given), play, pause, step,
+   * seek, speed, stop. Resolves with the server's answer; a refusal (the cap reached, a moment outside the
+   * log) comes back as { ok: false, error } and the screen stays where it was.
+   */
+  command(cmd: ScreenCommand): Promise<ReplayAck> {
+    const sent = (cmd.op === 'start' ? { ...cmd, scope: cmd.scope ?? this.scope, window: cmd.window ?? this.window } : cmd) as ReplayCommand
+    return new Promise((resolve) => {
+      if (!this.socket.connected) return resolve({ ok: false, error: 'not connected' })
+      // The replay's first snapshot replaces whatever is on its way from live.
+      if (cmd.op === 'start' || cmd.op === 'view' || cmd.op === 'seek') this.awaiting = true
+      this.resyncAt = Date.now()
+      this.socket.emit(REPLAY_EVENTS.command, sent, (ack: ReplayAck) => {
+        if (this.disposed) return
+        if (ack.ok) this.setReplay(ack.status)
+        else if (cmd.op === 'start' || cmd.op === 'view' || cmd.op === 'seek') this.awaiting = false
+        resolve(ack)
+      })
+    })
   }
 
   /** Ask for a fresh snapshot (done by itself on a gap). */
@@ -145,8 +190,21 @@ export class LiveClient implements LiveState {
     this.socket.disconnect()
   }
 
+  private setReplay(r: ReplayStatus | null): void {
+    if (this.disposed) return
+    this.replay = r
+    this.opts.onChange?.(new Set<LivePart>(['replay']))
+  }
+
   private subscribeNow(): void {
     if (this.scope === null || this.window === null) return
+    if (this.replay) {
+      // Still replaying: ask the replay for its snapshot (a live subscribe would end it).
+      this.awaiting = true
+      this.resyncAt = Date.now()
+      this.socket.emit(EVENTS.resync)
+      return
+    }
     const scope = this.scope
     const window = this.window
     this.awaiting = true
@@ -180,7 +238,8 @@ export class LiveClient implements LiveState {
     this.seq = s.seq
     this.awaiting = false
     this.snapshots++
-    this.frameArrived(new Set<LivePart>(['seq', 'panels', 'grids', 'ticker', 'alerts']))
+    this.frameAt = s.at
+    this.frameArrived(new Set<LivePart>(['seq', 'panels', 'grids', 'ticker', 'alerts', 'frameAt']))
   }
 
   private onDelta(b: ArrayBuffer | Uint8Array): void {
@@ -193,7 +252,8 @@ export class LiveClient implements LiveState {
       this.resync()
       return
     }
-    const parts = new Set<LivePart>(['seq'])
+    const parts = new Set<LivePart>(['seq', 'frameAt'])
+    this.frameAt = d.at
     if (d.grids) {
       const changed = this.applyGrids(this.grids.values, d.grids)
       this.grids = { values: this.grids.values, changed, version: this.grids.version + 1 }

@@ -160,7 +160,7 @@ export class ReplayPool {
 
   async open(options: SessionOptions & { play?: boolean }, events: SessionEvents): Promise<ReplayHandle> {
     if (this.size >= this.opts.maxSessions)
-      throw new ReplayError(`${this.opts.maxSessions} replays are running, the most this server allows (ONESCREEN_REPLAY_MAX_SESSIONS); end one first`)
+      throw new ReplayError(`all ${this.opts.maxSessions} replay slots of this server are in use (ONESCREEN_REPLAY_MAX_SESSIONS); end a replay first`)
     this.opening++
     const id = this.nextId++
     let link: HostLink
