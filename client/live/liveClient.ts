@@ -78,6 +78,8 @@ export class LiveClient implements LiveState {
   ticker: TickerItem[] = []
   error: string | null = null
   replay: ReplayStatus | null = null
+  /** A replay is starting or running: the live subscription waits (a live subscribe would end the replay). */
+  private replaying = false
   /** Snapshots applied (the first, resyncs, reconnects). */
   snapshots = 0
   /** The token was revoked: the screen stays offline with that reason and never reconnects with it. */
@@ -106,7 +108,7 @@ export class LiveClient implements LiveState {
     })
     this.socket.on('connect', () => {
       // A replay ends with the connection it ran on: a screen that comes back is live.
-      if (this.replay) this.setReplay(null)
+      if (this.replaying) this.setReplay(null)
       this.subscribeNow()
     })
     this.socket.on('disconnect', (reason) => {
@@ -124,7 +126,7 @@ export class LiveClient implements LiveState {
     this.socket.on(EVENTS.snapshot, (b: ArrayBuffer | Uint8Array) => this.onSnapshot(b))
     this.socket.on(EVENTS.delta, (b: ArrayBuffer | Uint8Array) => this.onDelta(b))
     this.socket.on(REPLAY_EVENTS.status, (s: ReplayStatus | null) => {
-      const ended = s === null && this.replay !== null
+      const ended = s === null && this.replaying
       this.setReplay(s)
       if (ended) this.subscribeNow()
     })
@@ -141,7 +143,7 @@ export class LiveClient implements LiveState {
     this.seq = 0
     if (!this.socket.connected) return
     // Within a replay the screen moves the replay's view; its live subscription waits for the replay's end.
-    if (this.replay) void this.command({ op: 'view', scope, window })
+    if (this.replaying) void this.command({ op: 'view', scope, window })
     else this.subscribeNow()
   }
 
@@ -155,12 +157,18 @@ export class LiveClient implements LiveState {
     return new Promise((resolve) => {
       if (!this.socket.connected) return resolve({ ok: false, error: 'not connected' })
       // The replay's first snapshot replaces whatever is on its way from live.
-      if (cmd.op === 'start' || cmd.op === 'view' || cmd.op === 'seek') this.awaiting = true
+      const jumps = cmd.op === 'start' || cmd.op === 'view' || cmd.op === 'seek'
+      if (jumps) this.awaiting = true
+      if (cmd.op === 'start') this.replaying = true
       this.resyncAt = Date.now()
       this.socket.emit(REPLAY_EVENTS.command, sent, (ack: ReplayAck) => {
         if (this.disposed) return
         if (ack.ok) this.setReplay(ack.status)
-        else if (cmd.op === 'start' || cmd.op === 'view' || cmd.op === 'seek') this.awaiting = false
+        else if (jumps) {
+          // Refused: the screen stays where it was (live, or the replay it had).
+          this.awaiting = false
+          if (cmd.op === 'start') this.replaying = this.replay !== null
+        }
         resolve(ack)
       })
     })
@@ -193,13 +201,14 @@ export class LiveClient implements LiveState {
   private setReplay(r: ReplayStatus | null): void {
     if (this.disposed) return
     this.replay = r
+    this.replaying = r !== null
     this.opts.onChange?.(new Set<LivePart>(['replay']))
   }
 
   private subscribeNow(): void {
     if (this.scope === null || this.window === null) return
-    if (this.replay) {
-      // Still replaying: ask the replay for its snapshot (a live subscribe would end it).
+    if (this.replaying) {
+      // Still replaying (or starting to): ask the replay for its snapshot (a live subscribe would end it).
       this.awaiting = true
       this.resyncAt = Date.now()
       this.socket.emit(EVENTS.resync)

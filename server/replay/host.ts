@@ -3,6 +3,8 @@
 // worker thread runs one (worker.ts); for an in-memory database, which no other thread can open, the
 // server runs one in its own thread with the same messages.
 import Database from 'better-sqlite3'
+import { readFileSync } from 'node:fs'
+import { getHeapStatistics } from 'node:v8'
 import type { IndicatorConfig } from '../../shared/indicators'
 import { districtClock } from '../../shared/clock'
 import type { ReplayCommand, ReplayStatus } from '../../shared/replay'
@@ -40,12 +42,22 @@ export type HostRequest =
   | { op: 'build' }
   | { op: 'invalidate'; at: number }
   | { op: 'stop'; req: number }
+  | { op: 'stats'; req: number }
 
 export type HostMessage =
   | { op: 'frame'; id: number; kind: 'snapshot' | 'delta'; bytes: Uint8Array }
   | { op: 'status'; id: number; status: ReplayStatus }
   | { op: 'reply'; req: number; result?: unknown; error?: string }
   | { op: 'built'; days: number; bytes: number; ms: number; error?: string }
+
+export interface HostStats {
+  cpuMs: number | null
+  heapMB: number
+  /** Typed arrays the sessions' engines and frames hold. */
+  stateMB: number
+  sessions: number
+  building: boolean
+}
 
 /** A build slice's length: the host answers requests between slices. */
 const SLICE_MS = 100
@@ -115,6 +127,8 @@ export class ReplayHost {
         case 'stop':
           this.close()
           return this.reply(m.req, true)
+        case 'stats':
+          return this.reply(m.req, this.stats())
       }
     } catch (e) {
       if ('req' in m) this.post({ op: 'reply', req: m.req, error: (e as Error).message })
@@ -211,6 +225,25 @@ export class ReplayHost {
       }
     }
     slice()
+  }
+
+  /** What this host costs: its thread's CPU time (Linux), its heap, and the typed arrays of its engines. */
+  stats(): HostStats {
+    let cpuMs: number | null = null
+    try {
+      // A synchronous read runs on the calling thread, so thread-self is this worker's thread.
+      const f = readFileSync('/proc/thread-self/stat', 'utf8')
+      const x = f.slice(f.lastIndexOf(')') + 2).split(' ')
+      cpuMs = ((Number(x[11]) + Number(x[12])) * 1000) / 100
+    } catch {
+      /* not Linux */
+    }
+    const h = getHeapStatistics()
+    return {
+      cpuMs, heapMB: +(h.used_heap_size / 1048576).toFixed(1), sessions: this.sessions.size,
+      stateMB: +([...this.sessions.values()].reduce((n, e) => n + e.session.bytes(), 0) / 1048576).toFixed(1),
+      building: this.building,
+    }
   }
 
   private reply(req: number, result: unknown): void {

@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3'
 import type { IndicatorConfig } from '../../shared/indicators'
 import type { Window } from '../../shared/protocol'
 import type { ReplayStatus, Timeline } from '../../shared/replay'
-import { ReplayHost, type HostCommand, type HostConfig, type HostMessage, type HostRequest } from './host'
+import { ReplayHost, type HostCommand, type HostConfig, type HostMessage, type HostRequest, type HostStats } from './host'
 import type { SessionOptions } from './session'
 import type { AsOfReport } from './report'
 
@@ -199,6 +199,14 @@ export class ReplayPool {
     if (!s) return
     if (m.op === 'frame') s.events.frame(m.kind, m.bytes)
     else s.events.status(m.status)
+  }
+
+  /** Each session's host (its thread's CPU, heap and arrays) and the service host. */
+  async stats(): Promise<{ service: HostStats; sessions: (HostStats & { id: number })[]; max: number }> {
+    const sessions = await Promise.all(
+      [...this.sessions].filter(([, s]) => s.link !== this.service).map(async ([id, s]) => ({ id, ...(await s.link.request<HostStats>({ op: 'stats' })) })),
+    )
+    return { service: await this.service.request<HostStats>({ op: 'stats' }), sessions, max: this.opts.maxSessions }
   }
 
   async close(): Promise<void> {

@@ -127,7 +127,10 @@ export class ReplaySession {
       const to = this.clampTime(this.t + Math.round(this.speed * elapsedMs))
       const d = this.advance(to)
       if (to >= this.end()) this.playing = false
+      // A frame even when nothing changed: the screen's replayed clock moves with it.
       if (d) return d
+      this.view.lastSentAt = realNow
+      return { kind: 'delta', bytes: encodeDelta(this.view.heartbeat(this.t)) }
     }
     if (realNow - this.view.lastSentAt < HEARTBEAT_MS) return null
     this.view.lastSentAt = realNow
@@ -144,6 +147,13 @@ export class ReplaySession {
       at: this.t, speed: this.speed, playing: this.playing, until: this.until, scope: this.scope, window: this.window,
       logStart: this.ctx.logStart(), end: this.end(),
     }
+  }
+
+  /** Bytes of typed arrays this session holds: its engine's tables and its map values. */
+  bytes(): number {
+    const e = this.engine
+    const tables = [e.counters, e.cross].reduce((n, t) => n + (t.all.byteLength + t.ring.byteLength + t.today.byteLength * 3), 0)
+    return tables + e.hours.ring.byteLength + Object.values(this.grids?.values ?? {}).reduce((n, a) => n + a.byteLength, 0)
   }
 
   setSpeed(speed: number): void {

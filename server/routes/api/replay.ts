@@ -1,5 +1,5 @@
 // GET /api/replay/timeline: cases per hour over an interval in a scope, with the spike and red-light marks
-// a replay can jump to. GET /api/replay: how many replays run, and the cap.
+// a replay can jump to. GET /api/replay: the replays running, the cap, and what each costs (CPU, memory).
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { DateTime, ErrorResponses } from '../../http/schemas'
 import { parseTime } from '../../http/write'
@@ -38,7 +38,7 @@ const replay: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/replay',
     { schema: { tags: ['replay'], summary: 'Replays running and the cap' }, onRequest: app.auth.read, config: { rateLimit: false } },
-    async () => ({ running: app.replay.screens.replays, max: app.config.replayMaxSessions, logStart: app.replay.logStart() }),
+    async () => ({ running: app.replay.screens.replays, logStart: app.replay.logStart(), ...(await app.replay.pool.stats()) }),
   )
 }
 
