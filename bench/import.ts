@@ -1,46 +1,142 @@
-// `npm run bench:import [-- --rows 100000 --runs 3]`: how fast a big 12345 export imports.
-// Generates a clean export of --rows orders as CSV and XLSX, then for each format imports it through the
-// ingest into a fresh copy of a seeded database (grids and catalogue, no history) --runs times. The
-// baseline writes the very same case_events and cases rows with raw better-sqlite3 prepared statements in
-// the same batches, so the ratio is the price of checking, locating and the workflow. Medians are quoted.
-// Writes bench/results/import.json.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, createReadStream } from 'node:fs'
+// `npm run bench:import [-- --rows 100000 --runs 3]`: a big 12345 export imported into a running server, and
+// what the wall sees meanwhile. Every part is its own process: the server (server/main.ts, with a probe of
+// its event loop), a live screen on the district's today window, a writer sending a report every 50 ms (so
+// the screen has news every tick), and the uploader (POST /api/import). For CSV and XLSX, --runs times each,
+// on a fresh copy of a seeded database (grids and catalogue, no history), it measures: the import's time
+// and CPU, the server's event-loop delay, the screen's frame gaps and the writer's answer times. The raw
+// SQLite baseline then inserts the very rows one import wrote, in the same batches, in this process.
+// Medians are quoted. Writes bench/results/import.json.
+import { fork, type ChildProcess } from 'node:child_process'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { openDb, type Db } from '../server/db'
+import { openDb } from '../server/db'
+import { Keys } from '../server/keys'
 import { ensureSeeded } from '../fixtures/seed'
-import { GridIndex } from '../server/geo'
-import { Ingest } from '../server/cases/ingest'
-import { Catalogue } from '../server/cases/catalogue'
-import { importFile } from '../server/import/importer'
 import { readRows, type FileKind } from '../server/import/read'
 import { generateRows, loadInputs, writeCsv, writeXlsx } from '../fixtures/generate/hotline-export'
+import { capture, rawInsert, type Captured } from './import/raw'
 import { median } from './stats'
 
-const { values } = parseArgs({ options: { rows: { type: 'string' }, runs: { type: 'string' }, batch: { type: 'string' } } })
+const { values } = parseArgs({ options: { rows: { type: 'string' }, runs: { type: 'string' } } })
 const ROWS = Number(values.rows ?? 100_000)
 const RUNS = Number(values.runs ?? 3)
-const BATCH = Number(values.batch ?? 1000)
-const secs = (ms: number) => Math.round(ms) / 1000
+/** Rows per batch of the raw baseline: the import's worker batches. */
+const BATCH = 1000
+const TICK_MS = 250
+const TSX = ['--import', 'tsx']
+const KINDS = ['csv', 'xlsx'] as const
 
 const dir = mkdtempSync(join(tmpdir(), 'onescreen-bench-import-'))
 const file = (name: string) => join(dir, name)
+const secs = (ms: number) => Math.round(ms) / 1000
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const load = () => round(loadavg()[0])
 
-function fresh(name: string): Db {
-  copyFileSync(file('template.db'), file(name))
-  return openDb(file(name))
+function message<T>(child: ChildProcess, type: string, timeoutMs = 600_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(t)
+      child.off('message', on)
+      child.off('exit', exit)
+    }
+    const t = setTimeout(() => (done(), reject(new Error(`no ${type} within ${timeoutMs} ms`))), timeoutMs)
+    const on = (m: { type: string }) => m.type === type && (done(), resolve(m as T))
+    const exit = (code: number | null) => (done(), reject(new Error(`child exited with ${code} waiting for ${type}`)))
+    child.on('message', on)
+    child.on('exit', exit)
+  })
 }
 
-function close(db: Db, name: string) {
-  db.$client.close()
-  for (const ext of ['', '-wal', '-shm']) rmSync(file(name) + ext, { force: true })
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
 }
 
-const startLoad = Math.round(loadavg()[0] * 10) / 10
+/** CPU milliseconds a process has used (all its threads), from /proc. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100
+}
+
+async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((r) => child.once('exit', r))
+  child.kill(signal)
+  await Promise.race([exited, sleep(10_000)])
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+}
+
+interface Loop { p50: number; p99: number; max: number; samples: number }
+interface Frames { frames: number; maxGapMs: number; p99GapMs: number; overTwoTicks: number; resyncs: number }
+interface Writes { acked: number; failed: number; p50: number; p99: number; max: number }
+interface Run { kind: FileKind; ms: number; serverMs: number; cpuMs: number; imported: number; loop: Loop; frames: Frames; writes: Writes }
+
+/** One import into a fresh server, with the screen and the writer watching. */
+async function run(kind: FileKind, r: number, keep: boolean): Promise<Run & { db: string }> {
+  const db = file(`${kind}-${r}.db`)
+  copyFileSync(file('template.db'), db)
+  const handle = openDb(db)
+  const keys = new Keys(handle)
+  const importKey = keys.create({ role: 'write', source: 'import', name: 'bench import' }).secret
+  const writerKey = keys.create({ role: 'write', source: 'app', name: 'bench writer' }).secret
+  handle.$client.close()
+
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const env = {
+    ...process.env, PORT: String(port), HOST: '127.0.0.1', ONESCREEN_DB: db, ONESCREEN_DEMO: 'true', ONESCREEN_DEMO_SPEED: '0',
+    ONESCREEN_SEED_CASES: '0', ONESCREEN_TICK_MS: String(TICK_MS), LOG_LEVEL: 'warn', ONESCREEN_RATE_KEY_MAX: '100000000',
+  }
+  const server = fork('server/main.ts', [], { execArgv: [...TSX, '--import', './bench/import/probe.ts'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const children: ChildProcess[] = [server]
+  try {
+    for (let i = 0; ; i++) {
+      if (i > 600) throw new Error('the server did not come up')
+      const ok = await fetch(`${base}/api/health`).then((x) => x.ok, () => false)
+      if (ok) break
+      await sleep(200)
+    }
+    const screen = fork('bench/import/screen.ts', [], { execArgv: TSX, env: { ...process.env, URL: base, TICK_MS: String(TICK_MS) } })
+    const writer = fork('bench/import/driver.ts', [], { execArgv: TSX, env: { ...process.env, BASE: base, KEY: writerKey, DB: db } })
+    children.push(screen, writer)
+    await Promise.all([message(screen, 'ready'), message(writer, 'ready')])
+    // Settle: the writer's first reports, the screen's first frames.
+    await sleep(2000)
+
+    server.send('loop:reset')
+    screen.send({ type: 'start' })
+    writer.send({ type: 'reset' })
+    const cpu0 = cpuMs(server.pid!)
+    const uploader = fork('bench/import/upload.ts', [], { execArgv: TSX, env: { ...process.env, BASE: base, KEY: importKey, FILE: file(`export.${kind}`) } })
+    children.push(uploader)
+    const up = await message<{ status: number; ms: number; body: { imported: number; ms: number } | string }>(uploader, 'uploaded')
+    const cpu = cpuMs(server.pid!) - cpu0
+    const loop = message<Loop>(server, 'loop')
+    server.send('loop:read')
+    screen.send({ type: 'stop' })
+    writer.send({ type: 'stop' })
+    const [l, f, w] = await Promise.all([loop, message<Frames>(screen, 'frames'), message<Writes>(writer, 'writes')])
+    if (up.status !== 200 || typeof up.body === 'string') throw new Error(`${kind}: the import answered ${up.status}: ${String(up.body)}`)
+    if (up.body.imported !== ROWS) throw new Error(`${kind}: imported ${up.body.imported} of ${ROWS}`)
+    return { kind, ms: up.ms, serverMs: up.body.ms, cpuMs: cpu, imported: up.body.imported, loop: l, frames: f, writes: w, db }
+  } finally {
+    for (const c of children.reverse()) await stop(c)
+    if (!keep) for (const ext of ['', '-wal', '-shm']) rmSync(db + ext, { force: true })
+  }
+}
 
 async function main() {
-  console.log(`bench:import — ${ROWS.toLocaleString()} rows, ${RUNS} runs, batches of ${BATCH}; node ${process.version}, ${cpus().length} cores`)
+  const startLoad = load()
+  console.log(`bench:import — ${ROWS.toLocaleString()} rows, ${RUNS} runs; node ${process.version}, ${cpus().length} cores, load average ${startLoad}`)
   let t = performance.now()
   const inputs = loadInputs()
   const rows = generateRows(inputs.catalogue, inputs.places, { rows: ROWS, days: 365 })
@@ -48,17 +144,14 @@ async function main() {
   await writeXlsx(file('export.xlsx'), rows)
   const sizes = { csv: statSync(file('export.csv')).size, xlsx: statSync(file('export.xlsx')).size }
   console.log(`generated the export in ${secs(performance.now() - t)} s: CSV ${(sizes.csv / 1e6).toFixed(1)} MB, XLSX ${(sizes.xlsx / 1e6).toFixed(1)} MB`)
-
-  t = performance.now()
   const template = openDb(file('template.db'))
   await ensureSeeded(template, { cases: 0 })
   template.$client.pragma('wal_checkpoint(TRUNCATE)')
   template.$client.close()
-  console.log(`seeded the template database (grids, catalogue) in ${secs(performance.now() - t)} s`)
 
-  // Parsing alone, to show where the time goes.
+  // Parsing alone (what the worker thread does, without the checks), to show where the time goes.
   const parse: Record<FileKind, number[]> = { csv: [], xlsx: [] }
-  for (const kind of ['csv', 'xlsx'] as const)
+  for (const kind of KINDS)
     for (let r = 0; r < RUNS; r++) {
       t = performance.now()
       let n = 0
@@ -67,85 +160,65 @@ async function main() {
       parse[kind].push(performance.now() - t)
     }
 
-  const imports: Record<FileKind, number[]> = { csv: [], xlsx: [] }
-  // CPU time of the import (user + system): on a shared, busy machine it says what an idle one would take.
-  const cpu: Record<FileKind, number[]> = { csv: [], xlsx: [] }
-  let captured: { events: unknown[][]; cases: Record<string, unknown>[] } | null = null
-  let counts = { cases: 0, events: 0 }
-  for (const kind of ['csv', 'xlsx'] as const)
-    for (let r = 0; r < RUNS; r++) {
-      const name = `${kind}-${r}.db`
-      const db = fresh(name)
-      const catalogue = new Catalogue(db)
-      const ingest = new Ingest(db, GridIndex.load(db), { catalogue })
-      t = performance.now()
-      const c0 = process.cpuUsage()
-      const s = await importFile({ ingest, catalogue, db }, file(`export.${kind}`), { batchSize: BATCH })
-      imports[kind].push(performance.now() - t)
-      const c1 = process.cpuUsage(c0)
-      cpu[kind].push((c1.user + c1.system) / 1000)
-      if (s.imported !== ROWS || s.bad !== 0) throw new Error(`${kind}: imported ${s.imported}, bad ${s.bad}: ${JSON.stringify(s.errors.slice(0, 3))}`)
+  const runs: Run[] = []
+  let captured: Captured | null = null
+  for (let r = 0; r < RUNS; r++)
+    for (const kind of KINDS) {
+      const x = await run(kind, r, captured === null)
       if (!captured) {
-        const sql = db.$client
-        captured = {
-          events: sql.prepare('SELECT case_id, action, from_state, to_state, level, actor, at, reason, data FROM case_events ORDER BY id').raw().all() as unknown[][],
-          cases: sql.prepare('SELECT * FROM cases ORDER BY id').all() as Record<string, unknown>[],
-        }
-        counts = { cases: captured.cases.length, events: captured.events.length }
+        captured = capture(x.db)
+        for (const ext of ['', '-wal', '-shm']) rmSync(x.db + ext, { force: true })
       }
-      close(db, name)
-      process.stdout.write(`  ${kind} run ${r + 1}: ${secs(imports[kind][r])} s (CPU ${secs(cpu[kind][r])} s)\n`)
+      runs.push(x)
+      console.log(
+        `  ${kind} run ${r + 1}: ${secs(x.ms)} s (server CPU ${secs(x.cpuMs)} s), loop p99 ${round(x.loop.p99)} ms max ${round(x.loop.max)} ms, ` +
+          `frame gap max ${Math.round(x.frames.maxGapMs)} ms (${x.frames.overTwoTicks} over two ticks), writes p99 ${Math.round(x.writes.p99)} ms; load ${load()}`,
+      )
     }
 
-  // Raw SQLite: the same rows, prepared statements, the same batches per transaction.
   const raw: number[] = []
   const rawCpu: number[] = []
   for (let r = 0; r < RUNS; r++) {
-    const db = fresh(`raw-${r}.db`)
-    const sql = db.$client
-    const columns = Object.keys(captured!.cases[0])
-    const insertCase = sql.prepare(`INSERT INTO cases (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`)
-    const insertEvent = sql.prepare('INSERT INTO case_events (case_id, action, from_state, to_state, level, actor, at, reason, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-    const { events, cases } = captured!
-    t = performance.now()
-    const c0 = process.cpuUsage()
-    let e = 0
-    for (let i = 0; i < cases.length; i += BATCH) {
-      const last = cases[Math.min(i + BATCH, cases.length) - 1].id as number
-      sql.transaction(() => {
-        while (e < events.length && (events[e][0] as number) <= last) insertEvent.run(...events[e++])
-        for (let k = i; k < Math.min(i + BATCH, cases.length); k++) insertCase.run(cases[k])
-      })()
-    }
-    raw.push(performance.now() - t)
-    const c1 = process.cpuUsage(c0)
-    rawCpu.push((c1.user + c1.system) / 1000)
-    close(db, `raw-${r}.db`)
+    const x = rawInsert(file('template.db'), file(`raw-${r}.db`), captured!, BATCH)
+    raw.push(x.ms)
+    rawCpu.push(x.cpuMs)
   }
 
+  const of = (kind: FileKind) => runs.filter((x) => x.kind === kind)
+  const med = (kind: FileKind, f: (x: Run) => number) => median(of(kind).map(f))
+  const worst = (kind: FileKind, f: (x: Run) => number) => Math.max(...of(kind).map(f))
+  const rawRate = ROWS / (median(raw) / 1000)
+  const per = <T>(f: (k: FileKind) => T) => ({ csv: f('csv'), xlsx: f('xlsx') })
   const result = {
-    rows: ROWS, runs: RUNS, batch: BATCH, node: process.version, cores: cpus().length, date: new Date().toISOString(),
+    rows: ROWS, runs: RUNS, node: process.version, cores: cpus().length, date: new Date().toISOString(), tickMs: TICK_MS,
     // The machine is shared: the 1-minute load average at the start and the end says how much it was.
-    loadAverage: { start: startLoad, end: Math.round(loadavg()[0] * 10) / 10 },
-    written: counts,
+    loadAverage: { start: startLoad, end: load() },
+    written: { cases: captured!.cases.length, events: captured!.events.length },
     fileBytes: sizes,
-    parseSeconds: { csv: secs(median(parse.csv)), xlsx: secs(median(parse.xlsx)) },
-    importSeconds: { csv: secs(median(imports.csv)), xlsx: secs(median(imports.xlsx)) },
-    rowsPerSecond: { csv: Math.round(ROWS / (median(imports.csv) / 1000)), xlsx: Math.round(ROWS / (median(imports.xlsx) / 1000)) },
-    rawSqliteSeconds: secs(median(raw)),
-    cpuSeconds: { csv: secs(median(cpu.csv)), xlsx: secs(median(cpu.xlsx)), rawSqlite: secs(median(rawCpu)) },
-    ratio: {
-      csv: Math.round((median(imports.csv) / median(raw)) * 10) / 10,
-      xlsx: Math.round((median(imports.xlsx) / median(raw)) * 10) / 10,
-    },
-    samples: { parse, imports, raw, cpu, rawCpu },
+    parseSeconds: per((k) => secs(median(parse[k]))),
+    importSeconds: per((k) => secs(med(k, (x) => x.ms))),
+    serverCpuSeconds: per((k) => secs(med(k, (x) => x.cpuMs))),
+    rowsPerSecond: per((k) => Math.round(ROWS / (med(k, (x) => x.ms) / 1000))),
+    rawSqlite: { seconds: secs(median(raw)), cpuSeconds: secs(median(rawCpu)), rowsPerSecond: Math.round(rawRate) },
+    // Target: at least 0.5 (the import at half the raw insert rate or better).
+    ofRawRate: per((k) => round(ROWS / (med(k, (x) => x.ms) / 1000) / rawRate, 2)),
+    // Target: p99 under 50 ms.
+    loopDelayMs: per((k) => ({ p50: round(med(k, (x) => x.loop.p50)), p99: round(med(k, (x) => x.loop.p99)), max: round(worst(k, (x) => x.loop.max)) })),
+    // Target: no gap over two ticks.
+    frames: per((k) => ({
+      maxGapMs: Math.round(worst(k, (x) => x.frames.maxGapMs)), p99GapMs: Math.round(med(k, (x) => x.frames.p99GapMs)),
+      overTwoTicks: Math.max(...of(k).map((x) => x.frames.overTwoTicks)), resyncs: Math.max(...of(k).map((x) => x.frames.resyncs)),
+    })),
+    writesDuringImportMs: per((k) => ({ p50: Math.round(med(k, (x) => x.writes.p50)), p99: Math.round(med(k, (x) => x.writes.p99)), failed: Math.max(...of(k).map((x) => x.writes.failed)) })),
+    samples: { parse, runs, raw, rawCpu },
   }
-  console.log(`\n${counts.cases.toLocaleString()} cases, ${counts.events.toLocaleString()} events written per import (medians of ${RUNS}; load average ${startLoad} → ${result.loadAverage.end} on ${cpus().length} cores)\n`)
-  console.table({
-    'CSV import': { seconds: result.importSeconds.csv, 'CPU s': result.cpuSeconds.csv, 'rows/s': result.rowsPerSecond.csv, 'parse only (s)': result.parseSeconds.csv, 'x raw SQLite': result.ratio.csv },
-    'XLSX import': { seconds: result.importSeconds.xlsx, 'CPU s': result.cpuSeconds.xlsx, 'rows/s': result.rowsPerSecond.xlsx, 'parse only (s)': result.parseSeconds.xlsx, 'x raw SQLite': result.ratio.xlsx },
-    'raw SQLite insert': { seconds: result.rawSqliteSeconds, 'CPU s': result.cpuSeconds.rawSqlite, 'rows/s': Math.round(ROWS / (median(raw) / 1000)), 'parse only (s)': '', 'x raw SQLite': 1 },
-  })
+  console.log(`\n${result.written.cases.toLocaleString()} cases, ${result.written.events.toLocaleString()} events per import (medians of ${RUNS}; load average ${startLoad} → ${result.loadAverage.end})\n`)
+  console.table(Object.fromEntries(KINDS.map((k) => [`${k.toUpperCase()} import`, {
+    s: result.importSeconds[k], 'server CPU s': result.serverCpuSeconds[k], 'rows/s': result.rowsPerSecond[k], 'of raw rate': result.ofRawRate[k],
+    'loop p99 ms': result.loopDelayMs[k].p99, 'loop max ms': result.loopDelayMs[k].max, 'frame gap max ms': result.frames[k].maxGapMs,
+    'gaps > 2 ticks': result.frames[k].overTwoTicks, 'parse only s': result.parseSeconds[k],
+  }])))
+  console.log(`raw SQLite: ${result.rawSqlite.seconds} s (CPU ${result.rawSqlite.cpuSeconds} s), ${result.rawSqlite.rowsPerSecond.toLocaleString()} rows/s`)
   const out = join(import.meta.dirname, 'results')
   mkdirSync(out, { recursive: true })
   writeFileSync(join(out, 'import.json'), JSON.stringify(result, null, 2) + '\n')

@@ -151,6 +151,25 @@ describe('DeadlineQueue', () => {
     expect(q.pending(4)).toEqual({ overdue: 2_000_001 })
   })
 
+  it('many crossings due at once fire in slices, the loop turning between them (an import of old open cases)', () => {
+    const { t, q } = setup()
+    for (let id = 1; id <= 100; id++) q.schedule(id, null, 900_000 + id)
+    // Each crossing costs ~1 ms (a write through the ingest); record which timer callback fired it.
+    const slices: number[] = []
+    q.start(() => {
+      const t0 = performance.now()
+      while (performance.now() - t0 < 1);
+      slices.push(t.setCalls)
+    })
+    t.advance(0)
+    expect(slices).toHaveLength(100)
+    // One callback fired ~10 of them, then armed the next for the next turn, instead of holding on for 100 ms.
+    const perSlice = [...new Set(slices)].map((c) => slices.filter((x) => x === c).length)
+    expect(perSlice.length).toBeGreaterThanOrEqual(5)
+    expect(Math.max(...perSlice)).toBeLessThanOrEqual(30)
+    expect(q.size).toBe(0)
+  })
+
   it('stop clears the timer and keeps the entries; start resumes', () => {
     const { t, q, fired, onDue } = setup()
     q.schedule(1, 1_000_100, 1_000_200)
