@@ -46,7 +46,7 @@ export interface ImportSummary extends ReportSummary {
 /** Where rows go: the one ingest, the catalogue their matters and departments are looked up in, and the
  * database (to find, a batch at a time, the rows already imported). The app itself is one. */
 export interface ImportTarget {
-  ingest: Pick<Ingest, 'batch'>
+  ingest: Pick<Ingest, 'batch' | 'durable'>
   catalogue: Catalogue
   db: Db
 }
@@ -223,7 +223,8 @@ export async function importFile({ ingest, catalogue: cat, db }: ImportTarget, p
             chain = chain.then(() => thread!.post({ type: 'finish', id: m.id })).catch(fail)
             break
           case 'done':
-            chain.then(() => resolve({
+            // The answer acknowledges every row it counts: only once they are on disk (the server's WAL fsync).
+            chain.then(() => ingest.durable()).then(() => resolve({
               rows: m.counts.rows,
               imported: committer.imported,
               skipped: m.counts.duplicates + lateSkipped,
