@@ -49,6 +49,12 @@ export interface Revoked {
   reason: typeof ACCESS_REVOKED
 }
 
+/**
+ * A refused handshake whose message starts with this is not about the token: the server could not check it
+ * just now (a live process whose writer is away). The screen tries again by itself, unlike other refusals.
+ */
+export const TRY_LATER = 'try later'
+
 // ---- server → client ----------------------------------------------------------------------------
 
 export interface Kpi {

@@ -4,7 +4,7 @@
 // and tells live from stale from offline. Ticker and alerts are bounded. dispose() leaves nothing behind.
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client'
 import {
-  ACCESS_REVOKED, EVENTS, GRID_METRICS, LIVE_NAMESPACE, STALE_MS, continues, decodeGridValues, type AlertItem, type Delta, type GridMetric, type GridValues,
+  ACCESS_REVOKED, TRY_LATER, EVENTS, GRID_METRICS, LIVE_NAMESPACE, STALE_MS, continues, decodeGridValues, type AlertItem, type Delta, type GridMetric, type GridValues,
   type Panels, type Snapshot, type SubscribeAck, type TickerItem, type Window, toBytes,
 } from '../../shared/protocol'
 import { REPLAY_EVENTS, type ReplayAck, type ReplayCommand, type ReplayStatus } from '../../shared/replay'
@@ -95,6 +95,7 @@ export class LiveClient implements LiveState {
   private readonly staleMs: number
   private readonly timer: ReturnType<typeof setInterval>
   private disposed = false
+  private retry: ReturnType<typeof setTimeout> | null = null
 
   constructor(private readonly opts: LiveClientOptions = {}) {
     this.staleMs = opts.staleMs ?? STALE_MS
@@ -121,6 +122,8 @@ export class LiveClient implements LiveState {
       if (e.message.startsWith(ACCESS_REVOKED)) return this.revoke()
       this.setError(e.message)
       this.setStatus('offline')
+      // A refusal Socket.IO does not retry by itself; this one says to.
+      if (e.message.startsWith(TRY_LATER)) this.retryLater()
     })
     this.socket.on(EVENTS.revoked, () => this.revoke())
     this.socket.on(EVENTS.snapshot, (b: ArrayBuffer | Uint8Array) => this.onSnapshot(b))
@@ -186,8 +189,18 @@ export class LiveClient implements LiveState {
     if (this.disposed) return
     this.disposed = true
     clearInterval(this.timer)
+    if (this.retry) clearTimeout(this.retry)
     this.socket.removeAllListeners()
     this.socket.disconnect()
+  }
+
+  /** Connect again in 1–3 s (spread, so a live process's screens do not all come back at once). */
+  private retryLater(): void {
+    if (this.retry || this.disposed) return
+    this.retry = setTimeout(() => {
+      this.retry = null
+      if (!this.disposed && !this.revoked && !this.socket.connected) this.socket.connect()
+    }, 1000 + Math.random() * 2000)
   }
 
   /** The server says the token was revoked: show why, stop, and do not come back with it. */

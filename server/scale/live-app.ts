@@ -1,7 +1,7 @@
 // A live process (ONESCREEN_ROLE=live): no database, no ingest. It serves the built client and the screens'
 // Socket.IO connections from metrics it keeps itself by following the writer's log (server/scale/plugins), with
 // the same live hub, feed and frame code as one embedded process. GET /api/health says how it follows.
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import type { Config } from '../config'
 import helmet from '../plugins/external/helmet'
@@ -18,8 +18,11 @@ import { metricsDigest } from '../metrics/digest'
 export function buildLiveApp(config: Config): FastifyInstance {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logController: new LogController({ disableRequestLogging: !config.logRequests }),
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // A live process waits for its writer as long as it takes (it logs while it waits).
+    pluginTimeout: 0,
   })
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
   app.decorate('config', config)

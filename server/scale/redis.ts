@@ -16,7 +16,7 @@ const create = (url: string, failFast: boolean) =>
   createClient({
     url,
     disableOfflineQueue: failFast,
-    socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
+    socket: { connectTimeout: 5000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
   })
 
 export type Redis = ReturnType<typeof create>

@@ -45,8 +45,16 @@ interface RunOptions {
   echo?: boolean
 }
 
+/** Every process started here and still running: they go when this process goes, however it ends. */
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const c of running) c.kill('SIGKILL')
+})
+
 function run(name: string, port: number, cmd: string, args: string[], opts: RunOptions): Promise<Service> {
   const child = spawn(cmd, args, { env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] })
+  running.add(child)
+  child.once('exit', () => running.delete(child))
   let out = ''
   const collect = (chunk: Buffer) => {
     out = (out + chunk.toString()).slice(-65536)

@@ -1,8 +1,10 @@
 // Viewer tokens on a live process: the writer owns the keys, so a token is checked there and the answer kept
 // for VERIFY_CACHE_MS (as a process sharing the database keeps its own). While the writer cannot be reached, a
-// token it accepted before is still accepted (screens reconnecting to another live process keep working); a
-// revoked key is forgotten at once when the writer announces it.
+// token it accepted before is still accepted (screens reconnecting to another live process keep working), and
+// one it has not seen is refused with TRY_LATER (the screen retries); a revoked key is forgotten at once when
+// the writer announces it.
 import { VERIFY_CACHE_MS } from '../keys'
+import { TRY_LATER } from '../../shared/protocol'
 import type { Caller } from '../plugins/auth'
 import { WriterError, type WriterClient } from './writer-client'
 
@@ -30,12 +32,14 @@ export class RemoteViewers {
       this.known.set(key, { caller, at: now })
       return caller
     } catch (e) {
-      this.known.delete(key)
-      if (e instanceof WriterError && e.status === 0 && hit && now - hit.at < UNREACHABLE_GRACE_MS) {
-        this.known.set(key, hit)
-        return hit.caller
+      const away = e instanceof WriterError && (e.status === 0 || e.status >= 500)
+      if (!away) {
+        this.known.delete(key)
+        throw e // the writer's refusal, as it put it (unknown, revoked)
       }
-      throw e
+      if (hit && now - hit.at < UNREACHABLE_GRACE_MS) return hit.caller
+      // Not the token's fault: the screen tries again by itself (and the writer's address stays here).
+      throw new Error(`${TRY_LATER}: the token cannot be checked right now`)
     }
   }
 

@@ -4,6 +4,8 @@ import type { Caller } from '../plugins/auth'
 import type { LoggedChange } from '../metrics/engine'
 import { SECRET_HEADER, type StartInfo } from './writer-api'
 
+const LARGE_MS = 30_000
+
 export class WriterError extends Error {
   constructor(
     message: string,
@@ -18,16 +20,17 @@ export class WriterClient {
   constructor(
     private readonly base: string,
     private readonly secret: string,
+    /** For the small questions (head, tokens); the layout, a checkpoint and a page of events get LARGE_MS. */
     private readonly timeoutMs = 5000,
   ) {}
 
-  private async call(path: string, init: RequestInit = {}): Promise<Response> {
+  private async call(path: string, init: RequestInit = {}, timeoutMs = this.timeoutMs): Promise<Response> {
     let res: Response
     try {
       res = await fetch(new URL(`/api/scale/${path}`, this.base), {
         ...init,
         headers: { ...(init.headers as Record<string, string>), [SECRET_HEADER]: this.secret },
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       })
     } catch (e) {
       throw new WriterError(`writer ${this.base} unreachable: ${(e as Error).message}`, 0)
@@ -46,11 +49,11 @@ export class WriterClient {
   }
 
   async start(): Promise<StartInfo> {
-    return (await this.call('start')).json() as Promise<StartInfo>
+    return (await this.call('start', {}, LARGE_MS)).json() as Promise<StartInfo>
   }
 
   async checkpoint(): Promise<{ lastEventId: number; blob: Buffer }> {
-    const res = await this.call('checkpoint')
+    const res = await this.call('checkpoint', {}, LARGE_MS)
     return { lastEventId: Number(res.headers.get('x-last-event-id')), blob: Buffer.from(await res.arrayBuffer()) }
   }
 
@@ -59,7 +62,7 @@ export class WriterClient {
   }
 
   async events(after: number, limit?: number): Promise<{ head: number; changes: LoggedChange[] }> {
-    return (await this.call(`events?after=${after}${limit ? `&limit=${limit}` : ''}`)).json() as Promise<{ head: number; changes: LoggedChange[] }>
+    return (await this.call(`events?after=${after}${limit ? `&limit=${limit}` : ''}`, {}, LARGE_MS)).json() as Promise<{ head: number; changes: LoggedChange[] }>
   }
 
   /** The caller a viewer token stands for; a WriterError with the writer's status (401) when it stands for none. */

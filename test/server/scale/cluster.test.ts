@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { openDb } from '../../../server/db'
 import { freePort, startHaproxy, startOneScreen, type Service } from '../../../server/scale/services'
 import { LiveClient } from '../../../client/live/liveClient'
+import { TRY_LATER } from '../../../shared/protocol'
 import { AT } from '../helpers'
 import { districtFile, recomputedDigest, redisOn, report, SECRET, until, type District } from './harness'
 
@@ -43,8 +44,8 @@ afterAll(async () => {
 })
 
 /** A screen with the client's own reconnection settings (a real wall's), over websockets. */
-function screen(url: string) {
-  const c = new LiveClient({ url, token: d.keys.viewer, socket: { transports: ['websocket'] } })
+function screen(url: string, token = d.keys.viewer) {
+  const c = new LiveClient({ url, token, socket: { transports: ['websocket'] } })
   c.subscribe('410103', 'all')
   screens.push(c)
   return c
@@ -123,11 +124,15 @@ test('the writer restarts: live processes keep serving the last state marked sta
   await until('screens told the figures are stale', () => screens.every((s) => s.status === 'stale'), 8000)
   expect(screens.every((s) => received(s) === before)).toBe(true) // the last state, still served
   for (const l of live) expect((await health(l)).follower).toMatchObject({ stale: true, writer: false })
+  // A token no live process has checked yet cannot be checked now: the screen is told to try later, and does.
+  const newcomer = screen(proxyUrl, d.keys.operator)
+  await until('the newcomer refused for now', () => newcomer.error?.startsWith(TRY_LATER) === true, 8000)
+  expect(newcomer.error).not.toContain('127.0.0.1') // the writer's address stays inside
 
   writer = await startWriter(port)
   const caseId = await report(writerUrl, d.keys.hotline)
   await until('the new case on every screen', () => screens.every((s) => s.ticker.some((t) => t.caseId === caseId)), 8000)
-  await until('screens live again', () => screens.every((s) => s.status === 'live'), 5000)
+  await until('screens live again, the newcomer too', () => screens.every((s) => s.status === 'live'), 8000)
   await allMatchRecompute()
 }, 90_000)
 
