@@ -5,6 +5,7 @@ import { Layout } from '../../../server/metrics/layout'
 import { rebuild } from '../../../server/metrics/rebuild'
 import { saveCheckpointSync, startMetrics } from '../../../server/metrics/checkpoint'
 import { C } from '../../../shared/counters'
+import { districtClock } from '../../../shared/clock'
 import { openWorld } from './world'
 import { recompute } from './recompute'
 import { mismatches } from './compare'
@@ -138,5 +139,19 @@ describe('metrics checkpoint', () => {
     const other = new MetricsEngine(Layout.fromDb(w.db))
     expect(startMetrics(w.db, other)).toMatchObject({ from: 'rebuild', events: 1 })
     expect(other.counter(0, 'all', C.received)).toBe(1)
+  })
+
+  it('counts days on its own clock, and ignores a checkpoint written on another clock', () => {
+    const w = openWorld()
+    const at = Date.UTC(2026, 5, 1, 15, 30) // 23:30 on 1 June in Shanghai, 15:30 in UTC
+    const now = Date.UTC(2026, 5, 1, 16, 30) // 00:30 on 2 June in Shanghai, still 1 June in UTC
+    const shanghai = new MetricsEngine(Layout.fromDb(w.db), { now: () => now })
+    shanghai.apply(w.recorder.report({ grid: w.grids.micro[0], source: 'app', matter: '10001', at }).changes)
+    expect(shanghai.counter(0, 'today', C.received)).toBe(0)
+    saveCheckpointSync(w.db, shanghai)
+    const utc = new MetricsEngine(Layout.fromDb(w.db), { now: () => now, clock: districtClock(0) })
+    expect(startMetrics(w.db, utc)).toMatchObject({ from: 'rebuild', events: 1 })
+    expect(utc.counter(0, 'today', C.received)).toBe(1)
+    expect(utc.counter(0, 'all', C.received)).toBe(1)
   })
 })
