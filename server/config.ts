@@ -4,6 +4,8 @@ import { DEFAULT_CALENDAR, type Calendar } from '../shared/timelimit'
 import { loadCalendarFile } from './calendar-file'
 import { DEFAULT_INDICATOR_CONFIG, type IndicatorConfig } from '../shared/indicators'
 import { SYNCHRONOUS, type Synchronous } from './db'
+import { loadWallsFile } from './walls'
+import type { WallProfile } from '../shared/wall'
 
 export interface Config {
   port: number
@@ -41,6 +43,8 @@ export interface Config {
   /** Working calendar (working hours, weekends, holidays, makeup days) for time limits. */
   calendar: Calendar
   indicators: IndicatorConfig
+  /** The physical walls (ONESCREEN_WALLS), as GET /api/walls lists them; none = `/` fits the window. */
+  walls: WallProfile[]
   /** History cases the seed writes into an empty database. */
   seedCases: number
   /** Built client served at / and /tablet. */
@@ -115,6 +119,17 @@ function calendar(env: Env): Calendar {
     return loadCalendarFile(file)
   } catch (e) {
     return fail('ONESCREEN_CALENDAR', file, (e as Error).message)
+  }
+}
+
+/** ONESCREEN_WALLS: a JSON file of wall profiles by name (server/walls.ts). */
+function walls(env: Env): WallProfile[] {
+  const file = env.ONESCREEN_WALLS
+  if (!file) return []
+  try {
+    return loadWallsFile(file)
+  } catch (e) {
+    return fail('ONESCREEN_WALLS', file, (e as Error).message)
   }
 }
 
@@ -196,6 +211,7 @@ export function loadConfig(env: Env = process.env): Config {
       windowMs: int(env, 'ONESCREEN_RATE_WINDOW_MS', 60_000, 1000),
     },
     calendar: calendar(env),
+    walls: walls(env),
     indicators: indicators(env),
     seedCases: int(env, 'ONESCREEN_SEED_CASES', 289_000),
     clientDir: env.ONESCREEN_CLIENT_DIR || 'dist/client',
