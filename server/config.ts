@@ -22,10 +22,16 @@ export interface Config {
   demoSpeed: number
   /** Seed of the demo simulator (the same seed plays the same district afternoon). */
   demoSeed: number
-  /** Live frame tick (ms): how often the metrics engine coalesces changes into frames. */
+  /** Live housekeeping tick (ms): heartbeats, windows rolling over, drained screens' snapshots. */
   tickMs: number
   /** Replays running at once (each a worker with its own engine, about 70 MB); more are refused. */
   replayMaxSessions: number
+  /** Least time between two frames to one room (ms): the per-room frame-rate cap. */
+  frameMinMs: number
+  /** How long a change waits for others before it is framed (ms): a burst becomes one frame. */
+  frameCoalesceMs: number
+  /** What each screen in a room adds to the room's least time between frames (ms). */
+  frameMsPerScreen: number
   /** Largest request body (bytes) for ordinary routes; POST /api/ingest/batch has its own. */
   bodyLimit: number
   batchBodyLimit: number
@@ -201,6 +207,9 @@ export function loadConfig(env: Env = process.env): Config {
     demoSeed: int(env, 'ONESCREEN_DEMO_SEED', 20260101),
     tickMs: int(env, 'ONESCREEN_TICK_MS', 250, 10),
     replayMaxSessions: int(env, 'ONESCREEN_REPLAY_MAX_SESSIONS', 8, 0),
+    frameMinMs: int(env, 'ONESCREEN_FRAME_MIN_MS', 100, 10),
+    frameCoalesceMs: int(env, 'ONESCREEN_FRAME_COALESCE_MS', 10, 0),
+    frameMsPerScreen: num(env, 'ONESCREEN_FRAME_MS_PER_SCREEN', 0.5, 0, 100),
     bodyLimit: int(env, 'ONESCREEN_BODY_LIMIT', 1 << 20, 1024),
     batchBodyLimit: int(env, 'ONESCREEN_BATCH_BODY_LIMIT', 8 << 20, 1024),
     batchMax: int(env, 'ONESCREEN_BATCH_MAX', 1000, 1),

@@ -1,6 +1,7 @@
 // Frames: per window, the map values of every grid (recomputed only for grids whose counters changed); per
-// scope view (a Socket.IO room: scope × window), the last frame it sent, so each tick's delta holds only what
-// changed since. A view's snapshot is exactly the state at its seq, so a delta never needs a past snapshot.
+// scope view (a Socket.IO room: scope × window), what changed in its scope since its last frame, so its next
+// delta holds exactly that, however many updates it spans. A view's snapshot is exactly the state at its seq,
+// so a delta never needs a past snapshot.
 import { GRID_METRICS, encodeGridRuns, encodeGridValues, type AlertItem, type Delta, type GridMetric, type Panels, type Snapshot, type TickerItem, type Window } from '../../shared/protocol'
 import { encodeSnapshot } from '../../shared/wire'
 import type { MetricsEngine } from '../metrics/engine'
@@ -85,6 +86,12 @@ export class ScopeView {
   private ticker: TickerItem[] = []
   private alerts: AlertItem[] = []
   private snapshotCache: { seq: number; bytes: Uint8Array } | null = null
+  /** Noted since the last frame: grids in scope whose values changed (and a mark per grid), panels, items. */
+  private pendingGrids: number[] = []
+  private readonly pendingMark: Uint8Array
+  private pendingPanels = false
+  private pendingTicker: TickerItem[] = []
+  private pendingAlerts: AlertItem[] = []
 
   constructor(
     private readonly engine: MetricsEngine,
@@ -96,6 +103,7 @@ export class ScopeView {
     const l = engine.layout
     this.scopeCode = l.tree.grids[row].code
     this.inScope = new Uint8Array(l.gridCount)
+    this.pendingMark = new Uint8Array(l.gridCount)
     const stack = [row]
     while (stack.length) {
       const g = stack.pop()!
@@ -132,18 +140,47 @@ export class ScopeView {
   }
 
   /**
-   * Fold this tick in; returns the delta to send (seq advanced) or null when nothing in scope changed.
-   * `grids.update` must have run for this tick.
+   * Note what one update of the window grids changed in this view's scope (`grids.update` must have run):
+   * it waits here until the view's next frame, so a view whose frame rate is capped loses nothing.
    */
-  advance(dirty: Dirty, items: { ticker: Routed<TickerItem>[]; alerts: Routed<AlertItem>[] }, now: number): Delta | null {
+  note(dirty: Dirty, items: { ticker: Routed<TickerItem>[]; alerts: Routed<AlertItem>[] }): void {
+    for (const g of this.grids.changed)
+      if (this.inScope[g] === 1 && this.pendingMark[g] === 0) {
+        this.pendingMark[g] = 1
+        this.pendingGrids.push(g)
+      }
+    if (!this.pendingPanels && (dirty.all || dirty.grids.some((g) => g === this.row || g === this.crossNode || (this.inScope[g] === 1 && this.engine.layout.isSpecial(g)))))
+      this.pendingPanels = true
+    for (const r of items.ticker) if (this.covers(r)) this.pendingTicker.push(r.item)
+    for (const r of items.alerts) if (this.covers(r)) this.pendingAlerts.push(r.item)
+    // A burst keeps only what a frame would carry anyway.
+    if (this.pendingTicker.length > 2 * RECENT_ITEMS) this.pendingTicker.splice(0, this.pendingTicker.length - RECENT_ITEMS)
+    if (this.pendingAlerts.length > 2 * RECENT_ITEMS) this.pendingAlerts.splice(0, this.pendingAlerts.length - RECENT_ITEMS)
+  }
+
+  /** Has anything been noted since the last frame? (Panels may still turn out unchanged.) */
+  get pending(): boolean {
+    return this.pendingGrids.length > 0 || this.pendingPanels || this.pendingTicker.length > 0 || this.pendingAlerts.length > 0
+  }
+
+  /** Is a new case or an alert among what was noted? That is news; counts alone can ride along later. */
+  get news(): boolean {
+    return this.pendingTicker.length > 0 || this.pendingAlerts.length > 0
+  }
+
+  /** The delta of everything noted since the last frame (seq advanced), or null when nothing in scope changed. */
+  take(now: number): Delta | null {
     const d: Delta = { seq: this.seq + 1, base: this.seq, at: now }
     let any = false
-    const changed = this.grids.changed.filter((g) => this.inScope[g] === 1)
-    if (changed.length) {
+    if (this.pendingGrids.length) {
+      const changed = this.pendingGrids.sort((a, b) => a - b)
+      for (const g of changed) this.pendingMark[g] = 0
+      this.pendingGrids = []
       d.grids = this.grids.encode(changed)
       any = true
     }
-    if (dirty.all || dirty.grids.some((g) => g === this.row || g === this.crossNode || (this.inScope[g] === 1 && this.engine.layout.isSpecial(g)))) {
+    if (this.pendingPanels) {
+      this.pendingPanels = false
       const before = this.panelJson
       this.panels = this.buildPanels()
       const diff: Partial<Panels> = {}
@@ -154,21 +191,27 @@ export class ScopeView {
         any = true
       }
     }
-    const ticker = items.ticker.filter((r) => this.covers(r)).map((r) => r.item)
-    const alerts = items.alerts.filter((r) => this.covers(r)).map((r) => r.item)
-    if (ticker.length) {
-      d.ticker = ticker.slice(-RECENT_ITEMS)
+    if (this.pendingTicker.length) {
+      d.ticker = this.pendingTicker.slice(-RECENT_ITEMS)
       this.ticker = [...this.ticker, ...d.ticker].slice(-RECENT_ITEMS)
+      this.pendingTicker = []
       any = true
     }
-    if (alerts.length) {
-      d.alerts = alerts.slice(-RECENT_ITEMS)
+    if (this.pendingAlerts.length) {
+      d.alerts = this.pendingAlerts.slice(-RECENT_ITEMS)
       this.alerts = [...this.alerts, ...d.alerts].slice(-RECENT_ITEMS)
+      this.pendingAlerts = []
       any = true
     }
     if (!any) return null
     this.seq++
     return d
+  }
+
+  /** note + take: one update folded in and framed at once. */
+  advance(dirty: Dirty, items: { ticker: Routed<TickerItem>[]; alerts: Routed<AlertItem>[] }, now: number): Delta | null {
+    this.note(dirty, items)
+    return this.take(now)
   }
 
   /** A frame that only says "still here, still at seq": keeps screens from going stale on a quiet night. */

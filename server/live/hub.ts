@@ -1,9 +1,14 @@
 // The live namespace: screens authenticate with a viewer token, subscribe to a scope and window, get a
-// snapshot, then one delta per tick per room (encoded once, sent to the whole room). A screen whose
-// connection is backed up gets no deltas until it drains, then a fresh snapshot: it never holds up the
-// others, and the server never queues more than the frame already in flight for it.
+// snapshot, then deltas (each encoded once, sent to the whole room). Frames go out when things happen: news
+// in a room's scope (a new or closed case, an alert) is framed `coalesceMs` after its commit, so a burst
+// becomes one frame; changed counts alone ride along, or go out at the next housekeeping tick (`tickMs`).
+// A room gets at most one frame per `frameMinMs`, and a room of many screens fewer (`msPerScreen` each: a
+// frame costs one socket write per screen); what arrives meanwhile waits in its view for the next frame.
+// The housekeeping tick also sends heartbeats, rolls the windows at midnight and resyncs drained screens.
+// A screen whose connection is backed up gets no deltas until it drains, then a fresh snapshot: it never
+// holds up the others, and the server never queues more than the frame already in flight for it.
 import type { Namespace, Socket } from 'socket.io'
-import { EVENTS, HEARTBEAT_MS, WINDOWS, type SubscribeAck, type SubscribeRequest, type Window } from '../../shared/protocol'
+import { EVENTS, HEARTBEAT_MS, WINDOWS, type Delta, type SubscribeAck, type SubscribeRequest, type Window } from '../../shared/protocol'
 import { encodeDelta } from '../../shared/wire'
 import type { MetricsEngine } from '../metrics/engine'
 import type { Feed } from './feed'
@@ -19,7 +24,14 @@ export interface Viewer {
 }
 
 export interface HubOptions {
+  /** Housekeeping period: heartbeats, the day and hour rolling over, drained screens' snapshots. */
   tickMs: number
+  /** Least time between two frames to one room (the per-room frame-rate cap). */
+  frameMinMs: number
+  /** How long the first change waits for others before it is framed (a burst becomes one frame). */
+  coalesceMs: number
+  /** Each screen in a room adds this much to the room's least time between frames. */
+  msPerScreen: number
   /** An empty frame at least this often, so a quiet scope does not look stale. */
   heartbeatMs?: number
   /** The viewer a handshake token stands for; throws (or rejects: a live process asks its writer) when refused. */
@@ -33,6 +45,7 @@ export interface HubOptions {
 export interface HubStats {
   sockets: number
   views: number
+  /** Rounds of framing (each after a change, or a capped room's turn, or housekeeping). */
   ticks: number
   deltas: number
   deltaBytes: number
@@ -41,9 +54,9 @@ export interface HubStats {
   skipped: number
   resyncs: number
   lastTickMs: number
-  /** Longest tick since start (ms): what a frame may wait beyond the tick interval. */
+  /** Longest round since start (ms): what a frame may wait beyond its turn. */
   maxTickMs: number
-  /** Total time spent in ticks (ms), and the part of it spent handing frames to the sockets. */
+  /** Total time spent in rounds (ms), and the part of it spent handing frames to the sockets. */
   tickMsTotal: number
   emitMsTotal: number
 }
@@ -60,6 +73,12 @@ export class LiveHub {
   private readonly views = new Map<string, ScopeView>()
   private readonly windows = new Map<Window, WindowGrids>()
   private timer: ReturnType<typeof setInterval> | null = null
+  /** The next framing round, when one is due. */
+  private roundTimer: ReturnType<typeof setTimeout> | null = null
+  private roundAt = Infinity
+  private readonly frameMinMs: number
+  private readonly coalesceMs: number
+  private readonly msPerScreen: number
   private readonly now: () => number
   private readonly heartbeatMs: number
   /** May the figures be behind the log (a live process that has lost its writer)? Frames say so. */
@@ -77,6 +96,9 @@ export class LiveHub {
   ) {
     this.now = opts.now ?? Date.now
     this.heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_MS
+    this.frameMinMs = opts.frameMinMs
+    this.coalesceMs = opts.coalesceMs
+    this.msPerScreen = opts.msPerScreen
     nsp.use((socket, next) => {
       const auth = socket.handshake.auth as { token?: unknown } | undefined
       const query = socket.handshake.query.token
@@ -99,18 +121,39 @@ export class LiveHub {
 
   start(): void {
     if (this.timer) return
-    this.timer = setInterval(() => {
-      try {
-        this.tick()
-      } catch (e) {
-        ;(this.opts.onError ?? console.error)(e)
-      }
-    }, this.opts.tickMs)
+    this.timer = setInterval(() => this.guard(() => this.housekeeping()), this.opts.tickMs)
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
+    if (this.roundTimer) clearTimeout(this.roundTimer)
+    this.roundTimer = null
+    this.roundAt = Infinity
+  }
+
+  /** Committed changes were folded into the metrics (and the feed): frame them soon. */
+  changed(): void {
+    if (this.timer) this.scheduleRound(this.now() + this.coalesceMs)
+  }
+
+  private guard(fn: () => void): void {
+    try {
+      fn()
+    } catch (e) {
+      ;(this.opts.onError ?? console.error)(e)
+    }
+  }
+
+  private scheduleRound(at: number): void {
+    if (at >= this.roundAt) return
+    if (this.roundTimer) clearTimeout(this.roundTimer)
+    this.roundAt = at
+    this.roundTimer = setTimeout(() => {
+      this.roundTimer = null
+      this.roundAt = Infinity
+      this.guard(() => this.round())
+    }, Math.max(0, at - this.now()))
   }
 
   private connect(socket: Socket): void {
@@ -164,7 +207,7 @@ export class LiveHub {
     return view
   }
 
-  /** Mark the figures as possibly behind (or current again): every screen hears it with the next tick. */
+  /** Mark the figures as possibly behind (or current again): every screen hears it at the next housekeeping tick. */
   setStale(stale: boolean): void {
     if (stale === this.stale) return
     this.stale = stale
@@ -194,46 +237,54 @@ export class LiveHub {
     return data.waiting > 0
   }
 
-  /** One tick: roll the clock, fold the changed grids per window, send each room its delta. */
-  tick(): void {
+  /**
+   * One framing round: roll the clock, fold the changed grids once per window and note them in every view.
+   * Each view with news whose turn has come gets its delta (a view still inside its frame-rate cap gets a later
+   * round); at housekeeping, so does every view with anything pending.
+   */
+  round(housekeeping = false): void {
     const t0 = performance.now()
     const now = this.now()
     this.engine.setClock(now)
     const dirty = this.engine.takeDirty()
     const items = this.feed.take(now)
-    this.collect()
-
-    // Backed-up screens sit this tick out; drained ones get a snapshot after the deltas.
-    const drained: Socket[] = []
-    for (const socket of this.nsp.sockets.values()) {
-      const data = socket.data as SocketData
-      const backed = this.backedUp(socket)
-      if (backed && !data.slow) {
-        data.slow = true
-        void socket.join(SLOW_ROOM)
-      } else if (!backed && data.slow) drained.push(socket)
-      if (data.slow) this.stats.skipped++
+    if (dirty.all || dirty.grids.length || items.ticker.length || items.alerts.length) {
+      for (const grids of this.windows.values()) grids.update(dirty)
+      for (const view of this.views.values()) view.note(dirty, items)
     }
-
-    for (const grids of this.windows.values()) grids.update(dirty)
+    let next = Infinity
     for (const view of this.views.values()) {
-      let delta = view.advance(dirty, items, now)
-      if (!delta && (now - view.lastSentAt >= this.heartbeatMs || this.staleChanged)) delta = view.heartbeat(now)
-      if (!delta) continue
-      if (this.stale) delta.stale = true
-      view.lastSentAt = now
-      const bytes = encodeDelta(delta)
-      this.stats.deltas++
-      this.stats.deltaBytes += bytes.length
-      const e0 = performance.now()
-      // Local: each process builds the frames of its own screens (with a Redis adapter, a plain room
-      // broadcast would also reach the same rooms on every other process).
-      this.nsp.local.to(view.key).except(SLOW_ROOM).emit(EVENTS.delta, bytes)
-      this.stats.emitMsTotal += performance.now() - e0
+      if (!view.pending) continue
+      const news = view.news
+      if (!news && !housekeeping) continue
+      const turn = view.lastSentAt + this.gapOf(view)
+      if (now >= turn) this.send(view, view.take(now), now)
+      else if (news) next = Math.min(next, turn)
     }
+    if (next < Infinity) this.scheduleRound(next)
+    this.stats.ticks++
+    this.stats.lastTickMs = performance.now() - t0
+    this.stats.tickMsTotal += this.stats.lastTickMs
+    if (this.stats.lastTickMs > this.stats.maxTickMs) this.stats.maxTickMs = this.stats.lastTickMs
+  }
 
-    this.staleChanged = false
-    for (const socket of drained) {
+  /** The least time between two frames to this view's room. */
+  private gapOf(view: ScopeView): number {
+    return Math.max(this.frameMinMs, (this.nsp.adapter.rooms.get(view.key)?.size ?? 0) * this.msPerScreen)
+  }
+
+  /** Heartbeats for quiet rooms, snapshots for screens that drained, views nobody watches dropped. */
+  housekeeping(): void {
+    const now = this.now()
+    this.round(true)
+    const rooms = this.nsp.adapter.rooms
+    for (const id of [...(rooms.get(SLOW_ROOM) ?? [])]) {
+      const socket = this.nsp.sockets.get(id)
+      if (!socket) continue
+      if (this.backedUp(socket)) {
+        this.stats.skipped++
+        continue
+      }
       const data = socket.data as SocketData
       data.slow = false
       void socket.leave(SLOW_ROOM)
@@ -243,12 +294,37 @@ export class LiveHub {
         this.sendSnapshot(socket, view)
       }
     }
-    this.stats.ticks++
+    for (const view of this.views.values())
+      if ((!view.pending && now - view.lastSentAt >= this.heartbeatMs) || this.staleChanged) this.send(view, view.heartbeat(now), now)
+    this.staleChanged = false
+    this.collect()
     this.stats.sockets = this.nsp.sockets.size
     this.stats.views = this.views.size
-    this.stats.lastTickMs = performance.now() - t0
-    this.stats.tickMsTotal += this.stats.lastTickMs
-    if (this.stats.lastTickMs > this.stats.maxTickMs) this.stats.maxTickMs = this.stats.lastTickMs
+  }
+
+  /** One frame to a room; its backed-up screens are parked first and sit it out. */
+  private send(view: ScopeView, delta: Delta | null, now: number): void {
+    if (!delta) return
+    if (this.stale) delta.stale = true
+    view.lastSentAt = now
+    const bytes = encodeDelta(delta)
+    this.stats.deltas++
+    this.stats.deltaBytes += bytes.length
+    for (const id of this.nsp.adapter.rooms.get(view.key) ?? []) {
+      const socket = this.nsp.sockets.get(id)
+      if (!socket) continue
+      const data = socket.data as SocketData
+      if (!data.slow && this.backedUp(socket)) {
+        data.slow = true
+        void socket.join(SLOW_ROOM)
+      }
+      if (data.slow) this.stats.skipped++
+    }
+    const e0 = performance.now()
+    // Local: each process builds the frames of its own screens (with a Redis adapter, a plain room
+    // broadcast would also reach the same rooms on every other process).
+    this.nsp.local.to(view.key).except(SLOW_ROOM).emit(EVENTS.delta, bytes)
+    this.stats.emitMsTotal += performance.now() - e0
   }
 
   /** Drop views nobody watches any more, and window grids no view uses. */

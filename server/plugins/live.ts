@@ -22,14 +22,21 @@ export default fp(
     const source = app.liveSource
     const feed = new Feed(engine, source.matterName)
     source.primeFeed(feed)
-    const onApplied = (fresh: LoggedChange[]) => feed.add(fresh)
-    app.metricsFollower.onApplied(onApplied)
     const hub = new LiveHub(app.io.of(LIVE_NAMESPACE), engine, feed, {
       tickMs: app.config.tickMs,
+      frameMinMs: app.config.frameMinMs,
+      coalesceMs: app.config.frameCoalesceMs,
+      msPerScreen: app.config.frameMsPerScreen,
       authorize: source.authorize,
       covers: (viewer, scope) => callerCoversScope(viewer as Caller, scope),
       onError: (err) => app.log.error({ err }, 'live tick failed'),
     })
+    // What the metrics folded in goes to the ticker and alerts, and makes the hub frame it soon.
+    const onApplied = (fresh: LoggedChange[]) => {
+      feed.add(fresh)
+      hub.changed()
+    }
+    app.metricsFollower.onApplied(onApplied)
     app.decorate('live', hub)
     app.decorate('feed', feed)
     app.addHook('onReady', async () => {

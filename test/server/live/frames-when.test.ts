@@ -1,0 +1,91 @@
+// Frames when things happen (issue 13.1): a report reaches a screen soon after its commit, not at the next
+// fixed tick; a burst becomes one frame; a room gets at most one frame per frameMinMs, and nothing is lost.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { AddressInfo } from 'node:net'
+import { io, type Socket } from 'socket.io-client'
+import { AT, buildTestServer, post, reportBody, type TestServer } from '../helpers'
+import { EVENTS, LIVE_NAMESPACE, type Delta } from '../../../shared/protocol'
+import { decodeDelta } from '../../../shared/wire'
+import { liveParser } from '../../../shared/socket-parser'
+import { until } from '../../until'
+
+/** A housekeeping tick far longer than any frame may wait: the old fixed-tick hub framed only on it. */
+const TICK_MS = 2000
+const FRAME_MIN_MS = 300
+
+let s: TestServer
+let url: string
+const sockets: Socket[] = []
+
+beforeAll(async () => {
+  s = await buildTestServer({ tickMs: TICK_MS, frameMinMs: FRAME_MIN_MS, frameCoalesceMs: 10 })
+  await s.app.listen({ port: 0, host: '127.0.0.1' })
+  url = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`
+})
+afterAll(async () => {
+  for (const x of sockets) x.disconnect()
+  await s.close()
+})
+
+/** A screen on the district that keeps every delta with the time it arrived. */
+async function screen() {
+  const sock = io(url + LIVE_NAMESPACE, { transports: ['websocket'], forceNew: true, reconnection: false, parser: liveParser })
+  sockets.push(sock)
+  const deltas: { at: number; d: Delta }[] = []
+  let snapshot = false
+  sock.on('connect', () => sock.emit(EVENTS.subscribe, { scope: '410103', window: 'today' }))
+  sock.on(EVENTS.snapshot, () => (snapshot = true))
+  sock.on(EVENTS.delta, (b: Uint8Array) => deltas.push({ at: performance.now(), d: decodeDelta(b) }))
+  await until('the snapshot', () => snapshot)
+  const withCases = () => deltas.filter((x) => x.d.ticker?.length)
+  const cases = () => withCases().flatMap((x) => x.d.ticker!.map((t) => t.caseId))
+  return { deltas, withCases, cases }
+}
+
+const report = async (description: string) => {
+  const r = await post(s.app, '/api/cases', reportBody(AT.a1, { description }), s.keys.hotline)
+  expect(r.statusCode, r.body).toBe(201)
+  return (r.json() as { id: number }).id
+}
+
+describe('frames when things happen', () => {
+  test('each report is on the screen well within a tick of its commit (the fixed tick took up to one)', async () => {
+    const sc = await screen()
+    const waits: number[] = []
+    for (let i = 0; i < 5; i++) {
+      // Past the room's frame-rate cap, so each report finds the room free to send.
+      await new Promise((r) => setTimeout(r, FRAME_MIN_MS))
+      const t0 = performance.now()
+      const id = await report(`第${i}次`)
+      await until(`case ${id} on the screen`, () => sc.cases().includes(id), TICK_MS * 2)
+      waits.push(sc.withCases().find((x) => x.d.ticker!.some((t) => t.caseId === id))!.at - t0)
+    }
+    // The old hub sent the next frame at its next tick: a report right after a frame waited nearly TICK_MS.
+    expect(Math.max(...waits), waits.map(Math.round).join(', ')).toBeLessThan(TICK_MS / 5)
+  })
+
+  test('a burst becomes one frame, and a busy room gets at most one frame per frameMinMs with nothing lost', async () => {
+    const sc = await screen()
+    await new Promise((r) => setTimeout(r, FRAME_MIN_MS))
+    const before = sc.deltas.length
+    // Ten reports in the same instant: one group commit, one frame.
+    const burst = await Promise.all(Array.from({ length: 10 }, (_, i) => report(`同时${i}`)))
+    await until('the burst on the screen', () => burst.every((id) => sc.cases().includes(id)))
+    expect(sc.deltas.length - before).toBe(1)
+
+    // Then one report every 40 ms for 1.2 s: far more changes than frames may go out.
+    const t0 = performance.now()
+    const steady: number[] = []
+    while (performance.now() - t0 < 1200) {
+      steady.push(await report('持续'))
+      await new Promise((r) => setTimeout(r, 40))
+    }
+    await until('every report on the screen', () => steady.every((id) => sc.cases().includes(id)))
+    const frames = sc.withCases().filter((x) => x.at >= t0).map((x) => x.at)
+    for (let i = 1; i < frames.length; i++) expect(frames[i] - frames[i - 1]).toBeGreaterThan(FRAME_MIN_MS * 0.8)
+    expect(frames.length).toBeLessThan(steady.length / 2)
+    // Frames chain without gaps, so the screen never needed a resync.
+    const seqs = sc.deltas.map((x) => x.d)
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i].base).toBe(seqs[i - 1].seq)
+  })
+})
