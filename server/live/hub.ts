@@ -12,12 +12,10 @@ import { EVENTS, HEARTBEAT_MS, WINDOWS, type Delta, type SubscribeAck, type Subs
 import { encodeDelta } from '../../shared/wire'
 import type { MetricsEngine } from '../metrics/engine'
 import type { Feed } from './feed'
+import { SLOW_ROOM, SlowScreens } from './slow'
 import { ScopeView, WindowGrids } from './frames'
 
-/** Room of the sockets currently skipped because their connection is backed up (replay frames skip it too). */
-export const SLOW_ROOM = '\u0000slow'
-/** Messages waiting for a long-polling screen's next request beyond which it counts as backed up. */
-const MAX_WAITING_POLLING = 4
+export { SLOW_ROOM } from './slow'
 
 export interface Viewer {
   scope: string
@@ -64,13 +62,11 @@ export interface HubStats {
 interface SocketData {
   viewer: Viewer
   view?: string
-  slow?: boolean
-  /** Packets in the connection's buffer, not yet handed to its transport. */
-  waiting: number
 }
 
 export class LiveHub {
   private readonly views = new Map<string, ScopeView>()
+  private readonly slow: SlowScreens
   private readonly windows = new Map<Window, WindowGrids>()
   private timer: ReturnType<typeof setInterval> | null = null
   /** The next framing round, when one is due. */
@@ -95,6 +91,7 @@ export class LiveHub {
     private readonly opts: HubOptions,
   ) {
     this.now = opts.now ?? Date.now
+    this.slow = new SlowScreens(nsp)
     this.heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_MS
     this.frameMinMs = opts.frameMinMs
     this.coalesceMs = opts.coalesceMs
@@ -158,9 +155,7 @@ export class LiveHub {
 
   private connect(socket: Socket): void {
     const data = socket.data as SocketData
-    data.waiting = 0
-    socket.conn.on('packetCreate', () => data.waiting++)
-    socket.conn.on('drain', () => (data.waiting = 0))
+    this.slow.track(socket)
     socket.on(EVENTS.subscribe, (req: SubscribeRequest, ack?: (a: SubscribeAck) => void) => {
       const answer = (a: SubscribeAck) => (typeof ack === 'function' ? ack(a) : undefined)
       const scope = typeof req?.scope === 'string' ? req.scope : ''
@@ -225,19 +220,6 @@ export class LiveHub {
   }
 
   /**
-   * Is this screen's connection still busy with earlier frames? engine.io hands a connection's packets to its
-   * transport only while the transport is writable (a websocket whose last write has gone out, a long-polling
-   * screen's waiting request); until then they wait in the connection's buffer. That buffer is counted here
-   * through engine.io's public events (`packetCreate` adds one, `drain` means it was handed on), not read.
-   * A long-polling screen collects what waits at its next request, so a frame or two waiting there is normal.
-   */
-  private backedUp(socket: Socket): boolean {
-    const data = socket.data as SocketData
-    if (socket.conn.transport.name === 'polling') return data.waiting > MAX_WAITING_POLLING
-    return data.waiting > 0
-  }
-
-  /**
    * One framing round: roll the clock, fold the changed grids once per window and note them in every view.
    * Each view with news whose turn has come gets its delta (a view still inside its frame-rate cap gets a later
    * round); at housekeeping, so does every view with anything pending.
@@ -277,17 +259,10 @@ export class LiveHub {
   housekeeping(): void {
     const now = this.now()
     this.round(true)
-    const rooms = this.nsp.adapter.rooms
-    for (const id of [...(rooms.get(SLOW_ROOM) ?? [])]) {
-      const socket = this.nsp.sockets.get(id)
-      if (!socket) continue
-      if (this.backedUp(socket)) {
-        this.stats.skipped++
-        continue
-      }
+    const { drained, still } = this.slow.release()
+    this.stats.skipped += still
+    for (const socket of drained) {
       const data = socket.data as SocketData
-      data.slow = false
-      void socket.leave(SLOW_ROOM)
       const view = data.view ? this.views.get(data.view) : undefined
       if (view) {
         this.stats.resyncs++
@@ -310,16 +285,7 @@ export class LiveHub {
     const bytes = encodeDelta(delta)
     this.stats.deltas++
     this.stats.deltaBytes += bytes.length
-    for (const id of this.nsp.adapter.rooms.get(view.key) ?? []) {
-      const socket = this.nsp.sockets.get(id)
-      if (!socket) continue
-      const data = socket.data as SocketData
-      if (!data.slow && this.backedUp(socket)) {
-        data.slow = true
-        void socket.join(SLOW_ROOM)
-      }
-      if (data.slow) this.stats.skipped++
-    }
+    this.stats.skipped += this.slow.park(view.key)
     const e0 = performance.now()
     // Local: each process builds the frames of its own screens (with a Redis adapter, a plain room
     // broadcast would also reach the same rooms on every other process).
