@@ -28,8 +28,8 @@ afterAll(async () => {
 })
 
 /** A screen on the district that keeps every delta with the time it arrived. */
-async function screen() {
-  const sock = io(url + LIVE_NAMESPACE, { transports: ['websocket'], forceNew: true, reconnection: false, parser: liveParser })
+async function screen(at = url) {
+  const sock = io(at + LIVE_NAMESPACE, { transports: ['websocket'], forceNew: true, reconnection: false, parser: liveParser })
   sockets.push(sock)
   const deltas: { at: number; d: Delta }[] = []
   let snapshot = false
@@ -87,5 +87,30 @@ describe('frames when things happen', () => {
     // Frames chain without gaps, so the screen never needed a resync.
     const seqs = sc.deltas.map((x) => x.d)
     for (let i = 1; i < seqs.length; i++) expect(seqs[i].base).toBe(seqs[i - 1].seq)
+  })
+})
+
+describe('a room of many screens', () => {
+  test('gets fewer frames: each screen adds msPerScreen to its least gap between frames', async () => {
+    // 4 screens × 150 ms: at most one frame per 600 ms, although frameMinMs alone would allow one per 50 ms.
+    const big = await buildTestServer({ tickMs: TICK_MS, frameMinMs: 50, frameCoalesceMs: 5, frameMsPerScreen: 150 })
+    try {
+      await big.app.listen({ port: 0, host: '127.0.0.1' })
+      const at = `http://127.0.0.1:${(big.app.server.address() as AddressInfo).port}`
+      const screens = await Promise.all([0, 1, 2, 3].map(() => screen(at)))
+      const t0 = performance.now()
+      const sent: number[] = []
+      while (performance.now() - t0 < 1500) {
+        const r = await post(big.app, '/api/cases', reportBody(AT.a1, { description: '大房间' }), big.keys.hotline)
+        sent.push((r.json() as { id: number }).id)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      await until('every report on every screen', () => screens.every((sc) => sent.every((id) => sc.cases().includes(id))), 5000)
+      const frames = screens[0].withCases().filter((x) => x.at >= t0).map((x) => x.at)
+      for (let i = 1; i < frames.length; i++) expect(frames[i] - frames[i - 1]).toBeGreaterThan(600 * 0.8)
+      expect(frames.length).toBeLessThanOrEqual(4)
+    } finally {
+      await big.close()
+    }
   })
 })
