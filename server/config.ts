@@ -51,6 +51,8 @@ export interface Config {
   indicators: IndicatorConfig
   /** The physical walls (ONESCREEN_WALLS), as GET /api/walls lists them; none = `/` fits the window. */
   walls: WallProfile[]
+  /** How long (ms) a wall follows a control key after its last drive before it returns to its tour. */
+  wallIdleMs: number
   /** History cases the seed writes into an empty database. */
   seedCases: number
   /** Built client served at / and /tablet. */
@@ -221,6 +223,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     calendar: calendar(env),
     walls: walls(env),
+    wallIdleMs: int(env, 'ONESCREEN_WALL_IDLE_S', 300, 5) * 1000,
     indicators: indicators(env),
     seedCases: int(env, 'ONESCREEN_SEED_CASES', 289_000),
     clientDir: env.ONESCREEN_CLIENT_DIR || 'dist/client',

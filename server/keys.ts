@@ -5,12 +5,13 @@
 //             app must not be a district-wide read token)
 //   viewer    read cases and live frames inside its scope; personal data masked
 //   operator  everything inside its scope, personal data whole
+//   control   a leader's tablet: reads as a viewer, and drives the walls (大屏联动) inside its scope
 import { createHash, randomBytes } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { Db } from './db'
 import { DISTRICT_CODE, levelOfCode } from '../shared/grid'
 
-export const ROLES = ['write', 'viewer', 'operator'] as const
+export const ROLES = ['write', 'viewer', 'operator', 'control'] as const
 export type Role = (typeof ROLES)[number]
 export const KEY_SOURCES = ['hotline', 'app', 'patrol', 'video', 'department', 'import'] as const
 export type KeySource = (typeof KEY_SOURCES)[number]

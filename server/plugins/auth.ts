@@ -113,6 +113,7 @@ export default fp(
         const c = keys.verify(secret)
         if (!c) throw new IngestError(401, 'x-api-key', 'x-api-key is not a valid key (unknown or revoked)')
         if (c.role === 'viewer') throw new IngestError(403, 'x-api-key', 'this key is a viewer token; it cannot write')
+        if (c.role === 'control') throw new IngestError(403, 'x-api-key', 'this key is a control key (it drives walls); it cannot write')
         req.caller = c
       },
     })

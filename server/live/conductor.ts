@@ -1,0 +1,117 @@
+// The wall conductor: one shared state per configured wall (ONESCREEN_WALLS), held here and broadcast to the
+// wall's browsers in their room of the /live namespace. A browser that joins (first time, after a reload or a
+// reconnect) gets the current state in the answer. A control key drives a wall (drive()); after `idleMs`
+// without a drive, the wall returns to its tour at its default scope. State exists only for configured walls,
+// so it stays bounded however long the wall runs.
+import type { Namespace, Socket } from 'socket.io'
+import { APPLY_LEAD_MS, WALL_EVENTS, type WallChange, type WallDrive, type WallJoinAck, type WallSetAck, type WallShared, type WallState } from '../../shared/conductor'
+import { DISTRICT_CODE } from '../../shared/grid'
+import type { WallProfile } from '../../shared/wall'
+
+export interface ConductorOptions {
+  idleMs: number
+  /** May the socket's viewer see this grid? (a drill-down stays inside the viewer's scope) */
+  covers: (socket: Socket, scope: string) => boolean
+  now?: () => number
+}
+
+const room = (name: string) => `\u0000wall:${name}`
+const CASE_NUMBER = /^[A-Za-z0-9-]{1,40}$/
+
+export class WallConductor {
+  private readonly states = new Map<string, WallState>()
+  private readonly defaults = new Map<string, WallState>()
+  private readonly idle = new Map<string, ReturnType<typeof setTimeout>>()
+  private readonly now: () => number
+
+  constructor(private readonly nsp: Namespace, walls: WallProfile[], private readonly opts: ConductorOptions) {
+    this.now = opts.now ?? Date.now
+    for (const w of walls) {
+      const s: WallState = { scope: w.scope ?? DISTRICT_CODE, window: w.window ?? 'today', metric: 'received', case: null, driver: null, camera: null, tourStep: 0, drill: null, takeover: null, version: 0 }
+      this.defaults.set(w.name, s)
+      this.states.set(w.name, s)
+    }
+    nsp.on('connection', (socket) => this.connect(socket))
+  }
+
+  state(name: string): WallState | undefined {
+    return this.states.get(name)
+  }
+
+  private connect(socket: Socket): void {
+    let joined: string | null = null
+    socket.on(WALL_EVENTS.join, (name: unknown, ack?: (a: WallJoinAck) => void) => {
+      const answer = (a: WallJoinAck) => (typeof ack === 'function' ? ack(a) : undefined)
+      const state = typeof name === 'string' ? this.states.get(name) : undefined
+      if (!state) return answer({ ok: false, error: `no wall "${String(name)}" (walls: ${[...this.states.keys()].join(', ') || 'none configured'})` })
+      if (joined && joined !== name) void socket.leave(room(joined))
+      joined = name as string
+      void socket.join(room(joined))
+      const now = this.now()
+      answer({ ok: true, change: { state, applyAt: now }, serverNow: now })
+    })
+    socket.on(WALL_EVENTS.set, (patch: WallShared, ack?: (a: WallSetAck) => void) => {
+      const answer = (a: WallSetAck) => (typeof ack === 'function' ? ack(a) : undefined)
+      if (!joined) return answer({ ok: false, error: 'join a wall first (wall:join)' })
+      const problem = this.sharedProblem(socket, patch)
+      if (problem) return answer({ ok: false, error: problem })
+      const { camera, tourStep, drill, takeover } = patch
+      this.change(joined, Object.fromEntries(Object.entries({ camera, tourStep, drill, takeover }).filter(([, v]) => v !== undefined)))
+      answer({ ok: true })
+    })
+  }
+
+  private sharedProblem(socket: Socket, p: WallShared): string | null {
+    if (typeof p !== 'object' || p === null) return 'expected an object of what changes'
+    const c = p.camera
+    if (c != null && !(Number.isFinite(c.lon) && Number.isFinite(c.lat) && Number.isFinite(c.zoom)))
+      return 'camera must be { lon, lat, zoom } numbers, or null'
+    if (p.tourStep !== undefined && !(Number.isInteger(p.tourStep) && p.tourStep >= 0 && p.tourStep < 1000))
+      return 'tourStep must be a whole number from 0'
+    if (p.drill != null && !(typeof p.drill === 'string' && this.opts.covers(socket, p.drill)))
+      return `drill "${String(p.drill)}" is not a grid this screen may see`
+    if (p.takeover != null && !(typeof p.takeover === 'string' && CASE_NUMBER.test(p.takeover))) return 'takeover must be a case number, or null'
+    return null
+  }
+
+  /**
+   * A control key sends the wall somewhere (the caller has checked the key and its scope). The wall shows
+   * who drives it, and returns to its tour `idleMs` after the last drive.
+   */
+  drive(name: string, to: WallDrive, driver: string): WallChange {
+    const state = this.states.get(name)!
+    clearTimeout(this.idle.get(name))
+    const timer = setTimeout(() => this.release(name), this.opts.idleMs)
+    timer.unref()
+    this.idle.set(name, timer)
+    const pointed = to.scope !== undefined && to.scope !== state.scope
+    return this.change(name, {
+      ...to, driver: { name: driver, until: this.now() + this.opts.idleMs },
+      // A new scope starts undrilled, at that scope's own view.
+      ...(pointed ? { drill: null, camera: null } : {}),
+    })
+  }
+
+  /** Back to the tour at the wall's default scope and window. */
+  release(name: string): void {
+    clearTimeout(this.idle.get(name))
+    this.idle.delete(name)
+    const d = this.defaults.get(name)!
+    this.change(name, { scope: d.scope, window: d.window, metric: d.metric, case: null, drill: null, camera: null, driver: null })
+  }
+
+  private change(name: string, patch: Partial<WallState>): WallChange {
+    const prev = this.states.get(name)!
+    const state: WallState = { ...prev, ...patch, version: prev.version + 1 }
+    this.states.set(name, state)
+    const change = { state, applyAt: this.now() + APPLY_LEAD_MS }
+    // A broadcast (not local): with the Redis adapter the wall's browsers on every live process hear it.
+    this.nsp.to(room(name)).emit(WALL_EVENTS.state, change)
+    return change
+  }
+
+  dispose(): void {
+    for (const t of this.idle.values()) clearTimeout(t)
+    this.idle.clear()
+  }
+}
