@@ -96,11 +96,11 @@ async function run(kind: FileKind, r: number, keep: boolean): Promise<Run & { db
     ...process.env, PORT: String(port), HOST: '127.0.0.1', ONESCREEN_DB: db, ONESCREEN_DEMO: 'true', ONESCREEN_DEMO_SPEED: '0',
     ONESCREEN_SEED_CASES: '0', ONESCREEN_TICK_MS: String(TICK_MS), LOG_LEVEL: 'warn', ONESCREEN_RATE_KEY_MAX: '100000000',
   }
-  const server = fork('server/main.ts', [], { execArgv: [...TSX, '--import', './bench/import/probe.ts'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const server = fork('server/main.ts', [], { execArgv: [...TSX, '--import', './bench/import/probe.mjs'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const children: ChildProcess[] = [server]
   try {
     for (let i = 0; ; i++) {
-      if (i > 600) throw new Error('the server did not come up')
+      if (i > 600 || server.exitCode !== null) throw new Error('the server did not come up')
       const ok = await fetch(`${base}/api/health`).then((x) => x.ok, () => false)
       if (ok) break
       await sleep(200)
