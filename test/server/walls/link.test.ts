@@ -1,0 +1,67 @@
+// WallLink (the browser side of the conductor) against a real server: a reconnecting browser rejoins at the
+// wall's current state, and two browsers apply a change in the same moment.
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { buildTestServer, type TestServer } from '../helpers'
+import { loadConfig } from '../../../server/config'
+import { LiveClient } from '../../../client/live/liveClient'
+import { WallLink } from '../../../client/live/wallLink'
+import type { WallState } from '../../../shared/conductor'
+import { until } from '../../until'
+
+let s: TestServer
+let url: string
+let control: string
+const open: { dispose(): void }[] = []
+
+beforeAll(async () => {
+  s = await buildTestServer({ walls: loadConfig({ ONESCREEN_WALLS: join(__dirname, '../../../fixtures/walls.example.json') }).walls })
+  control = s.app.keys.create({ role: 'control', name: 'tablet' }).secret
+  await s.app.listen({ port: 0, host: '127.0.0.1' })
+  url = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`
+})
+afterAll(async () => {
+  for (const o of open) o.dispose()
+  await s.close()
+})
+
+function wallBrowser() {
+  const live = new LiveClient({ url, token: s.keys.viewer, socket: { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 100 } })
+  const seen: { state: WallState; at: number }[] = []
+  const link = new WallLink(live.socket, 'hall-4x2', { onState: (state) => seen.push({ state, at: performance.now() }) })
+  open.push(link, live)
+  return { live, link, seen }
+}
+
+const drive = (body: object) =>
+  s.app.inject({ method: 'POST', url: '/api/walls/hall-4x2/drive', payload: body, headers: { authorization: `Bearer ${control}` } })
+
+test('a browser that reconnects rejoins at the wall’s current state within 3 s', async () => {
+  const a = wallBrowser()
+  await until('joined', () => a.seen.length > 0)
+  a.live.socket.io.engine.close() // the connection drops, as on a network blip
+  expect((await drive({ scope: '410103002', metric: 'overdue' })).statusCode).toBe(200)
+  const ms = await until('rejoined at the new state', () => a.link.state?.scope === '410103002' && a.link.state.metric === 'overdue', 3000)
+  expect(ms).toBeLessThan(3000)
+})
+
+test('two browsers apply the same change in the same moment (skew p99 < 50 ms over 40 changes)', async () => {
+  const a = wallBrowser()
+  const b = wallBrowser()
+  await until('both joined', () => a.seen.length > 0 && b.seen.length > 0)
+  for (let i = 0; i < 40; i++) {
+    await drive({ window: i % 2 ? '7d' : 'today' })
+    await new Promise((r) => setTimeout(r, 15))
+  }
+  const version = () => a.link.state!.version
+  await until('both at the last change', () => b.link.state?.version === version() && a.seen.length > 40)
+  const at = (x: typeof a) => new Map(x.seen.map((v) => [v.state.version, v.at]))
+  const ta = at(a)
+  const tb = at(b)
+  const skews = [...ta].filter(([v]) => tb.has(v) && v > 1).map(([v, t]) => Math.abs(t - tb.get(v)!)).sort((x, y) => x - y)
+  expect(skews.length).toBeGreaterThanOrEqual(40)
+  const p99 = skews[Math.ceil(skews.length * 0.99) - 1]
+  console.log(`WallLink apply skew over ${skews.length} changes: p50 ${skews[skews.length >> 1].toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`)
+  expect(p99).toBeLessThan(50)
+})
