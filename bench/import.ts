@@ -19,6 +19,7 @@ import { readRows, type FileKind } from '../server/import/read'
 import { generateRows, loadInputs, writeCsv, writeXlsx } from '../fixtures/generate/hotline-export'
 import { capture, rawInsert, type Captured } from './import/raw'
 import { median } from './stats'
+import { message } from './child'
 
 const { values } = parseArgs({ options: { rows: { type: 'string' }, runs: { type: 'string' } } })
 const ROWS = Number(values.rows ?? 100_000)
@@ -28,6 +29,8 @@ const BATCH = 1000
 const TICK_MS = 250
 const TSX = ['--import', 'tsx']
 const KINDS = ['csv', 'xlsx'] as const
+/** How long a child may take to answer: an import of --rows can take minutes on a loaded machine. */
+const WAIT_MS = 600_000
 
 const dir = mkdtempSync(join(tmpdir(), 'onescreen-bench-import-'))
 const file = (name: string) => join(dir, name)
@@ -35,21 +38,6 @@ const secs = (ms: number) => Math.round(ms) / 1000
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const load = () => round(loadavg()[0])
-
-function message<T>(child: ChildProcess, type: string, timeoutMs = 600_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      clearTimeout(t)
-      child.off('message', on)
-      child.off('exit', exit)
-    }
-    const t = setTimeout(() => (done(), reject(new Error(`no ${type} within ${timeoutMs} ms`))), timeoutMs)
-    const on = (m: { type: string }) => m.type === type && (done(), resolve(m as T))
-    const exit = (code: number | null) => (done(), reject(new Error(`child exited with ${code} waiting for ${type}`)))
-    child.on('message', on)
-    child.on('exit', exit)
-  })
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -108,7 +96,7 @@ async function run(kind: FileKind, r: number, keep: boolean): Promise<Run & { db
     const screen = fork('bench/import/screen.ts', [], { execArgv: TSX, env: { ...process.env, URL: base, TICK_MS: String(TICK_MS) } })
     const writer = fork('bench/import/driver.ts', [], { execArgv: TSX, env: { ...process.env, BASE: base, KEY: writerKey, DB: db } })
     children.push(screen, writer)
-    await Promise.all([message(screen, 'ready'), message(writer, 'ready')])
+    await Promise.all([message(screen, 'ready', WAIT_MS), message(writer, 'ready', WAIT_MS)])
     // Settle: the writer's first reports, the screen's first frames.
     await sleep(2000)
 
@@ -118,13 +106,13 @@ async function run(kind: FileKind, r: number, keep: boolean): Promise<Run & { db
     const cpu0 = cpuMs(server.pid!)
     const uploader = fork('bench/import/upload.ts', [], { execArgv: TSX, env: { ...process.env, BASE: base, KEY: importKey, FILE: file(`export.${kind}`) } })
     children.push(uploader)
-    const up = await message<{ status: number; ms: number; body: { imported: number; ms: number } | string }>(uploader, 'uploaded')
+    const up = await message<{ status: number; ms: number; body: { imported: number; ms: number } | string }>(uploader, 'uploaded', WAIT_MS)
     const cpu = cpuMs(server.pid!) - cpu0
-    const loop = message<Loop>(server, 'loop')
+    const loop = message<Loop>(server, 'loop', WAIT_MS)
     server.send('loop:read')
     screen.send({ type: 'stop' })
     writer.send({ type: 'stop' })
-    const [l, f, w] = await Promise.all([loop, message<Frames>(screen, 'frames'), message<Writes>(writer, 'writes')])
+    const [l, f, w] = await Promise.all([loop, message<Frames>(screen, 'frames', WAIT_MS), message<Writes>(writer, 'writes', WAIT_MS)])
     if (up.status !== 200 || typeof up.body === 'string') throw new Error(`${kind}: the import answered ${up.status}: ${String(up.body)}`)
     if (up.body.imported !== ROWS) throw new Error(`${kind}: imported ${up.body.imported} of ${ROWS}`)
     return { kind, ms: up.ms, serverMs: up.body.ms, cpuMs: cpu, imported: up.body.imported, loop: l, frames: f, writes: w, db }

@@ -5,9 +5,8 @@
 // Measures event-to-screen latency (driver send → screen receives the ticker item), server CPU and RSS
 // (from /proc), and writes bench/results/live.json. BENCH_SECONDS per phase (default 20).
 import { fork, type ChildProcess } from 'node:child_process'
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { historyDb } from './live/history'
-import { Keys } from '../server/keys'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { historyCopy, message } from './child'
 import type { LatencySummary } from './live/histogram'
 import { io } from 'socket.io-client'
 import { EVENTS, LIVE_NAMESPACE } from '../shared/protocol'
@@ -39,31 +38,6 @@ function proc(pid: number) {
   return { cpuMs: ((Number(f[11]) + Number(f[12])) * 1000) / 100, rss, at: performance.now() }
 }
 const cpuPercent = (a: ReturnType<typeof proc>, b: ReturnType<typeof proc>) => (100 * (b.cpuMs - a.cpuMs)) / (b.at - a.at)
-
-function message<T>(child: ChildProcess, type: string, timeoutMs = 300_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      clearTimeout(t)
-      child.off('message', on)
-      child.off('exit', exit)
-    }
-    const t = setTimeout(() => {
-      done()
-      reject(new Error(`no ${type} from child within ${timeoutMs} ms`))
-    }, timeoutMs)
-    const on = (m: { type: string }) => {
-      if (m.type !== type) return
-      done()
-      resolve(m as T)
-    }
-    const exit = (code: number | null) => {
-      done()
-      reject(new Error(`child exited with ${code} waiting for ${type}`))
-    }
-    child.on('message', on)
-    child.on('exit', exit)
-  })
-}
 
 /** From process start to the first district snapshot a screen holds (the screen keeps trying to connect). */
 function firstSnapshot(base: string, t0: number): Promise<number> {
@@ -145,13 +119,7 @@ async function stop(child: ChildProcess) {
 
 async function main() {
   // A fresh copy of the history for the server to write into; its checkpoint comes along.
-  ;(await historyDb(BASE_DB, 289_000)).$client.close()
-  for (const suffix of ['', '-wal', '-shm']) rmSync(LIVE_DB + suffix, { force: true })
-  copyFileSync(BASE_DB, LIVE_DB)
-  const db = (await import('../server/db')).openDb(LIVE_DB)
-  const key = new Keys(db).create({ role: 'write', name: 'bench driver', source: 'import' }).secret
-  const streets = db.$client.prepare('SELECT code FROM grids WHERE level = 1').pluck().all() as string[]
-  db.$client.close()
+  const { key, streets } = await historyCopy(BASE_DB, LIVE_DB, 'bench driver', 'import')
 
   const base = `http://127.0.0.1:${PORT}`
   const env = {

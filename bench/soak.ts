@@ -8,10 +8,9 @@
 // growth, not speed, so it may run beside other work; it records the machine's load with every sample.
 // Results: bench/results/soak.json.
 import { fork, type ChildProcess } from 'node:child_process'
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { loadavg, uptime } from 'node:os'
-import { historyDb } from './live/history'
-import { Keys } from '../server/keys'
+import { historyCopy, message } from './child'
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 60)
 const SAMPLE_S = Number(process.env.SOAK_SAMPLE_S ?? 60)
@@ -24,25 +23,6 @@ const SOAK_DB = 'data/bench-soak.db'
 const PORT = Number(process.env.SOAK_PORT ?? 3230)
 const TSX = ['--import', 'tsx']
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-function message<T>(child: ChildProcess, type: string, timeoutMs = 300_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      clearTimeout(t)
-      child.off('message', on)
-      child.off('exit', exit)
-    }
-    const t = setTimeout(() => (done(), reject(new Error(`no ${type} within ${timeoutMs} ms`))), timeoutMs)
-    const on = (m: { type: string }) => {
-      if (m.type !== type) return
-      done()
-      resolve(m as T)
-    }
-    const exit = (code: number | null) => (done(), reject(new Error(`child exited with ${code} waiting for ${type}`)))
-    child.on('message', on)
-    child.on('exit', exit)
-  })
-}
 
 async function stop(child: ChildProcess, signal = false) {
   if (child.exitCode !== null) return
@@ -99,13 +79,7 @@ export function fit(xs: number[], ys: number[]) {
 }
 
 async function main() {
-  ;(await historyDb(BASE_DB, 289_000)).$client.close()
-  for (const suffix of ['', '-wal', '-shm']) rmSync(SOAK_DB + suffix, { force: true })
-  copyFileSync(BASE_DB, SOAK_DB)
-  const db = (await import('../server/db')).openDb(SOAK_DB)
-  const key = new Keys(db).create({ role: 'write', name: 'soak reporter', source: 'app' }).secret
-  const streets = db.$client.prepare('SELECT code FROM grids WHERE level = 1').pluck().all() as string[]
-  db.$client.close()
+  const { key, streets } = await historyCopy(BASE_DB, SOAK_DB, 'soak reporter', 'app')
 
   const base = `http://127.0.0.1:${PORT}`
   const server = fork('server/main.ts', [], {
