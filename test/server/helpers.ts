@@ -1,6 +1,8 @@
 // A server on a private in-memory database with a small district: two streets, three micro grids, one
 // special grid, two departments and three matters, plus one key of each kind. Tests talk to it via inject.
 import type { FastifyInstance, InjectOptions } from 'fastify'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll } from 'vitest'
 import { buildApp } from '../../server/app'
 import { testConfig, type Config } from '../../server/config'
 import { openDb, type Db } from '../../server/db'
@@ -100,6 +102,30 @@ export async function buildTestServer(overrides: Partial<Config> = {}): Promise<
       db.$client.close()
     },
   }
+}
+
+/** A test server for the enclosing suite: built before its tests (handed to `use`), closed after them.
+ *  `listen` also puts it on a random local port, for sockets and real HTTP clients, and hands over its URL;
+ *  `beforeClose` runs first at the end (screens to dispose before the server goes). */
+export function suiteServer(
+  use: (s: TestServer, url: string) => void,
+  overrides: Partial<Config> = {},
+  opts: { listen?: boolean; beforeClose?: () => void } = {},
+): void {
+  let s: TestServer | undefined
+  beforeAll(async () => {
+    s = await buildTestServer(overrides)
+    let url = ''
+    if (opts.listen) {
+      await s.app.listen({ port: 0, host: '127.0.0.1' })
+      url = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`
+    }
+    use(s, url)
+  })
+  afterAll(async () => {
+    opts.beforeClose?.()
+    await s?.close()
+  })
 }
 
 /** Rows that a write could leave behind. */

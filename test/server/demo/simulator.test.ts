@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import type { AddressInfo } from 'node:net'
 import { Simulator, type ActRequest, type DemoApi, type DemoWorld, type ReportRequest } from '../../../server/demo/simulator'
 import { demoWorld, httpApi } from '../../../server/demo/run'
 import { CASES_PER_DAY, HOUR, rhythm } from '../../../server/demo/script'
 import { DEFAULT_CLOCK } from '../../../shared/clock'
-import { buildTestServer, type TestServer } from '../helpers'
+import { suiteServer, type TestServer } from '../helpers'
 import { C } from '../../../shared/counters'
 
 const START = Date.UTC(2026, 3, 7, 16) // 00:00 on 8 April in Shanghai
@@ -135,11 +135,7 @@ describe('demo simulator', () => {
 
 describe('demo simulator against the real API', () => {
   let s: TestServer
-  beforeAll(async () => {
-    s = await buildTestServer({ tickMs: 50 })
-    await s.app.listen({ port: 0, host: '127.0.0.1' })
-  })
-  afterAll(() => s.close())
+  suiteServer((x) => (s = x), { tickMs: 50 }, { listen: true })
 
   test('drives cases through HTTP into the same ingest, and the metrics see them', async () => {
     const port = (s.app.server.address() as AddressInfo).port

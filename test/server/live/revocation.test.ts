@@ -1,9 +1,8 @@
 // A revoked token stops streaming (issue 10 §3): its open screens are told "access revoked" and disconnected
 // within the key cache's 5 s, whichever process revoked it, and their reconnection is refused.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { AddressInfo } from 'node:net'
+import { describe, expect, test } from 'vitest'
 import { io, type Socket } from 'socket.io-client'
-import { AT, buildTestServer, post, reportBody, type TestServer } from '../helpers'
+import { AT, suiteServer, post, reportBody, type TestServer } from '../helpers'
 import { LiveClient } from '../../../client/live/liveClient'
 import { VERIFY_CACHE_MS } from '../../../server/keys'
 import { ACCESS_REVOKED, EVENTS, LIVE_NAMESPACE } from '../../../shared/protocol'
@@ -17,14 +16,11 @@ let s: TestServer
 let url: string
 const open: { dispose(): void }[] = []
 
-beforeAll(async () => {
-  s = await buildTestServer({ tickMs: 30 })
-  await s.app.listen({ port: 0, host: '127.0.0.1' })
-  url = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`
-})
-afterAll(async () => {
-  for (const c of open) c.dispose()
-  await s.close()
+suiteServer((x, u) => ((s = x), (url = u)), { tickMs: 30 }, {
+  listen: true,
+  beforeClose: () => {
+    for (const c of open) c.dispose()
+  },
 })
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

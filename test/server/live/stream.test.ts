@@ -1,8 +1,8 @@
 // The live stream end to end: a real server on a port, screens as socket.io-clients through LiveClient.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net'
 import { io } from 'socket.io-client'
-import { AT, MATTERS, buildTestServer, post, reportBody, type TestServer } from '../helpers'
+import { AT, MATTERS, buildTestServer, suiteServer, post, reportBody, type TestServer } from '../helpers'
 import { LiveClient } from '../../../client/live/liveClient'
 import { C } from '../../../shared/counters'
 import { EVENTS, GRID_METRICS, LIVE_NAMESPACE, type SubscribeAck, type Window } from '../../../shared/protocol'
@@ -13,14 +13,11 @@ let s: TestServer
 let url: string
 const clients: LiveClient[] = []
 
-beforeAll(async () => {
-  s = await buildTestServer({ tickMs: 30 })
-  await s.app.listen({ port: 0, host: '127.0.0.1' })
-  url = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`
-})
-afterAll(async () => {
-  for (const c of clients) c.dispose()
-  await s.close()
+suiteServer((x, u) => ((s = x), (url = u)), { tickMs: 30 }, {
+  listen: true,
+  beforeClose: () => {
+    for (const c of clients) c.dispose()
+  },
 })
 
 

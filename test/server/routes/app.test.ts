@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { buildTestServer, MATTERS, type TestServer } from '../helpers'
+import { buildTestServer, suiteServer, MATTERS, type TestServer } from '../helpers'
 
 describe('the assembled app', () => {
   let s: TestServer
@@ -84,10 +84,7 @@ describe('the assembled app', () => {
 
 describe('rate limits', () => {
   let s: TestServer
-  beforeAll(async () => {
-    s = await buildTestServer({ rateLimit: { anonymousMax: 3, keyMax: 5, windowMs: 60_000 } })
-  })
-  afterAll(() => s.close())
+  suiteServer((x) => (s = x), { rateLimit: { anonymousMax: 3, keyMax: 5, windowMs: 60_000 } })
 
   test('anonymous callers are limited per IP, callers with a token per token, in the one error shape', async () => {
     const codes = []
@@ -104,10 +101,7 @@ describe('rate limits', () => {
 
 describe('the catalogue is cached', () => {
   let s: TestServer
-  beforeAll(async () => {
-    s = await buildTestServer()
-  })
-  afterAll(() => s.close())
+  suiteServer((x) => (s = x))
 
   test('gzipped when accepted, 304 when unchanged', async () => {
     const plain = await s.app.inject('/api/catalogue')

@@ -1,12 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { AT, buildTestServer, counts, post, reportBody, type TestServer } from '../helpers'
+import { describe, expect, test } from 'vitest'
+import { AT, suiteServer, counts, post, reportBody, type TestServer } from '../helpers'
 
 describe('keys and viewer tokens (demo mode off)', () => {
   let s: TestServer
-  beforeAll(async () => {
-    s = await buildTestServer({ demo: false })
-  })
-  afterAll(() => s.close())
+  suiteServer((x) => (s = x), { demo: false })
 
   test('reads need a token when demo mode is off', async () => {
     const r = await s.app.inject('/api/cases')
@@ -44,10 +41,7 @@ describe('keys and viewer tokens (demo mode off)', () => {
 
 describe('sources and write scopes', () => {
   let s: TestServer
-  beforeAll(async () => {
-    s = await buildTestServer()
-  })
-  afterAll(() => s.close())
+  suiteServer((x) => (s = x))
 
   test('a write key reports as its own source, and cannot claim another', async () => {
     const r = await post(s.app, '/api/cases', reportBody(), s.keys.patrol)

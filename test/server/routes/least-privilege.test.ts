@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { AddressInfo } from 'node:net'
 import { io } from 'socket.io-client'
-import { AT, buildTestServer, post, reportBody, type TestServer } from '../helpers'
+import { AT, buildTestServer, suiteServer, post, reportBody, type TestServer } from '../helpers'
 import { LIVE_NAMESPACE } from '../../../shared/protocol'
 import { liveParser } from '../../../shared/socket-parser'
 
@@ -56,11 +56,7 @@ for (const demo of [true, false]) {
 
 describe('a write key cannot open a live screen', () => {
   let s: TestServer
-  beforeAll(async () => {
-    s = await buildTestServer({ tickMs: 50 })
-    await s.app.listen({ port: 0, host: '127.0.0.1' })
-  })
-  afterAll(() => s.close())
+  suiteServer((x) => (s = x), { tickMs: 50 }, { listen: true })
 
   const handshake = (token: string) =>
     new Promise<string>((resolve) => {
