@@ -125,6 +125,21 @@ describe('a file of many bad rows', () => {
     expect((await app.inject({ url: s.report.url })).statusCode).toBe(401)
   })
 
+  it('runs one import at a time: a second one meanwhile gets 429 and may come back', async () => {
+    const rows = generateRows(inputs.catalogue, inputs.places, { rows: 2000, days: 60 })
+    rows.forEach((r, i) => (r.工单编号 = `ONE-${i}`))
+    const body = await toCsv(rows)
+    const first = upload(body, 'first.csv')
+    // Let the first one start.
+    await new Promise((r) => setTimeout(r, 50))
+    const second = await upload(body, 'second.csv')
+    expect(second.statusCode, second.body).toBe(429)
+    expect(second.headers['retry-after']).toBe('10')
+    expect((await first).statusCode).toBe(200)
+    const again = await upload(body, 'again.csv')
+    expect(JSON.parse(again.body)).toMatchObject({ imported: 0, skipped: 2000 })
+  })
+
   it('keeps the event loop turning while it imports: parsing in a worker thread, commits in short slices', async () => {
     const rows = generateRows(inputs.catalogue, inputs.places, { rows: 6000, days: 60 })
     rows.forEach((r, i) => (r.工单编号 = `LOOP-${i}`))
