@@ -1,7 +1,9 @@
-// What the bench scripts that drive child processes share: waiting for a child's IPC message, and a
-// fresh writable copy of the bench history for a server child to write into.
+// What the bench scripts that drive child processes share: waiting for a child's IPC message, stopping it,
+// a server's health, a process's CPU and RSS from /proc, and a fresh writable copy of the bench history for
+// a server child to write into.
 import type { ChildProcess } from 'node:child_process'
-import { copyFileSync, rmSync } from 'node:fs'
+import { copyFileSync, readFileSync, rmSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { historyDb } from './live/history'
 import { Keys, type KeySource } from '../server/keys'
 
@@ -33,3 +35,42 @@ export async function historyCopy(base: string, target: string, keyName: string,
   db.$client.close()
   return { key, streets }
 }
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** Ask a child to stop (IPC `stop`, or SIGTERM with `signal`), and kill it if it has not within `graceMs`. */
+export async function stop(child: ChildProcess, signal = false, graceMs = 10_000) {
+  if (child.exitCode !== null) return
+  const exited = new Promise((r) => child.once('exit', r))
+  if (child.connected && !signal) child.send({ type: 'stop' })
+  else child.kill('SIGTERM')
+  await Promise.race([exited, sleep(graceMs)])
+  if (child.exitCode === null) child.kill('SIGKILL')
+}
+
+/** Wait until a server answers GET /api/health. */
+export async function waitHealthy(base: string, tries = 600) {
+  for (let i = 0; i < tries; i++) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return
+    } catch {
+      /* not up yet */
+    }
+    await sleep(200)
+  }
+  throw new Error('server did not come up')
+}
+
+/** A process's CPU time (user + system, ms) and RSS (bytes), now. */
+export function proc(pid: number) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024
+  return { cpuMs: ((Number(f[11]) + Number(f[12])) * 1000) / 100, rss, at: performance.now() }
+}
+
+/** CPU used between two readings, in % of one core. */
+export const cpuPercent = (a: ReturnType<typeof proc>, b: ReturnType<typeof proc>) => (100 * (b.cpuMs - a.cpuMs)) / (b.at - a.at)
+
+/** The machine's load average (1, 5, 15 minutes), two decimals. */
+export const loadAverage = () => loadavg().map((x) => +x.toFixed(2))

@@ -6,7 +6,7 @@
 // (from /proc), and writes bench/results/live.json. BENCH_SECONDS per phase (default 20).
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { historyCopy, message } from './child'
+import { cpuPercent, historyCopy, loadAverage, message, proc, sleep, stop, waitHealthy } from './child'
 import type { LatencySummary } from './live/histogram'
 import { io } from 'socket.io-client'
 import { EVENTS, LIVE_NAMESPACE } from '../shared/protocol'
@@ -29,16 +29,6 @@ const PORT = 3210
 const RAW_PORT = 3211
 const TSX = ['--import', 'tsx']
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-function proc(pid: number) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024
-  return { cpuMs: ((Number(f[11]) + Number(f[12])) * 1000) / 100, rss, at: performance.now() }
-}
-const cpuPercent = (a: ReturnType<typeof proc>, b: ReturnType<typeof proc>) => (100 * (b.cpuMs - a.cpuMs)) / (b.at - a.at)
-
 /** From process start to the first district snapshot a screen holds (the screen keeps trying to connect). */
 function firstSnapshot(base: string, t0: number): Promise<number> {
   return new Promise((resolve) => {
@@ -49,18 +39,6 @@ function firstSnapshot(base: string, t0: number): Promise<number> {
       s.disconnect()
     })
   })
-}
-
-async function waitHealthy(base: string) {
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) return
-    } catch {
-      /* not up yet */
-    }
-    await sleep(200)
-  }
-  throw new Error('server did not come up')
 }
 
 interface ClientStats {
@@ -106,15 +84,6 @@ async function clientStats(clients: ChildProcess): Promise<ClientStats> {
   const p = message<ClientStats>(clients, 'stats')
   clients.send({ type: 'report' })
   return p
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return
-  const exited = new Promise((r) => child.once('exit', r))
-  if (child.connected) child.send({ type: 'stop' })
-  else child.kill('SIGINT')
-  await Promise.race([exited, sleep(5000)])
-  if (child.exitCode === null) child.kill('SIGKILL')
 }
 
 async function main() {
@@ -242,7 +211,7 @@ async function main() {
   const result = {
     at: new Date().toISOString(), seconds: SECONDS, repeat: REPEAT, clients: CLIENTS, measuringClients: MEASURE, tickMs: TICK_MS,
     frameMinMs: Number(process.env.ONESCREEN_FRAME_MIN_MS ?? 100), frameCoalesceMs: Number(process.env.ONESCREEN_FRAME_COALESCE_MS ?? 10),
-    loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
+    loadAverage: loadAverage(),
     server: { startMs: Math.round(startMs), firstSnapshotMs: Math.round(firstSnapshotMs), metricsStart: live0.start, idleRssMB: +(idle.rss / 1e6).toFixed(1), withClientsRssMB: +(withClients.rss / 1e6).toFixed(1), rssPerClientKB: +(rssPerClient / 1024).toFixed(1) },
     phases,
     targets: { p50Ms: P50_TARGET_MS, p99: `raw broadcast p99 + ${P99_MARGIN_MS} ms`, rssPerClientKB: 50 },

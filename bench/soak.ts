@@ -10,7 +10,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { loadavg, uptime } from 'node:os'
-import { historyCopy, message } from './child'
+import { historyCopy, message, sleep, stop } from './child'
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 60)
 const SAMPLE_S = Number(process.env.SOAK_SAMPLE_S ?? 60)
@@ -22,17 +22,6 @@ const BASE_DB = process.env.BENCH_DB ?? 'data/bench.db'
 const SOAK_DB = 'data/bench-soak.db'
 const PORT = Number(process.env.SOAK_PORT ?? 3230)
 const TSX = ['--import', 'tsx']
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-async function stop(child: ChildProcess, signal = false) {
-  if (child.exitCode !== null) return
-  const exited = new Promise((r) => child.once('exit', r))
-  if (child.connected && !signal) child.send({ type: 'stop' })
-  else child.kill('SIGTERM')
-  await Promise.race([exited, sleep(10_000)])
-  if (child.exitCode === null) child.kill('SIGKILL')
-}
-
 interface Live {
   memory: NodeJS.MemoryUsage
   resources: Record<string, number>

@@ -57,6 +57,8 @@ export interface HostStats {
   stateMB: number
   sessions: number
   building: boolean
+  /** The newest saved midnight (a day number), or null. */
+  lastDay: number | null
 }
 
 /** A build slice's length: the host answers requests between slices. */
@@ -242,7 +244,7 @@ export class ReplayHost {
     return {
       cpuMs, heapMB: +(h.used_heap_size / 1048576).toFixed(1), sessions: this.sessions.size,
       stateMB: +([...this.sessions.values()].reduce((n, e) => n + e.session.bytes(), 0) / 1048576).toFixed(1),
-      building: this.building,
+      building: this.building, lastDay: this.states.store.lastDay(),
     }
   }
 

@@ -77,6 +77,9 @@ class HostLink {
   }
 }
 
+/** Real time between two frames of a playing replay: 12.5 frames/s, so a busy machine still shows 10. */
+export const FRAME_MS = 80
+
 /** A refusal to show the caller (a cap reached, a scope unknown, a replay ended). */
 export class ReplayError extends Error {}
 
@@ -115,7 +118,7 @@ export class ReplayPool {
   constructor(private readonly opts: PoolOptions) {
     this.config = {
       dbFile: opts.dbFile ?? ':memory:', statesFile: opts.dbFile ? `${opts.dbFile}-replay` : ':memory:',
-      indicators: opts.indicators, utcOffsetMinutes: opts.utcOffsetMinutes, frameMs: opts.frameMs ?? 100,
+      indicators: opts.indicators, utcOffsetMinutes: opts.utcOffsetMinutes, frameMs: opts.frameMs ?? FRAME_MS,
     }
     this.service = this.link()
     this.service.onMessage = (m) => (m.op === 'built' ? this.opts.onBuilt?.(m) : this.route(m))

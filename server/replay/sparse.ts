@@ -64,35 +64,37 @@ export function encodeDiff(next: readonly Int32Array[], prev: readonly Int32Arra
 /** Add a difference made by encodeDiff onto `into` (the same shapes). Returns the entries changed. */
 export function applyDiff(into: readonly Int32Array[], bytes: Uint8Array): number {
   const raw = inflateSync(bytes)
-  // Part boundaries in the one index space the encoder walked.
-  const ends: number[] = []
-  let total = 0
-  for (const a of into) ends.push((total += a.length))
+  const n = raw.length
   let part = 0
+  let a = into[0]
   let base = 0
+  let end = a.length
   let pos = 0
   let changed = 0
-  for (let i = 0; i < raw.length; ) {
-    let gap = 0
-    let shift = 0
-    let b: number
+  let i = 0
+  // Varints of at most 5 bytes: the low 28 bits by shifts, the rest by multiplication (no int32 overflow).
+  const read = (): number => {
+    let b = raw[i++]
+    if (b < 0x80) return b
+    let v = b & 0x7f
+    let shift = 7
     do {
       b = raw[i++]
-      gap += (b & 0x7f) * 2 ** shift
+      v = shift < 28 ? v | ((b & 0x7f) << shift) : v + (b & 0x7f) * 2 ** shift
       shift += 7
     } while (b & 0x80)
-    let z = 0
-    shift = 0
-    do {
-      b = raw[i++]
-      z += (b & 0x7f) * 2 ** shift
-      shift += 7
-    } while (b & 0x80)
-    pos += gap
-    while (pos >= ends[part]) base = ends[part++]
-    if (part >= into.length) throw new RangeError(`applyDiff: entry ${pos} lies past the state (${total} entries)`)
+    return v
+  }
+  while (i < n) {
+    pos += read()
+    const z = read()
+    while (pos >= end) {
+      if (++part >= into.length) throw new RangeError(`applyDiff: entry ${pos} lies past the state`)
+      base = end
+      a = into[part]
+      end = base + a.length
+    }
     const d = z & 1 ? -((z + 1) / 2) : z / 2
-    const a = into[part]
     a[pos - base] = (a[pos - base] + d) | 0
     changed++
   }

@@ -61,7 +61,9 @@ export class LogFolder {
 
   /**
    * Fold the events with `after` < at ≤ `upTo` (the engine's clock must already stand at `upTo`, or later
-   * within the day ring). `each` sees every event with its case's facts. Returns the number folded.
+   * within the day ring). `each` sees every event with its case's facts; without it (a seek) each case's
+   * contribution is replaced once, by its state after its last event in the stretch, which leaves the same
+   * sums at a fraction of the cost. Returns the number of events folded.
    */
   fold(after: number, upTo: number, each?: (f: Folded) => void): number {
     const rows = this.stretch.all(after, upTo) as Row[]
@@ -91,22 +93,27 @@ export class LogFolder {
       }
     }
     const engine = this.engine
+    const start = each ? null : new Map<number, CaseState | null>()
     for (const r of rows) {
       const event = eventOf(r)
-      const before = this.states.get(event.caseId) ?? null
+      const id = event.caseId
+      const before = this.states.get(id) ?? null
       const after = reduce(before, event)
-      const known = this.facts.get(event.caseId)
+      const known = this.facts.get(id)
       // A case without facts (a log written without its projection) cannot be placed: it counts nowhere.
-      if (known) {
+      if (known && start) {
+        if (!start.has(id)) start.set(id, before)
+      } else if (known) {
         engine.applyCase(known.keys, before, after)
-        each?.({ id: r[0], event, facts: known.facts })
-        this.facts.delete(event.caseId)
-        this.facts.set(event.caseId, known)
+        each!({ id: r[0], event, facts: known.facts })
+        this.facts.delete(id)
+        this.facts.set(id, known)
       }
       // Re-inserted, so the Map's order is the order of last use.
-      this.states.delete(event.caseId)
-      this.states.set(event.caseId, after)
+      this.states.delete(id)
+      this.states.set(id, after)
     }
+    if (start) for (const [id, before] of start) engine.applyCase(this.facts.get(id)!.keys, before, this.states.get(id)!)
     this.events += rows.length
     this.bound()
     return rows.length
