@@ -176,7 +176,7 @@ describe('live stream', () => {
       server.emit('noop', 'x'.repeat(12 * 1024 * 1024))
       const skipped = s.app.live.stats.skipped
       await report()
-      await until('a tick that skips it', () => s.app.live.stats.skipped > skipped + 2)
+      await until('a tick that skips it', () => s.app.live.stats.skipped > skipped + 2, 15_000)
       expect(c.seq).toBe(seen)
       proxy.resume()
       await until('the catch-up snapshot', () => c.snapshots === 2, 15_000)
