@@ -112,7 +112,7 @@ describe('tablet in portrait (768×1024)', () => {
     } finally {
       await b.close()
     }
-  })
+  }, 90_000) // two page loads, each allowed the 30 s a loaded machine can need to paint the map
 })
 
 describe("a street leader's token", () => {
@@ -136,5 +136,5 @@ describe("a street leader's token", () => {
     } finally {
       await b.close()
     }
-  })
+  }, 90_000) // two page loads, each allowed the 30 s a loaded machine can need to paint the map
 })
