@@ -66,7 +66,12 @@ export function proc(pid: number) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024
-  return { cpuMs: ((Number(f[11]) + Number(f[12])) * 1000) / 100, rss, at: performance.now() }
+  // The main thread alone (its task id is the pid): the event loop's own work, without worker threads
+  // (replays) and the libuv pool (fsyncs).
+  const t = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')
+  const g = t.slice(t.lastIndexOf(')') + 2).split(' ')
+  const ticks = (x: string[]) => ((Number(x[11]) + Number(x[12])) * 1000) / 100
+  return { cpuMs: ticks(f), mainCpuMs: ticks(g), rss, at: performance.now() }
 }
 
 /** CPU used between two readings, in % of one core. */
