@@ -108,9 +108,12 @@ async function main() {
   const live0 = (await (await fetch(`${base}/api/live`)).json()) as { start: { ms: number; from: string } }
   // The replay service builds its saved midnights in worker threads after the start: wait for them, so that
   // CPU and memory measure the live pipeline and not a one-off build (the saved states are kept between runs).
-  const settled = Math.floor((Date.now() - 3_600_000 + 8 * 3_600_000) / 86_400_000)
-  const replay = async () => (await (await fetch(`${base}/api/replay`)).json()) as { service?: { building?: boolean; lastDay?: number | null } }
-  for (let s = await replay(), i = 0; s.service && (s.service.building || (s.service.lastDay ?? 0) < settled) && i < 900; s = await replay(), i++) await sleep(1000)
+  const replay = async () => ((await (await fetch(`${base}/api/replay`)).json()) as { service?: { building?: boolean } }).service
+  for (let quiet = 0, i = 0; quiet < 5 && i < 300; i++) {
+    const service = await replay()
+    quiet = service?.building ? 0 : quiet + 1
+    await sleep(1000)
+  }
   console.log(`replay's saved midnights ready ${((performance.now() - t0) / 1000).toFixed(0)} s after start`)
   await sleep(2000)
   const idle = proc(server.pid!)
