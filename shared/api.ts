@@ -3,7 +3,7 @@
 // no schema code reaches the bundle). Shape only; pure.
 import { Type, type Static } from 'typebox'
 import { STATES } from './workflow'
-import { WINDOWS } from './protocol'
+import { GRID_METRICS, WINDOWS } from './protocol'
 import { INDICATORS } from './indicators'
 
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
@@ -108,3 +108,18 @@ export const ProblemView = Type.Object({
   message: Type.String(),
 })
 export type ProblemView = Static<typeof ProblemView>
+
+/** GET /api/walls/:name/state: where a wall points and who drives it (大屏联动), as a tablet shows it. */
+export const WallStateView = Type.Object({
+  name: Type.String(),
+  scope: Type.String(),
+  window: Type.Enum([...WINDOWS]),
+  metric: Type.Enum([...GRID_METRICS]),
+  case: Nullable(Type.Integer()),
+  driver: Nullable(Type.Object({
+    name: Type.String({ description: 'the control key’s name' }),
+    until: Type.Integer({ description: 'when the wall returns to its tour without another drive (ms since epoch)' }),
+  })),
+  version: Type.Integer({ description: 'grows with every change of the wall' }),
+})
+export type WallStateView = Static<typeof WallStateView>

@@ -1,11 +1,13 @@
 // POST /api/walls/:name/drive: a leader's tablet sends a wall to a scope, a window, a map metric or a case
 // (大屏联动). Only a control key drives, and only inside its own subtree; everything else is refused saying why.
 // The wall's browsers hear the change at once (server/live/conductor.ts) and show who drives.
+// GET /api/walls/:name/state: where the wall points now and who drives it, for the tablet to show.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { GRID_METRICS, WINDOWS } from '../../../shared/protocol'
+import { WallStateView } from '../../../shared/api'
 import { ErrorResponses, GridCode } from '../../http/schemas'
+import { controlOf } from '../../http/control'
 import { IngestError } from '../../cases/errors'
-import { presented } from '../../plugins/external/rate-limit'
 import { callerCovers, callerCoversScope } from '../../plugins/auth'
 
 const Drive = Type.Object(
@@ -30,15 +32,23 @@ const schema = {
   },
 }
 
+const stateSchema = {
+  tags: ['system'],
+  summary: 'Where a wall points and who drives it (control key)',
+  security: [{ viewerToken: [] }],
+  params: Type.Object({ name: Type.String() }),
+  response: { 200: WallStateView, ...ErrorResponses },
+}
+
 const wallDrive: FastifyPluginAsyncTypebox = async (app) => {
+  // Any control key may look (the tablet shows the wall before it drives); what it may change is checked below.
+  app.get('/walls/:name/state', { schema: stateSchema }, async (req) => {
+    const { state: s } = controlOf(app, req, req.params.name)
+    return { name: req.params.name, scope: s.scope, window: s.window, metric: s.metric, case: s.case, driver: s.driver, version: s.version }
+  })
+
   app.post('/walls/:name/drive', { schema }, async (req) => {
-    const secret = presented(req)
-    if (secret === undefined) throw new IngestError(401, 'authorization', 'a control key is required to drive a wall (authorization: Bearer <key>)')
-    const c = app.viewerFor(secret)
-    if (c.role !== 'control')
-      throw new IngestError(403, 'authorization', `a ${c.role === 'viewer' ? 'viewer token' : `${c.role} key`} cannot drive walls; a control key can (npm run keys -- create --role control)`)
-    const state = app.walls.state(req.params.name)
-    if (!state) throw new IngestError(404, 'name', `no wall "${req.params.name}" (see GET /api/walls)`)
+    const { caller: c, state } = controlOf(app, req, req.params.name)
     const to = req.body
     const scope = to.scope ?? state.scope
     if (!callerCoversScope(c, scope))

@@ -123,3 +123,28 @@ test('browsers apply a change at its apply-at time: skew p99 under 50 ms over 60
   console.log(`wall apply skew over ${skews.length} changes: p50 ${skews[skews.length >> 1].toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`)
   expect(p99).toBeLessThan(50)
 })
+
+test('GET /api/walls/:name/state: a control key sees where the wall points and who drives it; others are refused', async () => {
+  const look = (wall: string, token?: string) =>
+    s.app.inject({ method: 'GET', url: `/api/walls/${wall}/state`, headers: token ? { authorization: `Bearer ${token}` } : {} })
+  const before = await look('hall-3x3', streetControl)
+  expect(before.statusCode, before.body).toBe(200)
+  expect((await drive('hall-3x3', { scope: '410103001', window: 'month', metric: 'overdue' }, streetControl)).statusCode).toBe(200)
+  const after = (await look('hall-3x3', control)).json()
+  expect(after).toMatchObject({ name: 'hall-3x3', scope: '410103001', window: 'month', metric: 'overdue', case: null, driver: { name: '淮河路 tablet' } })
+  expect(after.version).toBeGreaterThan(before.json().version)
+  expect(after.driver.until).toBeGreaterThan(Date.now())
+  const refusals: [string, string | undefined, number, RegExp][] = [
+    ['hall-3x3', undefined, 401, /control key is required/],
+    ['hall-3x3', s.keys.viewer, 403, /viewer token cannot drive walls/],
+    ['hall-3x3', s.keys.operator, 403, /operator key cannot drive walls/],
+    ['lobby', control, 404, /no wall "lobby"/],
+  ]
+  for (const [wall, token, status, message] of refusals) {
+    const res = await look(wall, token)
+    expect(res.statusCode, res.body).toBe(status)
+    expect(res.json().message).toMatch(message)
+  }
+  await until('the wall returns to its tour', async () => (await look('hall-3x3', control)).json().driver === null, 3000)
+  expect((await look('hall-3x3', control)).json()).toMatchObject({ scope: '410103', window: 'today', metric: 'received', driver: null })
+})
