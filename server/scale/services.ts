@@ -180,10 +180,9 @@ export function startHaproxy(l: ProxyLayout, opts: { dir: string; echo?: boolean
 
 export type OneScreenRole = 'embedded' | 'writer' | 'live'
 
-/** A OneScreen process (server/main.ts) in a role; ready when it listens. */
+/** A OneScreen process (server/main.ts) in a role; ready when it listens (whatever its log level). */
 export function startOneScreen(name: string, port: number, env: NodeJS.ProcessEnv, opts: { echo?: boolean; timeoutMs?: number } = {}): Promise<Service> {
   return run(name, port, process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
-    ready: /Server listening at/, echo: opts.echo, timeoutMs: opts.timeoutMs ?? 120_000,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env }, echo: opts.echo, timeoutMs: opts.timeoutMs ?? 120_000,
   })
 }
