@@ -3,6 +3,12 @@
 // reconnect) gets the current state in the answer. A control key drives a wall (drive()); after `idleMs`
 // without a drive, the wall returns to its tour at its default scope. State exists only for configured walls,
 // so it stays bounded however long the wall runs.
+//
+// Scaled out, one conductor holds the walls: the writer's (the tablets' drives reach it over REST). A live
+// process's conductor relays: its browsers' changes go to the writer (`forward`), which applies them in one
+// order and broadcasts the result to the wall's room on every process; the live process keeps a mirror of
+// the state (`mirror`) for browsers that join it. Every change is announced as 'change' for that.
+import { EventEmitter } from 'node:events'
 import type { Namespace, Socket } from 'socket.io'
 import { APPLY_LEAD_MS, WALL_EVENTS, type WallChange, type WallDrive, type WallJoinAck, type WallSetAck, type WallShared, type WallState } from '../../shared/conductor'
 import { DISTRICT_CODE } from '../../shared/grid'
@@ -13,21 +19,30 @@ export interface ConductorOptions {
   /** May the socket's viewer see this grid? (a drill-down stays inside the viewer's scope) */
   covers: (socket: Socket, scope: string) => boolean
   now?: () => number
+  /** A live process of a scaled-out deployment: a browser's change goes here (to the writer) instead of being applied. */
+  forward?: (name: string, patch: WallShared) => void
+  /**
+   * The version the walls start at (default 0). A writer of a scaled-out deployment starts at its clock, so
+   * after a restart its changes are newer than those the browsers on live processes (which stay connected
+   * and do not rejoin) already hold.
+   */
+  firstVersion?: number
 }
 
 const room = (name: string) => `\u0000wall:${name}`
 const CASE_NUMBER = /^[A-Za-z0-9-]{1,40}$/
 
-export class WallConductor {
+export class WallConductor extends EventEmitter<{ change: [name: string, change: WallChange] }> {
   private readonly states = new Map<string, WallState>()
   private readonly defaults = new Map<string, WallState>()
   private readonly idle = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly now: () => number
 
   constructor(private readonly nsp: Namespace, walls: WallProfile[], private readonly opts: ConductorOptions) {
+    super()
     this.now = opts.now ?? Date.now
     for (const w of walls) {
-      const s: WallState = { scope: w.scope ?? DISTRICT_CODE, window: w.window ?? 'today', metric: 'received', case: null, driver: null, camera: null, tourStep: 0, drill: null, takeover: null, version: 0 }
+      const s: WallState = { scope: w.scope ?? DISTRICT_CODE, window: w.window ?? 'today', metric: 'received', case: null, driver: null, camera: null, tourStep: 0, drill: null, takeover: null, version: opts.firstVersion ?? 0 }
       this.defaults.set(w.name, s)
       this.states.set(w.name, s)
     }
@@ -56,7 +71,9 @@ export class WallConductor {
       const problem = this.sharedProblem(socket, patch)
       if (problem) return answer({ ok: false, error: problem })
       const { camera, tourStep, drill, takeover } = patch
-      this.change(joined, Object.fromEntries(Object.entries({ camera, tourStep, drill, takeover }).filter(([, v]) => v !== undefined)))
+      const shared: WallShared = Object.fromEntries(Object.entries({ camera, tourStep, drill, takeover }).filter(([, v]) => v !== undefined))
+      if (this.opts.forward) this.opts.forward(joined, shared)
+      else this.change(joined, shared)
       answer({ ok: true })
     })
   }
@@ -100,6 +117,25 @@ export class WallConductor {
     this.change(name, { scope: d.scope, window: d.window, metric: d.metric, case: null, drill: null, camera: null, driver: null })
   }
 
+  /** A change a browser of the wall made on another process (checked there). Unknown walls are ignored. */
+  share(name: string, patch: WallShared): WallChange | null {
+    return this.states.has(name) ? this.change(name, patch) : null
+  }
+
+  /**
+   * The state the writer's conductor holds (a live process's copy, for browsers that join here). An announced
+   * change older than the copy is ignored; `whole` (the writer's own list of its walls) replaces it anyway.
+   */
+  mirror(name: string, state: WallState, whole = false): void {
+    const held = this.states.get(name)
+    if (held && (whole ? state.version !== held.version : state.version > held.version)) this.states.set(name, state)
+  }
+
+  /** Every wall's state, by name. */
+  all(): Record<string, WallState> {
+    return Object.fromEntries(this.states)
+  }
+
   private change(name: string, patch: Partial<WallState>): WallChange {
     const prev = this.states.get(name)!
     const state: WallState = { ...prev, ...patch, version: prev.version + 1 }
@@ -107,6 +143,7 @@ export class WallConductor {
     const change = { state, applyAt: this.now() + APPLY_LEAD_MS }
     // A broadcast (not local): with the Redis adapter the wall's browsers on every live process hear it.
     this.nsp.to(room(name)).emit(WALL_EVENTS.state, change)
+    this.emit('change', name, change)
     return change
   }
 

@@ -1,13 +1,15 @@
 // The writer of a scaled-out deployment (ONESCREEN_ROLE=writer; nothing in one embedded process): after each
 // commit the committed changes go to the Redis Stream, and /api/scale serves the live processes (checkpoint,
-// catch-up, token checks). A revoked key is announced to every process, which forgets the token at once.
+// catch-up, token checks). A revoked key is announced to every process, which forgets the token at once. The
+// walls are conducted here: live processes forward their browsers' changes and mirror every change.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { LIVE_NAMESPACE } from '../../shared/protocol'
 import { LogPublisher, type PublisherStats } from '../scale/publisher'
 import { closeRedis, redisClient } from '../scale/redis'
 import { writerApi } from '../scale/writer-api'
-import { KEY_REVOKED } from '../scale/messages'
+import { KEY_REVOKED, WALL_SET, WALL_STATE } from '../scale/messages'
+import type { WallChange, WallShared } from '../../shared/conductor'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -41,19 +43,29 @@ export default fp(
     const nsp = app.io.of(LIVE_NAMESPACE)
     const onRevoked = (id: number) => nsp.serverSideEmit(KEY_REVOKED, id)
     app.keys.on('revoked', onRevoked)
+    // The walls are held here: live processes send their browsers' changes, and mirror every change.
+    const onWallSet = (name: unknown, patch: unknown) => {
+      if (typeof name === 'string' && typeof patch === 'object' && patch !== null) app.walls.share(name, patch as WallShared)
+    }
+    const onWallChange = (name: string, change: WallChange) => nsp.serverSideEmit(WALL_STATE, name, change.state)
+    nsp.on(WALL_SET, onWallSet)
+    app.walls.on('change', onWallChange)
 
     await app.register(writerApi, {
       prefix: '/api/scale', db: app.db, engine: app.metrics, feed: app.feed, secret: scale.secret!,
       matterNames: () => Object.fromEntries([...app.catalogue.matters.values()].map((m) => [m.code, m.name])),
       viewerFor: app.viewerFor,
+      walls: { profiles: app.config.walls, states: () => app.walls.all() },
     })
 
     app.addHook('onClose', async () => {
       app.ingest.off('committed', publish)
       app.keys.off('revoked', onRevoked)
+      app.walls.off('change', onWallChange)
+      nsp.off(WALL_SET, onWallSet)
       await publisher.drain()
       await closeRedis(redis)
     })
   },
-  { name: 'scale-writer', dependencies: ['db', 'ingest', 'auth', 'metrics', 'live', 'socket.io'] },
+  { name: 'scale-writer', dependencies: ['db', 'ingest', 'auth', 'metrics', 'live', 'socket.io', 'walls'] },
 )

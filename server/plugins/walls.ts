@@ -15,6 +15,7 @@ export default fp(
   async function walls(app: FastifyInstance) {
     const conductor = new WallConductor(app.io.of(LIVE_NAMESPACE), app.config.walls, {
       idleMs: app.config.wallIdleMs,
+      firstVersion: app.config.scale.role === 'writer' ? Date.now() : 0,
       covers: (socket, scope) => callerCoversScope((socket.data as { viewer: Caller }).viewer, scope),
     })
     app.decorate('walls', conductor)

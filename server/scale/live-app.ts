@@ -13,6 +13,7 @@ import liveStats from '../plugins/live-stats'
 import metrics from './plugins/metrics'
 import liveSource from './plugins/live-source'
 import revocation from './plugins/revocation'
+import walls from './plugins/walls'
 import { metricsDigest } from '../metrics/digest'
 
 export function buildLiveApp(config: Config): FastifyInstance {
@@ -35,6 +36,7 @@ export function buildLiveApp(config: Config): FastifyInstance {
   app.register(live)
   app.register(liveStats)
   app.register(revocation)
+  app.register(walls)
   app.register(async (api) => {
     // ?digest=1 adds a digest of every figure (see metrics/digest): what tests compare with a recompute.
     api.get('/api/health', { schema: { hide: true } }, async (req) => {

@@ -4,6 +4,7 @@
 //   GET  head        the last committed event id (a live process polls it: "am I current?")
 //   GET  events      the committed changes after ?after= (at most ?limit=), read back from the log
 //   POST viewer      the caller a viewer token stands for (a live process checks tokens here)
+//   GET  walls       every wall's state as the writer's conductor holds it
 import { timingSafeEqual, createHash } from 'node:crypto'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { Type } from '@fastify/type-provider-typebox'
@@ -16,6 +17,8 @@ import { checkpointBlob } from '../metrics/checkpoint'
 import { stepsAfter } from '../metrics/rebuild'
 import { IngestError } from '../cases/errors'
 import { changeOf } from './entry'
+import type { WallProfile } from '../../shared/wall'
+import type { WallState } from '../../shared/conductor'
 import type { LoggedChange } from '../metrics/engine'
 
 export const SECRET_HEADER = 'x-cluster-secret'
@@ -27,6 +30,8 @@ export interface StartInfo {
   matterNames: Record<string, string>
   head: number
   recent: { ticker: Feed['recentTicker']; alerts: Feed['recentAlerts'] }
+  /** The walls the writer's conductor holds: their profiles and their states now. */
+  walls: { profiles: WallProfile[]; states: Record<string, WallState> }
 }
 
 export interface WriterApiDeps {
@@ -36,6 +41,7 @@ export interface WriterApiDeps {
   secret: string
   matterNames: () => Record<string, string>
   viewerFor: (token: string | undefined) => Caller
+  walls: { profiles: WallProfile[]; states: () => Record<string, WallState> }
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest()
@@ -58,7 +64,10 @@ export const writerApi: FastifyPluginAsync<WriterApiDeps> = async (app, deps) =>
   app.get('/start', opts, async (): Promise<StartInfo> => ({
     layout, matterNames: deps.matterNames(), head: headOf.get() as number,
     recent: { ticker: deps.feed.recentTicker, alerts: deps.feed.recentAlerts },
+    walls: { profiles: deps.walls.profiles, states: deps.walls.states() },
   }))
+
+  app.get('/walls', opts, async () => deps.walls.states())
 
   app.get('/checkpoint', opts, async (_req, reply) => {
     const at = deps.engine.lastEventId

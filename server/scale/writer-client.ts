@@ -3,6 +3,7 @@
 import type { Caller } from '../plugins/auth'
 import type { LoggedChange } from '../metrics/engine'
 import { SECRET_HEADER, type StartInfo } from './writer-api'
+import type { WallState } from '../../shared/conductor'
 
 const LARGE_MS = 30_000
 
@@ -63,6 +64,10 @@ export class WriterClient {
 
   async events(after: number, limit?: number): Promise<{ head: number; changes: LoggedChange[] }> {
     return (await this.call(`events?after=${after}${limit ? `&limit=${limit}` : ''}`, {}, LARGE_MS)).json() as Promise<{ head: number; changes: LoggedChange[] }>
+  }
+
+  async walls(): Promise<Record<string, WallState>> {
+    return (await this.call('walls')).json() as Promise<Record<string, WallState>>
   }
 
   /** The caller a viewer token stands for; a WriterError with the writer's status (401) when it stands for none. */

@@ -19,6 +19,7 @@ declare module 'fastify' {
     logFollower: LogFollower
     /** What the writer said when this live process started. */
     writerStart: StartInfo
+    writerClient: WriterClient
     remoteViewers: RemoteViewers
   }
 }
@@ -58,6 +59,7 @@ export default fp(
     app.decorate('liveStart', { from: 'checkpoint' as const, tail: 0, ms })
     app.decorate('logFollower', log)
     app.decorate('writerStart', info)
+    app.decorate('writerClient', writer)
     app.decorate('remoteViewers', new RemoteViewers(writer))
     app.addHook('onReady', async () => log.start())
     app.addHook('onClose', async () => log.stop())

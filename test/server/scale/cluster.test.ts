@@ -4,7 +4,10 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { openDb } from '../../../server/db'
 import { freePort, startHaproxy, startOneScreen, type Service } from '../../../server/scale/services'
+import { join } from 'node:path'
 import { LiveClient } from '../../../client/live/liveClient'
+import { WallLink } from '../../../client/live/wallLink'
+import type { WallState } from '../../../shared/conductor'
 import { TRY_LATER } from '../../../shared/protocol'
 import { AT } from '../helpers'
 import { districtFile, recomputedDigest, redisOn, report, SECRET, until, type District } from './harness'
@@ -15,12 +18,13 @@ let writer: Service
 let live: Service[] = []
 let proxy: Service
 const screens: LiveClient[] = []
+const walls: { dispose(): void }[] = []
 let writerUrl = ''
 let proxyUrl = ''
 
 const env = () => ({
   ONESCREEN_REDIS_URL: `redis://127.0.0.1:${redis.port}`, ONESCREEN_CLUSTER_SECRET: SECRET, ONESCREEN_STREAM: 'test:log',
-  ONESCREEN_DEMO: 'false', ONESCREEN_TICK_MS: '50', LOG_LEVEL: 'info',
+  ONESCREEN_DEMO: 'false', LOG_LEVEL: 'info', ONESCREEN_WALLS: join(__dirname, '../../../fixtures/walls.example.json'),
 })
 const startWriter = (port: number) => startOneScreen('writer', port, { ...env(), ONESCREEN_ROLE: 'writer', ONESCREEN_DB: d.file })
 const startLive = async (i: number) =>
@@ -38,7 +42,7 @@ beforeAll(async () => {
 }, 180_000)
 
 afterAll(async () => {
-  for (const s of screens) s.dispose()
+  for (const s of [...walls, ...screens]) s.dispose()
   for (const s of [proxy, ...live, writer, redis]) await s?.stop(5000)
   d?.cleanup()
 })
@@ -116,6 +120,50 @@ test('Redis restarts while reports flow: afterwards every live process equals a 
   await until('every screen shows every case', () => screens.every((c) => received(c) === total), 5000)
 }, 60_000)
 
+/** A browser of wall hall-4x2 on one live process (its own connection, as a wall PC has). */
+function wallBrowser(port: number) {
+  const c = new LiveClient({ url: `http://127.0.0.1:${port}`, token: d.keys.viewer, socket: { transports: ['websocket'] } })
+  const seen: { state: WallState; at: number }[] = []
+  const link = new WallLink(c.socket, 'hall-4x2', { onState: (state) => seen.push({ state, at: performance.now() }) })
+  walls.push(link, c)
+  return { link, seen }
+}
+const drive = (body: object) =>
+  fetch(`${writerUrl}/api/walls/hall-4x2/drive`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${d.keys.control}` }, body: JSON.stringify(body),
+  })
+let wallA: ReturnType<typeof wallBrowser>
+let wallB: ReturnType<typeof wallBrowser>
+
+test('a wall whose two browsers sit on different live processes stays in sync (their changes, a tablet’s drives, a late joiner)', async () => {
+  wallA = wallBrowser(live[0].port)
+  wallB = wallBrowser(live[1].port)
+  await until('both joined', () => wallA.link.state !== null && wallB.link.state !== null, 10_000)
+  // Changes from either browser and from a tablet (through the writer), interleaved.
+  for (let i = 0; i < 30; i++) {
+    if (i % 3 === 0) expect((await wallA.link.share({ camera: { lon: 113.5 + i / 100, lat: 34.7, zoom: 12 } })).ok).toBe(true)
+    else if (i % 3 === 1) expect((await wallB.link.share({ tourStep: i })).ok).toBe(true)
+    else expect((await drive({ window: i % 2 ? '7d' : 'today', metric: i % 4 ? 'open' : 'received' })).status).toBe(200)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  const last = (w: typeof wallA) => w.link.state?.camera?.lon === 113.5 + 27 / 100 && w.link.state.tourStep === 28 && w.link.state.window === '7d' && w.link.state.metric === 'open'
+  await until('both browsers at the last change', () => last(wallA) && last(wallB), 5000)
+  expect(wallA.link.state).toEqual(wallB.link.state)
+  // Each change was shown by both, at nearly the same moment.
+  const at = (x: typeof wallA) => new Map(x.seen.slice(1).map((v) => [v.state.version, v.at]))
+  const ta = at(wallA)
+  const tb = at(wallB)
+  const skews = [...ta].filter(([v]) => tb.has(v)).map(([v, t]) => Math.abs(t - tb.get(v)!)).sort((x, y) => x - y)
+  expect(skews.length).toBeGreaterThanOrEqual(30)
+  const p99 = skews[Math.ceil(skews.length * 0.99) - 1]
+  console.log(`wall across two live processes: ${skews.length} changes, apply skew p50 ${skews[skews.length >> 1].toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`)
+  expect(p99).toBeLessThan(100)
+  // A browser that joins on a third process starts from the same state.
+  const late = wallBrowser(live[2].port)
+  await until('the late browser joined', () => late.link.state !== null, 5000)
+  expect(late.link.state).toEqual(wallA.link.state)
+}, 60_000)
+
 test('the writer restarts: live processes keep serving the last state marked stale, and catch up when it is back', async () => {
   const c = screens[0]
   const before = received(c)
@@ -134,6 +182,9 @@ test('the writer restarts: live processes keep serving the last state marked sta
   await until('the new case on every screen', () => screens.every((s) => s.ticker.some((t) => t.caseId === caseId)), 8000)
   await until('screens live again, the newcomer too', () => screens.every((s) => s.status === 'live'), 8000)
   await allMatchRecompute()
+  // The wall's browsers stayed connected to their live processes; the restarted writer still conducts them.
+  expect((await drive({ scope: '410103002', metric: 'overdue' })).status).toBe(200)
+  await until('the wall follows the restarted writer', () => [wallA, wallB].every((w) => w.link.state?.scope === '410103002' && w.link.state.metric === 'overdue'), 5000)
 }, 90_000)
 
 test('kill -9 a live process: its screens reconnect through the proxy to another within 3 s, totals right, nothing counted twice', async () => {

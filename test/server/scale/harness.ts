@@ -22,11 +22,11 @@ export const SECRET = 'scale-test-cluster-secret'
 export interface District {
   dir: string
   file: string
-  keys: { hotline: string; viewer: string; operator: string }
+  keys: { hotline: string; viewer: string; operator: string; control: string }
   cleanup(): void
 }
 
-/** The small test district in a database file of its own, with a write key, a viewer token and an operator key. */
+/** The small test district in a database file of its own, with a write key, a viewer token, an operator key and a tablet's control key. */
 export function districtFile(): District {
   const dir = mkdtempSync(join(tmpdir(), 'onescreen-scale-'))
   const file = join(dir, 'writer.db')
@@ -37,6 +37,7 @@ export function districtFile(): District {
     hotline: k.create({ role: 'write', source: 'hotline', name: '12345' }).secret,
     viewer: k.create({ role: 'viewer', name: 'wall' }).secret,
     operator: k.create({ role: 'operator', name: 'seat' }).secret,
+    control: k.create({ role: 'control', name: 'tablet' }).secret,
   }
   db.$client.close()
   return { dir, file, keys, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
