@@ -8,12 +8,11 @@
 //   3. How many screens one live process holds with p99 under 500 ms: screens added STEP at a time.
 // Writes bench/results/fanout.json. BENCH_SECONDS per phase (default 15).
 import { fork, type ChildProcess } from 'node:child_process'
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
-import { historyDb } from './live/history'
 import type { LatencySummary } from './live/histogram'
+import { historyCopy, message } from './child'
 import { cpuMs, loadAverage, median, rssBytes } from './stats'
-import { Keys } from '../server/keys'
 import { freePort, startOneScreen, startRedis, type Service } from '../server/scale/services'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15)
@@ -24,24 +23,9 @@ const MAX_SCREENS = Number(process.env.BENCH_MAX_SCREENS ?? 8000)
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 2)
 const P99_LIMIT = 500
 const BASE_DB = process.env.BENCH_DB ?? 'data/bench.db'
-const CASES = Number(process.env.BENCH_CASES ?? 289_000)
 const DIR = 'data/bench-fanout'
 const TSX = ['--import', 'tsx']
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-function message<T>(child: ChildProcess, type: string, timeoutMs = 600_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ${type} within ${timeoutMs} ms`)), timeoutMs)
-    const on = (m: { type: string }) => {
-      if (m.type !== type) return
-      clearTimeout(t)
-      child.off('message', on)
-      resolve(m as T)
-    }
-    child.on('message', on)
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) waiting for ${type}`)))
-  })
-}
 
 interface Screens { child: ChildProcess; connected: number }
 interface ClientStats { latency: LatencySummary; frames: number; gaps: number; connected: number }
@@ -67,19 +51,10 @@ async function stopChild(child: ChildProcess) {
 
 async function main() {
   mkdirSync(DIR, { recursive: true })
-  ;(await historyDb(BASE_DB, CASES)).$client.close()
   const copies = { writer: `${DIR}/writer.db`, single: `${DIR}/single.db` }
-  const keys: Record<string, string> = {}
-  for (const [name, file] of Object.entries(copies)) {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true })
-    copyFileSync(BASE_DB, file)
-    const db = (await import('../server/db')).openDb(file)
-    keys[name] = new Keys(db).create({ role: 'write', name: 'bench driver', source: 'import' }).secret
-    db.$client.close()
-  }
-  const db = (await import('../server/db')).openDb(BASE_DB)
-  const streets = db.$client.prepare('SELECT code FROM grids WHERE level = 1').pluck().all() as string[]
-  db.$client.close()
+  const { key: writerKey, streets } = await historyCopy(BASE_DB, copies.writer, 'bench driver', 'import')
+  const { key: singleKey } = await historyCopy(BASE_DB, copies.single, 'bench driver', 'import')
+  const keys = { writer: writerKey, single: singleKey }
 
   const common = { ONESCREEN_DEMO: 'true', ONESCREEN_DEMO_SPEED: '0', LOG_LEVEL: 'warn', ONESCREEN_RATE_KEY_MAX: '100000000', ONESCREEN_RATE_MAX: '100000000' }
   const redis = await startRedis(await freePort(), { dir: DIR })
