@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import type { LatencySummary } from './live/histogram'
 import { historyCopy, message } from './child'
-import { cpuMs, loadAverage, median, rssBytes } from './stats'
+import { cpuMs, loadAverage, machineCpuMs, median, rssBytes } from './stats'
 import { freePort, startOneScreen, startRedis, type Service } from '../server/scale/services'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15)
@@ -26,6 +26,20 @@ const BASE_DB = process.env.BENCH_DB ?? 'data/bench.db'
 const DIR = 'data/bench-fanout'
 const TSX = ['--import', 'tsx']
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * Wait until a freshly started server is idle (under 10 % of a core over 3 s): a server on a fresh copy
+ * of the history first builds its replay's saved midnights in a worker, which would be counted as ingest.
+ */
+async function settle(s: Service, maxMs = 900_000): Promise<number> {
+  const t0 = performance.now()
+  for (;;) {
+    const a = cpuMs(s.child.pid!)
+    await sleep(3000)
+    const pct = (cpuMs(s.child.pid!) - a) / 30
+    if (pct < 10 || performance.now() - t0 > maxMs) return pct
+  }
+}
 
 interface Screens { child: ChildProcess; connected: number }
 interface ClientStats { latency: LatencySummary; frames: number; gaps: number; connected: number }
@@ -82,17 +96,25 @@ async function main() {
   /** Run the driver against `base`; CPU (ms) each watched process used meanwhile, per ingested event. */
   async function measured(base: string, key: string, file: string, watch: Service[]) {
     const before = watch.map((s) => cpuMs(s.child.pid!))
+    const m0 = machineCpuMs()
     const t0 = performance.now()
     const done = await drive(base, key, file)
     await sleep(1000) // the last frames land
     const secs = (performance.now() - t0) / 1000
+    const m1 = machineCpuMs()
     const used = watch.map((s, i) => cpuMs(s.child.pid!) - before[i])
-    return { events: done.acked, failed: done.failed, perEventMs: used.map((u) => +(u / Math.max(1, done.acked)).toFixed(3)), cpuPercent: used.map((u) => +((u / 10) / secs).toFixed(1)) }
+    return {
+      events: done.acked, failed: done.failed, perEventMs: used.map((u) => +(u / Math.max(1, done.acked)).toFixed(3)),
+      cpuPercent: used.map((u) => +((u / 10) / secs).toFixed(1)),
+      /** The whole machine (both cores: 200 % is all of it), everything on it included. */
+      machinePercent: +((200 * (m1.busy - m0.busy)) / Math.max(1, m1.total - m0.total)).toFixed(0),
+    }
   }
 
   // ---- 1. the writer's cost per event, by followers and screens ----------------------------------------
-  await sleep(3000)
-  const writerCost: { followers: number; screens: number; writerMsPerEvent: number; writerCpuPercent: number; redisMsPerEvent: number; liveMsPerEvent: number[]; events: number }[] = []
+  const writerIdle = await settle(writer)
+  console.log(`writer settled: ${writerIdle.toFixed(1)} % of a core while idle`)
+  const writerCost: { followers: number; screens: number; writerMsPerEvent: number; writerCpuPercent: number; redisMsPerEvent: number; liveMsPerEvent: number[]; events: number; machinePercent: number }[] = []
   const phase1Screens: Screens[] = []
   for (const followers of [0, 1, 3, 3]) {
     while (live.length < followers) await addLive()
@@ -103,10 +125,10 @@ async function main() {
     const m = await measured(writerUrl, keys.writer, copies.writer, [writer, redis, ...live])
     const row = {
       followers, screens, events: m.events, writerMsPerEvent: m.perEventMs[0], writerCpuPercent: m.cpuPercent[0],
-      redisMsPerEvent: m.perEventMs[1], liveMsPerEvent: m.perEventMs.slice(2),
+      redisMsPerEvent: m.perEventMs[1], liveMsPerEvent: m.perEventMs.slice(2), machinePercent: m.machinePercent,
     }
     writerCost.push(row)
-    console.log(`writer with ${followers} live process(es) and ${screens} screens: ${row.writerMsPerEvent} ms CPU per event (${row.writerCpuPercent} % at ${RATE}/s); Redis ${row.redisMsPerEvent} ms; live ${row.liveMsPerEvent.join(' / ')} ms per event`)
+    console.log(`writer with ${followers} live process(es) and ${screens} screens: ${row.writerMsPerEvent} ms CPU per event (${row.writerCpuPercent} % at ${RATE}/s); Redis ${row.redisMsPerEvent} ms; live ${row.liveMsPerEvent.join(' / ')} ms per event; machine ${row.machinePercent} % of 200`)
   }
   for (const s of phase1Screens) await stopChild(s.child)
 
@@ -114,10 +136,11 @@ async function main() {
   const singlePort = await freePort()
   const single = await startOneScreen('single', singlePort, { ...common, ONESCREEN_DB: copies.single }, { timeoutMs: 600_000 })
   services.push(single)
+  console.log(`embedded process settled: ${(await settle(single)).toFixed(1)} % of a core while idle`)
   const singleUrl = `http://127.0.0.1:${singlePort}`
   const viaLive = await screensOn(`http://127.0.0.1:${live[0].port}`, SCREENS, 100, streets)
   const viaSingle = await screensOn(singleUrl, SCREENS, 100, streets)
-  const compare: { path: 'live' | 'single'; latency: LatencySummary; cpuPercent: number[] }[] = []
+  const compare: { path: 'live' | 'single'; latency: LatencySummary; cpuPercent: number[]; machinePercent: number }[] = []
   for (let r = 0; r < REPEAT; r++)
     for (const path of ['live', 'single'] as const) {
       const scr = path === 'live' ? viaLive : viaSingle
@@ -126,8 +149,8 @@ async function main() {
         ? await measured(writerUrl, keys.writer, copies.writer, [writer, live[0], redis])
         : await measured(singleUrl, keys.single, copies.single, [single])
       const s = await stats(scr)
-      compare.push({ path, latency: s.latency, cpuPercent: m.cpuPercent })
-      console.log(`${path === 'live' ? 'through a live process' : 'one embedded process '} (${scr.connected} screens, ${RATE}/s): p50 ${s.latency.p50} p99 ${s.latency.p99} max ${s.latency.max} ms; CPU % ${m.cpuPercent.join(' / ')}`)
+      compare.push({ path, latency: s.latency, cpuPercent: m.cpuPercent, machinePercent: m.machinePercent })
+      console.log(`${path === 'live' ? 'through a live process' : 'one embedded process '} (${scr.connected} screens, ${RATE}/s): p50 ${s.latency.p50} p99 ${s.latency.p99} max ${s.latency.max} ms; CPU % ${m.cpuPercent.join(' / ')}${path === 'live' ? ' (writer / live / Redis)' : ''}; machine ${m.machinePercent} % of 200`)
     }
   await stopChild(viaLive.child)
   await stopChild(viaSingle.child)
@@ -136,18 +159,24 @@ async function main() {
   // ---- 3. screens one live process holds ------------------------------------------------------------------
   for (const l of live.splice(1)) await l.stop() // one live process; the others leave the cores to it
   const target = live[0]
-  const capacity: { screens: number; latency: LatencySummary; liveCpuPercent: number; liveRssMB: number; connected: number }[] = []
+  const capacity: { screens: number; latency: LatencySummary; liveCpuPercent: number; liveRssMB: number; connected: number; clientsCpuPercent: number; machinePercent: number }[] = []
   const groups: Screens[] = []
   for (let n = STEP; n <= MAX_SCREENS; n += STEP) {
     groups.push(await screensOn(`http://127.0.0.1:${target.port}`, STEP, groups.length === 0 ? 100 : 0, streets))
     const connected = groups.reduce((k, g) => k + g.connected, 0)
     await sleep(2000)
     await stats(groups[0])
+    const clients = groups.map((g) => ({ pid: g.child.pid!, ms: cpuMs(g.child.pid!) }))
+    const t0 = performance.now()
     const m = await measured(writerUrl, keys.writer, copies.writer, [target])
+    const clientsCpuPercent = +(clients.reduce((k, c) => k + cpuMs(c.pid) - c.ms, 0) / 10 / ((performance.now() - t0) / 1000)).toFixed(0)
     const s = await stats(groups[0])
-    const row = { screens: n, connected, latency: s.latency, liveCpuPercent: m.cpuPercent[0], liveRssMB: +(rssBytes(target.child.pid!) / 1e6).toFixed(0) }
+    const row = {
+      screens: n, connected, latency: s.latency, liveCpuPercent: m.cpuPercent[0], liveRssMB: +(rssBytes(target.child.pid!) / 1e6).toFixed(0),
+      clientsCpuPercent, machinePercent: m.machinePercent,
+    }
     capacity.push(row)
-    console.log(`one live process, ${connected} screens: p50 ${s.latency.p50} p99 ${s.latency.p99} max ${s.latency.max} ms; CPU ${row.liveCpuPercent} %; RSS ${row.liveRssMB} MB`)
+    console.log(`one live process, ${connected} screens: p50 ${s.latency.p50} p99 ${s.latency.p99} max ${s.latency.max} ms; CPU ${row.liveCpuPercent} %; RSS ${row.liveRssMB} MB; the screens' processes ${clientsCpuPercent} %; machine ${m.machinePercent} % of 200`)
     if (s.latency.p99 >= P99_LIMIT || connected < n * 0.98) break
   }
   for (const g of groups) await stopChild(g.child)
@@ -160,7 +189,7 @@ async function main() {
   }
   const result = {
     at: new Date().toISOString(), seconds: SECONDS, rate: RATE, screens: SCREENS, loadAverage: loadAverage(), cores: 2,
-    writerCost, latency: { live: summary('live'), single: summary('single'), runs: compare },
+    writerIdlePercent: +writerIdle.toFixed(1), writerCost, latency: { live: summary('live'), single: summary('single'), runs: compare },
     capacity: { heldWithP99Under500ms: held.length ? held[held.length - 1].screens : 0, reachedLimit: capacity.length > held.length, steps: capacity },
   }
   mkdirSync('bench/results', { recursive: true })

@@ -24,3 +24,11 @@ export function rssBytes(pid: number): number {
 export function loadAverage(): number[] {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number)
 }
+
+/** The whole machine's CPU time so far (ms, all cores): busy and in all, from /proc/stat. */
+export function machineCpuMs(): { busy: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
+  const total = f.reduce((a, b) => a + b, 0)
+  const idle = f[3] + (f[4] ?? 0)
+  return { busy: ((total - idle) * 1000) / 100, total: (total * 1000) / 100 }
+}
