@@ -42,7 +42,7 @@ async function settle(s: Service, maxMs = 900_000): Promise<number> {
 }
 
 interface Screens { child: ChildProcess; connected: number }
-interface ClientStats { latency: LatencySummary; frames: number; gaps: number; connected: number }
+interface ClientStats { latency: LatencySummary; frames: number; bytes: number; gaps: number; connected: number }
 
 async function screensOn(base: string, count: number, measure: number, streets: string[]): Promise<Screens> {
   const child = fork('bench/live/clients.ts', [], {
@@ -159,7 +159,11 @@ async function main() {
   // ---- 3. screens one live process holds ------------------------------------------------------------------
   for (const l of live.splice(1)) await l.stop() // one live process; the others leave the cores to it
   const target = live[0]
-  const capacity: { screens: number; latency: LatencySummary; liveCpuPercent: number; liveRssMB: number; connected: number; clientsCpuPercent: number; machinePercent: number }[] = []
+  const capacity: {
+    screens: number; latency: LatencySummary; liveCpuPercent: number; liveRssMB: number; connected: number; clientsCpuPercent: number; machinePercent: number
+    /** What one screen received (frames and bytes per second, the first STEP screens' average). */
+    framesPerScreenPerSec: number; bytesPerScreenPerSec: number
+  }[] = []
   const groups: Screens[] = []
   for (let n = STEP; n <= MAX_SCREENS; n += STEP) {
     groups.push(await screensOn(`http://127.0.0.1:${target.port}`, STEP, groups.length === 0 ? 100 : 0, streets))
@@ -174,9 +178,10 @@ async function main() {
     const row = {
       screens: n, connected, latency: s.latency, liveCpuPercent: m.cpuPercent[0], liveRssMB: +(rssBytes(target.child.pid!) / 1e6).toFixed(0),
       clientsCpuPercent, machinePercent: m.machinePercent,
+      framesPerScreenPerSec: +(s.frames / groups[0].connected / SECONDS).toFixed(2), bytesPerScreenPerSec: Math.round(s.bytes / groups[0].connected / SECONDS),
     }
     capacity.push(row)
-    console.log(`one live process, ${connected} screens: p50 ${s.latency.p50} p99 ${s.latency.p99} max ${s.latency.max} ms; CPU ${row.liveCpuPercent} %; RSS ${row.liveRssMB} MB; the screens' processes ${clientsCpuPercent} %; machine ${m.machinePercent} % of 200`)
+    console.log(`one live process, ${connected} screens: p50 ${s.latency.p50} p99 ${s.latency.p99} max ${s.latency.max} ms; CPU ${row.liveCpuPercent} %; RSS ${row.liveRssMB} MB; the screens' processes ${clientsCpuPercent} %; machine ${m.machinePercent} % of 200; a screen got ${row.framesPerScreenPerSec} frames, ${row.bytesPerScreenPerSec} B a second`)
     if (s.latency.p99 >= P99_LIMIT || connected < n * 0.98) break
   }
   for (const g of groups) await stopChild(g.child)
