@@ -107,6 +107,14 @@ export const writerApi: FastifyPluginAsync<WriterApiDeps> = async (app, deps) =>
   app.post(
     '/viewer',
     { ...opts, schema: { hide: true, body: Type.Object({ token: Type.Optional(Type.String()) }) } },
-    async (req) => deps.viewerFor((req.body as { token?: string }).token),
+    async (req, reply) => {
+      try {
+        return deps.viewerFor((req.body as { token?: string }).token)
+      } catch (e) {
+        // The refusal word for word (a screen reads "access revoked" at its start), not the field-prefixed problem.
+        if (e instanceof IngestError) return reply.code(e.statusCode).send({ statusCode: e.statusCode, error: 'Unauthorized', message: e.message })
+        throw e
+      }
+    },
   )
 }

@@ -8,7 +8,8 @@ import { join } from 'node:path'
 import { LiveClient } from '../../../client/live/liveClient'
 import { WallLink } from '../../../client/live/wallLink'
 import type { WallState } from '../../../shared/conductor'
-import { TRY_LATER } from '../../../shared/protocol'
+import { ACCESS_REVOKED, TRY_LATER } from '../../../shared/protocol'
+import { Keys } from '../../../server/keys'
 import { AT } from '../helpers'
 import { districtFile, recomputedDigest, redisOn, report, SECRET, until, type District } from './harness'
 
@@ -186,6 +187,23 @@ test('the writer restarts: live processes keep serving the last state marked sta
   expect((await drive({ scope: '410103002', metric: 'overdue' })).status).toBe(200)
   await until('the wall follows the restarted writer', () => [wallA, wallB].every((w) => w.link.state?.scope === '410103002' && w.link.state.metric === 'overdue'), 5000)
 }, 90_000)
+
+test('a revoked token’s screens are disconnected on every live process, and refused when they come back', async () => {
+  const db = openDb(d.file)
+  const k = new Keys(db)
+  const { id, secret } = k.create({ role: 'viewer', name: 'a wall to revoke' })
+  const doomed = [...live.map((l) => screen(`http://127.0.0.1:${l.port}`, secret)), screen(proxyUrl, secret)]
+  await until('the doomed screens live', () => doomed.every((c) => c.status === 'live'), 10_000)
+  // As `npm run keys -- revoke` does: in the database, beside the running writer, which notices within a second.
+  expect(k.revoke(id)).toBe(true)
+  db.$client.close()
+  const ms = await until('every doomed screen told and disconnected', () => doomed.every((c) => c.revoked && !c.socket.connected), 8000)
+  console.log(`revocation reached screens on ${live.length} live processes in ${ms} ms`)
+  const again = screen(proxyUrl, secret)
+  await until('refused when it comes back', () => again.revoked || again.error !== null, 8000)
+  expect(again.error).toMatch(new RegExp(`^${ACCESS_REVOKED}`))
+  for (const c of [...doomed, again]) screens.splice(screens.indexOf(c), 1), c.dispose()
+}, 60_000)
 
 test('kill -9 a live process: its screens reconnect through the proxy to another within 3 s, totals right, nothing counted twice', async () => {
   const proxied = Array.from({ length: 6 }, () => screen(proxyUrl))
