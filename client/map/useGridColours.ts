@@ -1,8 +1,8 @@
 // The choropleth on the map: which level of detail the zoom shows (Lod) and the colour class of every grid
-// on it (Choropleth, through feature-state). Grid values recolour only what changed; a new metric swaps the
-// fill expression and recolours; a new scope refilters and recolours; the class breaks are re-derived every
-// few minutes because counts grow through the day.
-import { ref, shallowRef, watch, type Ref } from 'vue'
+// on it (Choropleth, through feature-state), for each piece of the map. Grid values recolour only what
+// changed; a new metric swaps the fill expression and recolours; a new scope refilters and recolours; the
+// class breaks are re-derived every few minutes because counts grow through the day.
+import { ref, shallowRef, watch } from 'vue'
 import type { Map as MapLibre } from 'maplibre-gl'
 import type { GridValuesView } from '../composables/useScreenData'
 import { useInterval } from '../composables/useTimers'
@@ -25,69 +25,74 @@ export function useGridColours(view: MapView, o: GridColourOptions) {
   const level = ref<MapLevel>(1)
   /** The class breaks of the level on screen, for the legend. */
   const breaks = shallowRef<number[]>([])
-  let choro: Choropleth | null = null
-  let lod: Lod | null = null
+  const pieces: { m: MapLibre; choro: Choropleth; lod: Lod }[] = []
 
-  /** Follow the zoom: switch the painted level when it crosses a threshold. */
+  /** Follow the zoom: switch the painted level when it crosses a threshold (every piece has the same zoom). */
   function onZoom() {
-    const m = view.map.value
-    if (!m || !lod || !choro) return
-    const l = lod.levelAt(m.getZoom())
+    if (!pieces.length) return
+    const l = pieces[0].lod.levelAt(view.zoom())
     if (l === level.value) return
     level.value = l
-    choro.level = l
-    breaks.value = choro.breaks[l]
-    choro.paint(null)
+    for (const p of pieces) {
+      p.choro.level = l
+      p.choro.paint(null)
+    }
+    breaks.value = pieces[0].choro.breaks[l]
   }
 
-  /** Level thresholds are relative to the zoom that fits the district in this box. */
+  /** Level thresholds are relative to the zoom that fits the district in the whole map. */
   function calibrateLod() {
-    const m = view.map.value
-    if (!m || !lod) return
-    const cam = m.cameraForBounds(o.atlas().extent as [number, number, number, number], { padding: view.padding() })
-    lod.calibrate(cam?.zoom ?? m.getZoom())
+    if (!pieces.length) return
+    const z = view.zoomFor(o.atlas().extent as [number, number, number, number])
+    for (const p of pieces) p.lod.calibrate(z)
     onZoom()
   }
 
   /** Apply grid values: the changed grids only, or everything (with new class breaks) on a full update. */
   function recolour(changed: Int32Array | null) {
-    if (!choro) return
-    choro.setValues(o.grids().values)
-    if (changed === null) {
-      choro.calibrate()
-      breaks.value = choro.breaks[level.value]
+    for (const { choro } of pieces) {
+      choro.setValues(o.grids().values)
+      if (changed === null) choro.calibrate()
+      choro.paint(changed)
     }
-    choro.paint(changed)
+    if (changed === null && pieces.length) breaks.value = pieces[0].choro.breaks[level.value]
   }
 
-  view.onLoad((m: MapLibre) => {
-    lod = new Lod(m)
+  view.onLoad((m) => {
+    const lod = new Lod(m)
     lod.scope(o.scope())
-    choro = new Choropleth(m, o.atlas(), level.value)
+    const choro = new Choropleth(m, o.atlas(), level.value)
     choro.metric = o.metric()
     choro.scope = o.scope()
+    pieces.push({ m, choro, lod })
     // The first view may be deep (a URL pinned to a street): the level of detail comes from its zoom.
-    calibrateLod()
-    recolour(null)
+    lod.calibrate(view.zoomFor(o.atlas().extent as [number, number, number, number]))
+    level.value = lod.levelAt(view.zoom())
+    choro.level = level.value
+    choro.setValues(o.grids().values)
+    choro.calibrate()
+    choro.paint(null)
+    breaks.value = choro.breaks[level.value]
     m.on('zoomend', onZoom)
   })
   view.onResize(calibrateLod)
 
   watch(o.grids, (g) => recolour(g.changed))
   watch(o.metric, (mt) => {
-    const m = view.map.value
-    if (!choro || !m) return
-    choro.metric = mt
-    for (const l of [1, 2, 3, 4] as MapLevel[]) m.setPaintProperty(fillId(l), 'fill-color', fillColour(mt))
+    for (const { m, choro } of pieces) {
+      choro.metric = mt
+      for (const l of [1, 2, 3, 4] as MapLevel[]) m.setPaintProperty(fillId(l), 'fill-color', fillColour(mt))
+    }
     recolour(null)
   })
   watch(o.scope, (s) => {
-    if (!lod || !choro) return
-    lod.scope(s)
-    choro.scope = s
+    for (const { lod, choro } of pieces) {
+      lod.scope(s)
+      choro.scope = s
+    }
     recolour(null)
   })
   useInterval(() => o.active() && recolour(null), 5 * 60_000)
 
-  return { level, breaks, onZoom, choropleth: () => choro, lod: () => lod }
+  return { level, breaks, onZoom, choropleth: () => pieces[0]?.choro ?? null, lod: () => pieces[0]?.lod ?? null }
 }

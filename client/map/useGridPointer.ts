@@ -20,20 +20,20 @@ export interface GridPointerOptions {
 export function useGridPointer(view: MapView, o: GridPointerOptions) {
   const { t } = useI18n()
   const hover = shallowRef<{ x: number; y: number; i: number } | null>(null)
-  let hovered: { level: MapLevel; i: number } | null = null
+  let hovered: { m: MapLibre; level: MapLevel; i: number } | null = null
 
-  function setHover(i: number | undefined, point?: { x: number; y: number }) {
-    const m = view.map.value
-    if (!m) return
-    if (hovered && hovered.i !== i) m.setFeatureState({ source: sourceId(hovered.level), id: hovered.i }, { hover: false })
+  function setHover(m: MapLibre, i: number | undefined, point?: { x: number; y: number }) {
+    if (hovered && (hovered.i !== i || hovered.m !== m)) hovered.m.setFeatureState({ source: sourceId(hovered.level), id: hovered.i }, { hover: false })
     if (i === undefined) {
       hovered = null
       hover.value = null
       return
     }
-    hovered = { level: o.atlas().level[i] as MapLevel, i }
+    hovered = { m, level: o.atlas().level[i] as MapLevel, i }
     m.setFeatureState({ source: sourceId(hovered.level), id: i }, { hover: true })
-    hover.value = { x: point!.x, y: point!.y, i }
+    // The pointer's place in the whole map's box (a wall's map is several pieces).
+    const d = view.offsetOf(m)
+    hover.value = { x: d.x + point!.x, y: d.y + point!.y, i }
   }
 
   view.onLoad((m: MapLibre) => {
@@ -43,8 +43,8 @@ export function useGridPointer(view: MapView, o: GridPointerOptions) {
         const a = o.atlas()
         if (typeof i === 'number' && a.code[i] !== o.scope()) o.drill(a.code[i])
       })
-      m.on('mousemove', fillId(l), (e) => setHover(e.features?.[0]?.id as number | undefined, e.point))
-      m.on('mouseleave', fillId(l), () => setHover(undefined))
+      m.on('mousemove', fillId(l), (e) => setHover(m, e.features?.[0]?.id as number | undefined, e.point))
+      m.on('mouseleave', fillId(l), () => setHover(m, undefined))
     }
   })
 

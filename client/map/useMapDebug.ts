@@ -1,27 +1,26 @@
 // Read-only probes on window.__onescreen for the e2e tests and the client benchmark: the map's state,
 // where a grid is on the page, the values it holds, and a way to time a recolour. Removed on unmount.
 // GridMap loads this module (its own chunk) only when the page opted in to the probes (see client/debug.ts).
-import { onScopeDispose, type Ref, type ShallowRef } from 'vue'
-import type { Map as MapLibre } from 'maplibre-gl'
+import { onScopeDispose, type Ref } from 'vue'
 import type { GridMetric } from '../../shared/protocol'
 import type { DebugHook } from '../debug'
 import type { Choropleth } from './choropleth'
 import type { Lod } from './lod'
 import type { GridAtlas, MapLevel } from './useGridAtlas'
+import type { MapView } from './useMapView'
 
 export interface MapDebugContext {
-  map: ShallowRef<MapLibre | null>
+  view: MapView
   container: Ref<HTMLElement | null>
   level: Ref<MapLevel>
   atlas: () => GridAtlas
   values: () => Record<GridMetric, Int32Array> | null
   choropleth: () => Choropleth | null
   lod: () => Lod | null
-  padding: () => number
   onZoom: () => void
 }
 
-const PROBES = ['mapState', 'gridPoint', 'mapValue', 'probe', 'zoomToLevel', 'mapIdle', 'map', 'microIndices', 'currentValues', 'applyGrids'] as const
+const PROBES = ['mapState', 'gridPoint', 'mapValue', 'probe', 'zoomToLevel', 'mapIdle', 'map', 'mapPieces', 'microIndices', 'currentValues', 'applyGrids'] as const
 
 export function useMapDebug(debugHook: DebugHook, ctx: MapDebugContext): void {
   const a = ctx.atlas
@@ -29,16 +28,15 @@ export function useMapDebug(debugHook: DebugHook, ctx: MapDebugContext): void {
     level: ctx.level.value,
     coloured: ctx.choropleth()?.coloured() ?? 0,
     total: a().indices[ctx.level.value].length,
-    loaded: !!ctx.map.value?.loaded() && !!ctx.choropleth(),
+    loaded: ctx.view.maps.value.length > 0 && ctx.view.maps.value.every((m) => m.loaded()) && !!ctx.choropleth(),
   })
   // Where a grid's label point is on the page (for tests that click it) and the value the map holds for it.
   debugHook.gridPoint = (code: string) => {
     const i = a().indexOf.get(code)
-    const m = ctx.map.value
-    if (i === undefined || i < 0 || !m || !ctx.container.value) return null
-    const p = m.project([a().center[2 * i], a().center[2 * i + 1]])
+    if (i === undefined || i < 0 || !ctx.container.value) return null
+    const p = ctx.view.pointOf(a().center[2 * i], a().center[2 * i + 1])
     const r = ctx.container.value.getBoundingClientRect()
-    return { x: r.left + p.x, y: r.top + p.y }
+    return p && { x: r.left + p.x, y: r.top + p.y }
   }
   debugHook.mapValue = (code: string, metric: string) => {
     const i = a().indexOf.get(code)
@@ -48,7 +46,7 @@ export function useMapDebug(debugHook: DebugHook, ctx: MapDebugContext): void {
   // For tests: the street whose label point is nearest the map's centre (clear of the overlays) and one of
   // its micro grids with an interior point.
   debugHook.probe = () => {
-    const m = ctx.map.value!
+    const m = ctx.view.map.value!
     const c = m.getCenter()
     const a = ctx.atlas()
     const d = (i: number) => (a.center[2 * i] - c.lng) ** 2 + (a.center[2 * i + 1] - c.lat) ** 2
@@ -58,23 +56,26 @@ export function useMapDebug(debugHook: DebugHook, ctx: MapDebugContext): void {
   }
   // For the client benchmark: jump to a level of detail, and the map's instance and current arrays.
   debugHook.zoomToLevel = (l: number) => {
-    const m = ctx.map.value
     const lod = ctx.lod()
-    if (!m || !lod) return
+    if (!ctx.view.map.value || !lod) return
     const e = a().extent
-    if (l <= 1) m.fitBounds(e as [number, number, number, number], { padding: ctx.padding(), duration: 0 })
-    else m.jumpTo({ center: [(e[0] + e[2]) / 2, (e[1] + e[3]) / 2], zoom: lod.thresholds[l - 2] + 0.2 })
+    if (l <= 1) ctx.view.fitBox(e as [number, number, number, number])
+    else ctx.view.jumpTo([(e[0] + e[2]) / 2, (e[1] + e[3]) / 2], lod.thresholds[l - 2] + 0.2)
     ctx.onZoom()
   }
   // Resolves once the map has rendered everything it needs for the current view (tiles loaded, no motion).
   debugHook.mapIdle = () =>
-    new Promise<boolean>((resolve) => {
-      const m = ctx.map.value
-      if (!m) return resolve(false)
-      m.once('idle', () => resolve(true))
-      m.triggerRepaint()
-    })
-  debugHook.map = () => ctx.map.value
+    Promise.all(
+      ctx.view.maps.value.map(
+        (m) =>
+          new Promise<boolean>((resolve) => {
+            m.once('idle', () => resolve(true))
+            m.triggerRepaint()
+          }),
+      ),
+    ).then((all) => all.length > 0)
+  debugHook.map = () => ctx.view.map.value
+  debugHook.mapPieces = () => ctx.view.maps.value.length
   debugHook.microIndices = () => a().indices[4]
   debugHook.currentValues = () => ctx.values()
   debugHook.applyGrids = (values, changed) => {

@@ -8,26 +8,29 @@ import type { GridAtlas } from './useGridAtlas'
 import type { MapView } from './useMapView'
 
 export function useOutlines(view: MapView, o: { atlas: () => GridAtlas; scope: () => string }) {
-  const source = (id: string) => view.map.value?.getSource(id) as GeoJSONSource | undefined
+  const sources = (id: string) => view.maps.value.map((m) => m.getSource(id) as GeoJSONSource | undefined).filter((s) => !!s)
 
   function setFocus(code: string) {
     const f = code === DISTRICT_CODE ? null : featureOf(o.atlas(), code)
-    source('focus')?.setData(f ?? NOTHING)
+    for (const s of sources('focus')) s.setData(f ?? NOTHING)
   }
-  view.onLoad(() => setFocus(o.scope()))
+  view.onLoad((m) => {
+    const f = o.scope() === DISTRICT_CODE ? null : featureOf(o.atlas(), o.scope())
+    ;(m.getSource('focus') as GeoJSONSource).setData(f ?? NOTHING)
+  })
   watch(o.scope, (s) => {
-    if (!source('focus')) return // not loaded yet: the load sets the focus
+    if (!sources('focus').length) return // not loaded yet: the load sets the focus
     setFocus(s)
     view.fit(s, { duration: 1200 })
   })
 
   /** Fly to a grid and outline it in red (an alert), or clear with null. */
   function spot(code: string | null) {
-    const m = view.map.value
-    const src = source('spot')
-    if (!m || !src) return
-    src.setData((code && featureOf(o.atlas(), code)) || NOTHING)
-    if (code) view.fit(code, { padding: view.padding() * 3, duration: 1500, maxZoom: m.getZoom() + 3 })
+    const spots = sources('spot')
+    if (!spots.length) return
+    const f = (code && featureOf(o.atlas(), code)) || NOTHING
+    for (const s of spots) s.setData(f)
+    if (code) view.fit(code, { padding: view.padding() * 3, duration: 1500, maxZoom: view.zoom() + 3 })
     else view.fit(o.scope(), { duration: 1200 })
   }
   return { spot }
