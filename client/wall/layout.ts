@@ -44,7 +44,7 @@ export interface LayoutInput {
 const GAP = 0.75
 const HEADER = 4.2
 /** The header's tools (window switch, clock, connection, language) and the title with its subtitle. */
-const TOOLS = 40
+const TOOLS = 54
 const TITLE = 40
 const KPI_ROW = 6.4
 const KPI_TILE_MIN = 11.5
@@ -174,8 +174,8 @@ function manyScreens(screens: Rect[], rem: number, panels: readonly PanelId[], p
     const overlapsRows = s.y < bottom(map) && bottom(s) > map.y
     if (!overlapsRows || right(s) <= map.x || s.x >= right(map)) free.push({ rect: inset(s, g), screen: i })
     else {
-      if (map.x - s.x >= COL_MIN * rem + 2 * g) free.push({ rect: { x: s.x + g, y: s.y + g, width: map.x - s.x - 2 * g, height: s.height - 2 * g }, screen: i })
-      if (right(s) - right(map) >= COL_MIN * rem + 2 * g)
+      if (map.x - s.x >= COL_MIN * rem + 2 * g - 1) free.push({ rect: { x: s.x + g, y: s.y + g, width: map.x - s.x - 2 * g, height: s.height - 2 * g }, screen: i })
+      if (right(s) - right(map) >= COL_MIN * rem + 2 * g - 1)
         free.push({ rect: { x: right(map) + g, y: s.y + g, width: right(s) - right(map) - 2 * g, height: s.height - 2 * g }, screen: i })
     }
   })
@@ -208,11 +208,11 @@ function manyScreens(screens: Rect[], rem: number, panels: readonly PanelId[], p
   cells.push({ id: 'kpis', rect: take(kpiHome, kpiHeight(kpiCols, rem)), screen: kpiHome.screen })
   // One column per strip, then split the widest strips until there is a column per panel (never narrower
   // than COL_MIN): a big wall gets big panels rather than empty columns.
-  const strips = free.filter((f) => f.rect.height >= PANEL_MIN * rem && f.rect.width >= COL_MIN * rem).map((f) => ({ ...f, n: 1 }))
+  const strips = free.filter((f) => f.rect.height >= PANEL_MIN * rem - 1 && f.rect.width >= COL_MIN * rem - 1).map((f) => ({ ...f, n: 1 }))
   const colWidth = (f: { rect: Rect }, n: number) => (f.rect.width - (n - 1) * g) / n
   while (strips.reduce((t, f) => t + f.n, 0) < panels.length) {
     const f = [...strips].sort((a, b) => colWidth(b, b.n) - colWidth(a, a.n))[0]
-    if (!f || colWidth(f, f.n + 1) < COL_MIN * rem) break
+    if (!f || colWidth(f, f.n + 1) < COL_MIN * rem - 1) break
     f.n++
   }
   const columns = strips.flatMap((f) => split(f.rect, f.screen, f.n, rem))
@@ -235,17 +235,17 @@ function placeMap(screens: Rect[], box: Rect, rem: number): Rect {
     const l = lefts.filter((v) => v <= x).pop() ?? 0
     return { l, r: rights.find((v) => v > l) ?? box.width }
   }
+  // An edge that leaves only a sliver of map in a screen moves out of it; an edge that leaves only a sliver of
+  // room beside the map takes the whole screen, if a screen further out still holds the panels.
   {
     const { l, r } = screenAt(x0)
-    const inside = r - x0
-    if (x0 > l && inside < SLIVER * (r - l)) x0 = r + g
-    else if (x0 > l && x0 - l < Math.max(side, SLIVER * (r - l))) x0 = l + g
+    if (x0 > l && r - x0 < SLIVER * (r - l)) x0 = r + g
+    else if (x0 > l && l > box.x && x0 - l < Math.max(side, SLIVER * (r - l))) x0 = l + g
   }
   {
     const { l, r } = screenAt(x1 - 1)
-    const inside = x1 - l
-    if (x1 < r && inside < SLIVER * (r - l)) x1 = l - g
-    else if (x1 < r && r - x1 < Math.max(side, SLIVER * (r - l))) x1 = r - g
+    if (x1 < r && x1 - l < SLIVER * (r - l)) x1 = l - g
+    else if (x1 < r && r < box.x + box.width && r - x1 < Math.max(side, SLIVER * (r - l))) x1 = r - g
   }
   return { x: x0, y: box.y, width: x1 - x0, height: box.height }
 }
@@ -275,7 +275,7 @@ function split(r: Rect, screen: number, n: number, rem: number): Column[] {
 /** Share the panels among the columns: pinned ones on their screen first, then the tallest room per panel. */
 function fill(columns: Column[], panels: readonly PanelId[], pins: Partial<Record<PanelId, number>>, rem: number): void {
   const g = GAP * rem
-  const cap = (c: Column) => Math.floor((c.rect.height + g) / (PANEL_MIN * rem + g))
+  const cap = (c: Column) => Math.floor((c.rect.height + g + 1) / (PANEL_MIN * rem + g))
   const room = (c: Column) => c.rect.height / (c.panels.length + 1)
   const counts = new Map<Column, number>(columns.map((c) => [c, 0]))
   const pinned = panels.filter((p) => pins[p] !== undefined)
