@@ -10,8 +10,10 @@
 //            setFeatureState on every micro grid (what a naive client does per delta);
 //   heap     JS heap after forced GC before and after --minutes of live data at --speed×, sampled each minute;
 //   leaks    at the end: live intervals, pending timeouts (counted by an init script around the page's timer
-//            functions), chart and map instances, DOM nodes and listeners.
-// Results go to bench/results/client.json.
+//            functions), chart and map instances, DOM nodes and listeners;
+//   wall8k   the example 4×2 wall at 7680×2160 (one canvas per screen the map spans): first live frame, and a
+//            delta's script cost over every map piece (`--only wall8k` runs just this, a few minutes).
+// Results go to bench/results/client.json (client-wall8k.json with --only wall8k).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -27,6 +29,8 @@ import { EVENTS, LIVE_NAMESPACE } from '../shared/protocol'
 import { liveParser } from '../shared/socket-parser'
 import { ensureClientBuilt, openBrowser, ROOT } from '../test/e2e/harness'
 import { median } from './stats'
+import { measureDelta } from './client/delta'
+import { measureWall8k } from './client/wall'
 
 const { values: args } = parseArgs({
   options: {
@@ -35,6 +39,7 @@ const { values: args } = parseArgs({
     cases: { type: 'string', default: '289000' },
     runs: { type: 'string', default: '5' },
     port: { type: 'string', default: '3921' },
+    only: { type: 'string' },
   },
 })
 const MINUTES = Number(args.minutes)
@@ -67,6 +72,8 @@ async function startServer(dbFile: string): Promise<ChildProcess> {
     env: {
       ...process.env, PORT: String(PORT), HOST: '127.0.0.1', ONESCREEN_DB: dbFile, ONESCREEN_DEMO: 'true',
       ONESCREEN_DEMO_SPEED: String(SPEED), LOG_LEVEL: 'warn', ONESCREEN_CLIENT_DIR: join(ROOT, 'dist/client'),
+      // The example walls: the 8K figures use its 4×2 wall.
+      ONESCREEN_WALLS: join(ROOT, 'fixtures/walls.example.json'),
       // One browser from one address asks for more than an anonymous visitor's default allowance in ten minutes.
       ONESCREEN_RATE_MAX: '100000',
     },
@@ -155,77 +162,17 @@ async function measureRawSnapshot() {
   return ms
 }
 
-/** Script time to apply a delta touching every micro grid, inside the page. */
-async function measureDelta(page: Page) {
-  // tsx keeps function names with a helper the page does not have.
-  await page.evaluate('globalThis.__name = (f) => f')
-  return page.evaluate(async () => {
-    const h = window.__onescreen as unknown as {
-      applyGrids: (v: Record<string, Int32Array>, c: Int32Array | null) => number
-      zoomToLevel: (l: number) => void
-      mapState: () => { level: number }
-      microIndices: () => Int32Array
-      currentValues: () => Record<string, Int32Array>
-      protocol: { encodeGridValues: (i: ArrayLike<number>, r: Record<string, ArrayLike<number>>) => unknown; decodeGridValues: (g: unknown) => { index: Int32Array; values: Record<string, Int32Array> } }
-      map: () => { setFeatureState: (f: { source: string; id: number }, s: object) => void }
-    }
-    const micro = h.microIndices()
-    const base = h.currentValues()
-    const metrics = Object.keys(base)
-    const full: Record<string, Int32Array> = Object.fromEntries(metrics.map((m) => [m, Int32Array.from(base[m])]))
-    // Two deltas that move every micro grid across colour classes and back.
-    const frames = [0, 1].map((flip) => {
-      const rows: Record<string, number[]> = Object.fromEntries(metrics.map((m) => [m, [] as number[]]))
-      micro.forEach((i, k) => {
-        for (const m of metrics) rows[m].push(m === 'closureRate' || m === 'satisfaction' ? (flip ? 999 : 700 + (k % 300)) : flip ? base[m][i] + 40 + (k % 50) : base[m][i])
-      })
-      return h.protocol.encodeGridValues(micro, rows)
-    })
-    const apply = (packed: unknown) => {
-      const t0 = performance.now()
-      const d = h.protocol.decodeGridValues(packed)
-      for (const m of metrics) {
-        const dst = full[m]
-        const src = d.values[m]
-        for (let k = 0; k < d.index.length; k++) dst[d.index[k]] = src[k]
-      }
-      h.applyGrids(full, d.index)
-      return performance.now() - t0
-    }
-    const run = (n: number) => {
-      const out: number[] = []
-      for (let k = 0; k < n; k++) out.push(apply(frames[k % 2]))
-      return out
-    }
-    const frameAfter = async () => {
-      const t0 = performance.now()
-      apply(frames[0])
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
-      const ms = performance.now() - t0
-      apply(frames[1])
-      return ms
-    }
-    h.zoomToLevel(1)
-    await new Promise((r) => setTimeout(r, 500))
-    run(5)
-    const district = run(40)
-    h.zoomToLevel(4)
-    await new Promise((r) => setTimeout(r, 1500))
-    run(5)
-    const micro4 = run(40)
-    const frames4: number[] = []
-    for (let k = 0; k < 5; k++) frames4.push(await frameAfter())
-    // Baseline: raw MapLibre, one setFeatureState per micro grid per delta.
-    const map = h.map()
-    const raw: number[] = []
-    for (let k = 0; k < 40; k++) {
-      const t0 = performance.now()
-      for (let j = 0; j < micro.length; j++) map.setFeatureState({ source: 'grids-4', id: micro[j] }, { b: (j + k) % 7 })
-      raw.push(performance.now() - t0)
-    }
-    h.zoomToLevel(1)
-    return { district, micro: micro4, frameAfter: frames4, raw, grids: micro.length, level: h.mapState().level }
-  })
+/** The 8K wall's figures, summarised. */
+async function wall8k() {
+  const w = await measureWall8k(URL_BASE, Math.min(RUNS, 3))
+  const out = {
+    path: '/wall/hall-4x2', size: '7680×2160', pieces: w.pieces,
+    firstFrameMs: { runs: w.first, median: median(w.first), target: 2000 },
+    deltaMs: { grids: w.delta.grids, onScreen: { median: median(w.delta.micro) }, districtView: { median: median(w.delta.district) }, frameAfterDelta: { median: median(w.delta.frameAfter) }, target: 8 },
+    canvasWarnings: w.canvasWarnings, pageErrors: w.errors,
+  }
+  log(`8K wall: first live frame ${out.firstFrameMs.median.toFixed(0)} ms; delta over ${w.delta.grids} grids on ${w.pieces} map canvases ${out.deltaMs.onScreen.median.toFixed(2)} ms on screen, ${out.deltaMs.districtView.median.toFixed(2)} ms at district view`)
+  return out
 }
 
 async function heapUsed(page: Page): Promise<{ heap: number; nodes: number; listeners: number }> {
@@ -252,11 +199,18 @@ async function main() {
   log(`seeded in ${(seeded.ms / 1000).toFixed(1)} s; starting the server (demo ${SPEED}×)`)
   const server = await startServer(dbFile)
   try {
+    if (args.only === 'wall8k') {
+      const wall = await wall8k()
+      writeFileSync(join(ROOT, 'bench/results/client-wall8k.json'), JSON.stringify({ when: new Date().toISOString(), settings: { cases: Number(args.cases), runs: RUNS }, wall8k: wall }, null, 2) + '\n')
+      return
+    }
     const size = await measureSize()
     log(`initial JS+CSS gzip ${kb(size.jsGzip + size.cssGzip).toFixed(0)} KB (+ map worker ${kb(size.workerGzip).toFixed(0)} KB)`)
     const first = await measureFirstFrame()
     const rawFirst = await measureRawSnapshot()
     log(`first live frame median ${median(first).toFixed(0)} ms (raw socket.io snapshot ${median(rawFirst).toFixed(0)} ms)`)
+
+    const wall = await wall8k()
 
     const b = await openBrowser(1920, 1080)
     await b.context.addInitScript(TIMER_PROBE)
@@ -297,6 +251,7 @@ async function main() {
       settings: { minutes: MINUTES, speed: SPEED, cases: Number(args.cases), runs: RUNS },
       size: { ...size, targetGzip: 1.5 * 1024 * 1024 },
       firstFrameMs: { runs: first, median: median(first), target: 2000, rawSnapshotMs: rawFirst, rawMedian: median(rawFirst), ratio: median(first) / median(rawFirst) },
+      wall8k: wall,
       deltaMs: {
         grids: delta.grids,
         onScreen: { median: median(delta.micro), max: Math.max(...delta.micro) },
@@ -324,6 +279,8 @@ async function main() {
     row(`delta, ${delta.grids} grids on screen`, `${median(delta.micro).toFixed(2)} ms`, '≤ 8 ms', `raw setFeatureState ${median(delta.raw).toFixed(2)} ms (×${result.deltaMs.ratio.toFixed(2)})`)
     row(`delta, ${delta.grids} grids, district view`, `${median(delta.district).toFixed(2)} ms`, '')
     row('frame after delta (swiftshader)', `${median(delta.frameAfter).toFixed(0)} ms`, '')
+    row('first live frame, 7680×2160 wall', `${wall.firstFrameMs.median.toFixed(0)} ms`, '≤ 2000 ms', `${wall.pieces} map canvases`)
+    row(`delta, ${wall.deltaMs.grids} grids on screen, 8K`, `${wall.deltaMs.onScreen.median.toFixed(2)} ms`, '≤ 8 ms', `district view ${wall.deltaMs.districtView.median.toFixed(2)} ms`)
     row(`heap growth, ${MINUTES} min at ${SPEED}×`, `${mb(after.heap - before.heap).toFixed(2)} MB`, '≤ 5 MB', `${mb(before.heap).toFixed(1)} → ${mb(after.heap).toFixed(1)} MB`)
     row('DOM nodes before → after', `${before.nodes} → ${after.nodes}`, '')
     row('live intervals / timeouts at end', `${end.probe.intervals} / ${end.probe.timeouts}`, '', `app timers ${end.appTimers}`)

@@ -20,11 +20,6 @@ export interface MapRegion {
   pieces: MapPiece[]
 }
 
-/** A single canvas covering the box: what a monitor or a tablet gets. */
-export function wholeRegion(width: number, height: number): MapRegion {
-  return { width, height, pieces: [{ box: { x: 0, y: 0, width, height }, vx: 0, vy: 0 }] }
-}
-
 /**
  * Split the map's box (page px) at the screens' edges, then each part again until it fits `maxPx` device
  * pixels a side. `bezel` (px) is added to the virtual plane for every screen edge crossed.
@@ -96,14 +91,6 @@ export function pieceCenter(cam: Camera, region: MapRegion, piece: MapPiece): [n
   const dx = piece.vx + piece.box.width / 2 - region.width / 2
   const dy = piece.vy + piece.box.height / 2 - region.height / 2
   return [lngOf(cam.x + dx / world), latOf(cam.y + dy / world)]
-}
-
-/** The region's camera, read back from one piece's centre and zoom (after the user moved that piece). */
-export function regionCamera(center: { lng: number; lat: number }, zoom: number, region: MapRegion, piece: MapPiece): Camera {
-  const world = TILE * 2 ** zoom
-  const dx = piece.vx + piece.box.width / 2 - region.width / 2
-  const dy = piece.vy + piece.box.height / 2 - region.height / 2
-  return { x: mercX(center.lng) - dx / world, y: mercY(center.lat) - dy / world, zoom }
 }
 
 /** Between two cameras at t ∈ [0, 1] (eased by the caller): zoom linear, centre linear in Mercator. */

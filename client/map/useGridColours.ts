@@ -48,15 +48,16 @@ export function useGridColours(view: MapView, o: GridColourOptions) {
     onZoom()
   }
 
-  /** Apply grid values: the changed grids only, or everything (with new class breaks) on a full update. */
-  function recolour(changed: Int32Array | null) {
+  /** Apply grid values on every piece: the changed grids only, or everything (with new class breaks). */
+  function paint(values: GridValuesView['values'], changed: Int32Array | null) {
     for (const { choro } of pieces) {
-      choro.setValues(o.grids().values)
+      choro.setValues(values)
       if (changed === null) choro.calibrate()
       choro.paint(changed)
     }
     if (changed === null && pieces.length) breaks.value = pieces[0].choro.breaks[level.value]
   }
+  const recolour = (changed: Int32Array | null) => paint(o.grids().values, changed)
 
   view.onLoad((m) => {
     const lod = new Lod(m)
@@ -94,5 +95,5 @@ export function useGridColours(view: MapView, o: GridColourOptions) {
   })
   useInterval(() => o.active() && recolour(null), 5 * 60_000)
 
-  return { level, breaks, onZoom, choropleth: () => pieces[0]?.choro ?? null, lod: () => pieces[0]?.lod ?? null }
+  return { level, breaks, onZoom, paint, choropleth: () => pieces[0]?.choro ?? null, lod: () => pieces[0]?.lod ?? null }
 }

@@ -17,6 +17,8 @@ export interface MapDebugContext {
   values: () => Record<GridMetric, Int32Array> | null
   choropleth: () => Choropleth | null
   lod: () => Lod | null
+  /** Recolour every piece from these arrays (the changed grids, or all). */
+  paint: (values: Record<GridMetric, Int32Array>, changed: Int32Array | null) => void
   onZoom: () => void
 }
 
@@ -79,12 +81,9 @@ export function useMapDebug(debugHook: DebugHook, ctx: MapDebugContext): void {
   debugHook.microIndices = () => a().indices[4]
   debugHook.currentValues = () => ctx.values()
   debugHook.applyGrids = (values, changed) => {
-    const choro = ctx.choropleth()
-    if (!choro) return -1
+    if (!ctx.choropleth()) return -1
     const t0 = performance.now()
-    choro.setValues(values as Record<GridMetric, Int32Array>)
-    if (changed === null) choro.calibrate()
-    choro.paint(changed)
+    ctx.paint(values as Record<GridMetric, Int32Array>, changed)
     return performance.now() - t0
   }
   onScopeDispose(() => {

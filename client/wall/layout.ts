@@ -6,14 +6,9 @@
 //   - the map may span screens (the map draws itself with bezel compensation, see client/map/pieces.ts);
 //   - the map keeps a sensible aspect (0.7 to 2): a wide wall gets more panel columns, not a stretched map;
 //   - sizes are in rem of the screen's size token, so type follows the physical size (client/wall/scale.ts).
-import { PANEL_IDS, type PanelId } from './panels'
+import { PANEL_IDS, type PanelId, type Rect } from '../../shared/wall'
 
-export interface Rect {
-  x: number
-  y: number
-  width: number
-  height: number
-}
+export type { Rect }
 export type CellId = 'title' | 'tools' | 'kpis' | PanelId
 export interface Cell {
   id: CellId
@@ -24,6 +19,8 @@ export interface Cell {
 export interface WallLayout {
   width: number
   height: number
+  /** The size token the layout was made for (see layoutFitted). */
+  rem: number
   map: Rect
   cells: Cell[]
   /** KPI tiles per row in the KPI cell. */
@@ -69,13 +66,26 @@ const inset = (r: Rect, d: number): Rect => ({ x: r.x + d, y: r.y + d, width: r.
 const bottom = (r: Rect) => r.y + r.height
 const right = (r: Rect) => r.x + r.width
 
-export function kpiColumns(width: number, rem: number): number {
+function kpiColumns(width: number, rem: number): number {
   return Math.max(1, Math.min(KPI_COUNT, Math.floor((width / rem + GAP) / (KPI_TILE_MIN + GAP))))
 }
 function kpiHeight(cols: number, rem: number): number {
   const rows = Math.ceil(KPI_COUNT / cols)
   return (rows * KPI_ROW + (rows - 1) * GAP) * rem
 }
+
+/**
+ * The layout at the largest size token, up to the one asked for, at which every chosen panel finds a place: a
+ * hall read from far away may ask for more than its screens hold, and then type gives way a little (never
+ * below 60 %) before a panel goes missing.
+ */
+export function layoutFitted(input: LayoutInput): WallLayout {
+  const want = (input.panels ?? PANEL_IDS).length
+  let l = layoutWall(input)
+  for (let rem = input.rem * 0.94; rem >= input.rem * 0.6 && placed(l) < want; rem *= 0.94) l = layoutWall({ ...input, rem })
+  return l
+}
+const placed = (l: WallLayout) => l.cells.filter((c) => (PANEL_IDS as readonly string[]).includes(c.id)).length
 
 export function layoutWall(input: LayoutInput): WallLayout {
   const { screens, rem } = input
@@ -134,7 +144,7 @@ function oneScreen(s: Rect, rem: number, panels: readonly PanelId[], width: numb
   }
   fill(columns, panels, {}, rem)
   cells.push(...columnCells(columns, rem))
-  return { width, height, map, cells, kpiColumns: cols }
+  return { width, height, rem, map, cells, kpiColumns: cols }
 }
 
 /** How many panel columns flank the map on one screen: the map near its aspect, panels near a readable height. */
@@ -219,7 +229,7 @@ function manyScreens(screens: Rect[], rem: number, panels: readonly PanelId[], p
   columns.sort((a, b) => a.rect.x - b.rect.x || a.rect.y - b.rect.y)
   fill(columns, panels, pins, rem)
   cells.push(...columnCells(columns, rem))
-  return { width, height, map, cells, kpiColumns: kpiCols }
+  return { width, height, rem, map, cells, kpiColumns: kpiCols }
 }
 
 /** The map's box on a wall: centred, near its aspect, its edges snapped to screen edges rather than slivers. */

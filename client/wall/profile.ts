@@ -1,30 +1,10 @@
-// A wall profile as GET /api/walls lists it, and what the page makes of it. The profile's coordinates are the
+// What the page makes of a wall profile (shared/wall.ts, as GET /api/walls lists it). The profile's coordinates are the
 // wall's own: its pixel size includes the bezels, and each screen is one physical panel's rectangle in it. The
 // page has no pixels behind the bezels (the screens sit side by side in the browser), so screens are moved
 // together on the page, and the map adds the bezels back when it draws (client/map/pieces.ts).
-import type { Window } from '../../shared/protocol'
-import type { Rect } from './layout'
-import { isPanelId, type PanelId } from './panels'
+import { isPanelId, type PanelId, type Rect, type WallProfile } from '../../shared/wall'
 
-export interface WallProfile {
-  name: string
-  width: number
-  height: number
-  /** The physical screens, in wall pixels (bezels included between them). */
-  screens: Rect[]
-  /** Which rectangle of the wall each browser drives (browser n is index n − 1); default one browser. */
-  browsers?: Rect[]
-  scope?: string
-  window?: Window
-  /** Which panels, in reading order; default all. */
-  panels?: string[]
-  /** Pins: panel id → index of the screen (in `screens`) that shows it. */
-  cells?: Record<string, number>
-  /** One screen's diagonal in inches (default 55, the usual splicing panel). */
-  screenInches?: number
-  /** Where the back of the hall is, in metres (default 2.5 × the wall's height, at least 3 m). */
-  viewingDistanceM?: number
-}
+export type { WallProfile }
 
 export interface WallPage {
   /** The screens on the page, in the profile's order. */

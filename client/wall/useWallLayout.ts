@@ -4,7 +4,7 @@
 import { computed, onScopeDispose, ref, watchEffect, type Ref } from 'vue'
 import { maxCanvasPx } from '../map/gpu'
 import { splitRegion, type MapRegion } from '../map/pieces'
-import { layoutWall, type Rect } from './layout'
+import { layoutFitted, type Rect } from './layout'
 import { physicalRem, viewportRem, wallPage, type WallPage, type WallProfile } from './profile'
 
 export function useWallLayout(profile: Ref<WallProfile | null | undefined>, browser: Ref<number | undefined>) {
@@ -18,8 +18,9 @@ export function useWallLayout(profile: Ref<WallProfile | null | undefined>, brow
     const whole = { x: 0, y: 0, ...size.value }
     return { screens: [whole], bezel: { x: 0, y: 0 }, view: whole, pins: {} }
   })
-  const rem = computed(() => (profile.value ? physicalRem(profile.value) : viewportRem(size.value.width, size.value.height)))
-  const layout = computed(() => layoutWall({ screens: page.value.screens, rem: rem.value, panels: page.value.panels, pins: page.value.pins }))
+  const asked = computed(() => (profile.value ? physicalRem(profile.value) : viewportRem(size.value.width, size.value.height)))
+  const layout = computed(() => layoutFitted({ screens: page.value.screens, rem: asked.value, panels: page.value.panels, pins: page.value.pins }))
+  const rem = computed(() => layout.value.rem)
   /** The map in pieces when it spans screens or is larger than the GPU draws; null for one canvas. */
   const region = computed<MapRegion | null>(() => {
     const map = layout.value.map
@@ -36,7 +37,8 @@ export function useWallLayout(profile: Ref<WallProfile | null | undefined>, brow
   const regionKey = computed(() => (region.value ? JSON.stringify(region.value.pieces.map((p) => p.box)) : 'one'))
 
   watchEffect(() => {
-    document.documentElement.style.fontSize = profile.value ? `${rem.value}px` : ''
+    // A monitor's token comes from CSS unless the layout had to make type smaller to fit every panel.
+    document.documentElement.style.fontSize = profile.value || rem.value < asked.value - 0.01 ? `${rem.value}px` : ''
   })
   onScopeDispose(() => (document.documentElement.style.fontSize = ''))
   return { page, rem, layout, region, regionKey }

@@ -127,6 +127,8 @@ export interface Browser {
   /** Every URL the page requested (HTTP and WebSocket). */
   requests: string[]
   errors: string[]
+  /** Every console message (warnings included: MapLibre warns once about a canvas too large). */
+  console: string[]
   close: () => Promise<void>
 }
 
@@ -141,18 +143,32 @@ export async function openBrowser(width: number, height: number, opts: { touch?:
   const page = context.pages()[0] ?? (await context.newPage())
   const requests: string[] = []
   const errors: string[] = []
+  const messages: string[] = []
   page.on('request', (r) => requests.push(r.url()))
   page.on('websocket', (ws) => requests.push(ws.url()))
   page.on('pageerror', (e) => errors.push(e.message))
   page.on('console', (m) => {
+    messages.push(m.text())
     if (m.type() === 'error') errors.push(m.text())
   })
   return {
-    page, context, requests, errors,
+    page, context, requests, errors, console: messages,
     close: async () => {
       await context.close()
       rmSync(dir, { recursive: true, force: true })
     },
+  }
+}
+
+/** Save a screenshot scaled to `width` px (the browser scales it: no image library), for the README. */
+export async function saveScaled(png: Buffer, width: number, path: string): Promise<void> {
+  const b = await openBrowser(width, 200)
+  try {
+    await b.page.setContent(`<body style="margin:0"><img style="display:block;width:${width}px" src="data:image/png;base64,${png.toString('base64')}"></body>`)
+    await b.page.waitForFunction(() => document.querySelector('img')!.complete)
+    await b.page.locator('img').screenshot({ path })
+  } finally {
+    await b.close()
   }
 }
 

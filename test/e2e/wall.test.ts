@@ -17,8 +17,11 @@ afterAll(async () => {
   await server?.close()
 })
 
-/** Wait until the screen is live and the map painted. */
+/** Wait until the screen is live and the map painted. The kiosk tour keeps the map moving, and on a slow
+ *  machine a moving map never reports itself loaded: a key press (any input) pauses the tour first. */
 async function live(page: Page) {
+  await page.waitForFunction(() => window.__onescreen?.live?.().status === 'live' && !!window.__onescreen?.mapState, undefined, { timeout: 60_000, polling: 200 })
+  await page.keyboard.press('Shift')
   await page.waitForFunction(
     () => {
       const h = window.__onescreen

@@ -1,8 +1,10 @@
 // The wall's layout for every shape the issue names: each cell inside one physical screen (no text crosses a
 // bezel), nothing overlaps, the map keeps a sensible aspect and fills its region, and every panel is placed.
 import { describe, expect, it } from 'vitest'
-import { layoutWall, type Rect, type WallLayout } from '../../../client/wall/layout'
-import { PANEL_IDS } from '../../../client/wall/panels'
+import { layoutFitted, layoutWall, type Rect, type WallLayout } from '../../../client/wall/layout'
+import { readFileSync } from 'node:fs'
+import { expandWall, type WallSpec } from '../../../shared/wall'
+import { PANEL_IDS } from '../../../shared/wall'
 import { physicalRem, viewportRem, wallPage, type WallProfile } from '../../../client/wall/profile'
 
 const inside = (r: Rect, s: Rect) => r.x >= s.x - 0.5 && r.y >= s.y - 0.5 && r.x + r.width <= s.x + s.width + 0.5 && r.y + r.height <= s.y + s.height + 0.5
@@ -90,6 +92,28 @@ describe('walls of screens with bezels', () => {
     const l = layoutWall({ screens: page.screens, rem: physicalRem(p), panels: page.panels, pins: page.pins })
     expect(l.cells.filter((c) => PANEL_IDS.includes(c.id as never)).map((c) => c.id).sort()).toEqual(['alerts', 'ticker', 'trend'])
     expect(l.cells.find((c) => c.id === 'alerts')!.screen).toBe(7)
+  })
+})
+
+describe('the example walls (fixtures/walls.example.json)', () => {
+  const specs = JSON.parse(readFileSync(new URL('../../../fixtures/walls.example.json', import.meta.url), 'utf8')) as Record<string, WallSpec>
+  for (const [name, spec] of Object.entries(specs)) {
+    it(`${name}: all panels, each inside one screen, type as large as fits`, () => {
+      const p = expandWall(name, spec)
+      const page = wallPage(p)
+      const l = layoutFitted({ screens: page.screens, rem: physicalRem(p), panels: page.panels, pins: page.pins })
+      check(l, page.screens, l.rem)
+      expect(l.rem).toBeGreaterThanOrEqual(physicalRem(p) * 0.6)
+      for (const [id, k] of Object.entries(page.pins)) expect(l.cells.find((c) => c.id === id)!.screen).toBe(k)
+    })
+  }
+  it('makes type smaller only when the hall asks for more than the screens hold', () => {
+    const p = expandWall('far', { columns: 3, rows: 3, panel: { width: 1920, height: 1080 }, bezel: 12, viewingDistanceM: 8 })
+    const page = wallPage(p)
+    expect(layoutWall({ screens: page.screens, rem: physicalRem(p) }).cells.length).toBeLessThan(11)
+    const l = layoutFitted({ screens: page.screens, rem: physicalRem(p) })
+    expect(l.cells.length).toBe(11)
+    expect(l.rem).toBeLessThan(physicalRem(p))
   })
 })
 
