@@ -298,8 +298,8 @@ describe('wall at 1920×1080', () => {
       await mark.waitFor({ timeout: 5000 })
       expect(await mark.textContent()).toContain('节假日数据至 2021-12-31')
       expect(await mark.getAttribute('title')).toMatch(/周一至周五.*ONESCREEN_CALENDAR/)
-      // A mark in the header row, not a takeover.
-      const [box, header] = [await mark.boundingBox(), await page.locator('header.top').boundingBox()]
+      // A mark in the header row (the tools' cell of the layout), not a takeover.
+      const [box, header] = [await mark.boundingBox(), await page.locator('[data-panel=tools]').boundingBox()]
       expect(box!.y).toBeGreaterThanOrEqual(header!.y)
       expect(box!.y + box!.height).toBeLessThanOrEqual(header!.y + header!.height)
       expect(box!.width).toBeLessThan(300)
