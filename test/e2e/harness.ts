@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path'
 import { inflateSync } from 'node:zlib'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll } from 'vitest'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const CLIENT_OUT = join(ROOT, 'dist/client/index.html')
@@ -87,6 +88,37 @@ export async function startServer(cases = 20_000, settings: Partial<import('../.
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/** The e2e server for a test file: the client built and the server started before its tests (handed to
+ *  `use`), closed after them. */
+export function fileServer(use: (server: E2eServer) => void, cases?: number, settings?: Parameters<typeof startServer>[1]): void {
+  let server: E2eServer | undefined
+  beforeAll(async () => {
+    await ensureClientBuilt()
+    server = await startServer(cases, settings)
+    use(server)
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+}
+
+/** Wait until the screen is live and the map painted. */
+/** Wait until the screen is live and the map painted. The kiosk tour keeps the map moving, and on a slow
+ *  machine a moving map never reports itself loaded: a key press (any input) pauses the tour first. */
+export async function screenLive(page: Page) {
+  await page.waitForFunction(() => window.__onescreen?.live?.().status === 'live' && !!window.__onescreen?.mapState, undefined, { timeout: 60_000, polling: 200 })
+  await page.keyboard.press('Shift')
+  await page.waitForFunction(
+    () => {
+      const h = window.__onescreen
+      const m = h?.mapState?.()
+      return h?.live?.().status === 'live' && m?.loaded && m.coloured > 0
+    },
+    undefined,
+    { timeout: 30_000, polling: 200 },
+  )
 }
 
 let writes = 0

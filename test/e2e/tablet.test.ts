@@ -2,28 +2,18 @@
 // and a case's history, the window switch, grid search, both orientations, and a street leader's token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { ensureClientBuilt, openBrowser, screenshotPath, startServer, type Browser, type E2eServer } from './harness'
+import { fileServer, openBrowser, screenLive, screenshotPath, type Browser, type E2eServer } from './harness'
 import { DISTRICT_CODE } from '../../shared/grid'
 
 let server: E2eServer
-beforeAll(async () => {
-  await ensureClientBuilt()
-  server = await startServer()
-})
-afterAll(async () => {
-  await server?.close()
-})
+fileServer((x) => (server = x))
 
 async function ready(page: Page) {
-  await page.waitForFunction(
-    () => {
-      const h = window.__onescreen
-      const m = h?.mapState?.()
-      return h?.live?.().status === 'live' && m?.loaded && m.coloured > 0 && !!document.querySelector('[data-kpi=received] .value[data-value]:not([data-value="—"])')
-    },
-    undefined,
-    { timeout: 30_000, polling: 200 },
-  )
+  await screenLive(page)
+  await page.waitForFunction(() => !!document.querySelector('[data-kpi=received] .value[data-value]:not([data-value="—"])'), undefined, {
+    timeout: 30_000,
+    polling: 200,
+  })
   await page.evaluate(() => document.fonts.ready)
 }
 const kpi = (page: Page, id: string) =>

@@ -5,33 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Page } from 'playwright-core'
-import { activity, colourStats, decodePng, ensureClientBuilt, openBrowser, post, screenshotPath, startServer, type Browser, type E2eServer } from './harness'
+import { activity, screenLive as live, colourStats, decodePng, fileServer, openBrowser, post, screenshotPath, type Browser, type E2eServer } from './harness'
 import { DISTRICT_CODE } from '../../shared/grid'
 
 let server: E2eServer
-beforeAll(async () => {
-  await ensureClientBuilt()
-  server = await startServer()
-})
-afterAll(async () => {
-  await server?.close()
-})
-
-/** Wait until the screen is live and the map painted. The kiosk tour keeps the map moving, and on a slow
- *  machine a moving map never reports itself loaded: a key press (any input) pauses the tour first. */
-async function live(page: Page) {
-  await page.waitForFunction(() => window.__onescreen?.live?.().status === 'live' && !!window.__onescreen?.mapState, undefined, { timeout: 60_000, polling: 200 })
-  await page.keyboard.press('Shift')
-  await page.waitForFunction(
-    () => {
-      const h = window.__onescreen
-      const m = h?.mapState?.()
-      return h?.live?.().status === 'live' && m?.loaded && m.coloured > 0
-    },
-    undefined,
-    { timeout: 30_000, polling: 200 },
-  )
-}
+fileServer((x) => (server = x))
 
 /** Wait until every panel has data (the ticker and alerts need live activity: `ids` are its cases) and the
  *  ticker has shown the last of them and come to rest. */
