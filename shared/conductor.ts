@@ -17,6 +17,8 @@ export interface MapCamera {
   lon: number
   lat: number
   zoom: number
+  /** The grid outlined at this camera (an alert the wall looks at), if any. */
+  grid?: string | null
 }
 
 /** What the browsers of a wall share and change among themselves. */
@@ -25,8 +27,13 @@ export interface WallShared {
   tourStep?: number
   /** A grid drilled into (inside the wall's scope), or null. */
   drill?: string | null
-  /** Case number of the alert that has taken the wall over, or null. */
+  /** The alert (its id) that has taken the wall over, or null. */
   takeover?: string | null
+  /** A window button or the map legend on one browser changes them for the whole wall. */
+  window?: Window
+  metric?: GridMetric
+  /** Input on any browser holds the whole wall's tour until then (server clock, ms): the tour is the wall's. */
+  tourHeldUntil?: number
 }
 
 /** What a control key sends a wall to (大屏联动). */
@@ -37,6 +44,9 @@ export interface WallDrive {
   /** The case (id) to show, or null. */
   case?: number | null
 }
+
+/** The longest a browser may hold the wall's tour from now (ms): a stuck browser cannot stop it for a day. */
+export const MAX_TOUR_HOLD_MS = 10 * 60_000
 
 export interface WallState extends WallShared {
   scope: string

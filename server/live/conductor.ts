@@ -10,8 +10,9 @@
 // the state (`mirror`) for browsers that join it. Every change is announced as 'change' for that.
 import { EventEmitter } from 'node:events'
 import type { Namespace, Socket } from 'socket.io'
-import { APPLY_LEAD_MS, WALL_EVENTS, type WallChange, type WallDrive, type WallJoinAck, type WallSetAck, type WallShared, type WallState } from '../../shared/conductor'
-import { DISTRICT_CODE } from '../../shared/grid'
+import { APPLY_LEAD_MS, MAX_TOUR_HOLD_MS, WALL_EVENTS, type WallChange, type WallDrive, type WallJoinAck, type WallSetAck, type WallShared, type WallState } from '../../shared/conductor'
+import { CODE_LENGTH, DISTRICT_CODE } from '../../shared/grid'
+import { GRID_METRICS, WINDOWS } from '../../shared/protocol'
 import type { WallProfile } from '../../shared/wall'
 
 export interface ConductorOptions {
@@ -30,7 +31,8 @@ export interface ConductorOptions {
 }
 
 const room = (name: string) => `\u0000wall:${name}`
-const CASE_NUMBER = /^[A-Za-z0-9-]{1,40}$/
+const ALERT_ID = /^[A-Za-z0-9-]{1,40}$/
+const GRID_CODE = new RegExp(`^[0-9]{${CODE_LENGTH[0]},${CODE_LENGTH[4]}}$`)
 
 export class WallConductor extends EventEmitter<{ change: [name: string, change: WallChange] }> {
   private readonly states = new Map<string, WallState>()
@@ -70,8 +72,11 @@ export class WallConductor extends EventEmitter<{ change: [name: string, change:
       if (!joined) return answer({ ok: false, error: 'join a wall first (wall:join)' })
       const problem = this.sharedProblem(socket, patch)
       if (problem) return answer({ ok: false, error: problem })
-      const { camera, tourStep, drill, takeover } = patch
-      const shared: WallShared = Object.fromEntries(Object.entries({ camera, tourStep, drill, takeover }).filter(([, v]) => v !== undefined))
+      const { camera: c, tourStep, drill, takeover, window, metric, tourHeldUntil } = patch
+      // Only the fields it knows, rebuilt: nothing else a browser sends is passed on to the others.
+      const camera = c ? { lon: c.lon, lat: c.lat, zoom: c.zoom, ...(c.grid != null ? { grid: c.grid } : {}) } : c
+      const known = { camera, tourStep, drill, takeover, window, metric, tourHeldUntil }
+      const shared: WallShared = Object.fromEntries(Object.entries(known).filter(([, v]) => v !== undefined))
       if (this.opts.forward) this.opts.forward(joined, shared)
       else this.change(joined, shared)
       answer({ ok: true })
@@ -83,11 +88,18 @@ export class WallConductor extends EventEmitter<{ change: [name: string, change:
     const c = p.camera
     if (c != null && !(Number.isFinite(c.lon) && Number.isFinite(c.lat) && Number.isFinite(c.zoom)))
       return 'camera must be { lon, lat, zoom } numbers, or null'
+    if (c?.grid != null && !(typeof c.grid === 'string' && GRID_CODE.test(c.grid) && this.opts.covers(socket, c.grid)))
+      return `camera.grid "${String(c.grid)}" is not a grid this screen may see`
+    if (p.window !== undefined && !WINDOWS.includes(p.window)) return `window must be one of ${WINDOWS.join(', ')}`
+    if (p.metric !== undefined && !GRID_METRICS.includes(p.metric)) return `metric must be one of ${GRID_METRICS.join(', ')}`
+    const held = p.tourHeldUntil
+    if (held !== undefined && !(Number.isFinite(held) && held <= this.now() + MAX_TOUR_HOLD_MS))
+      return `tourHeldUntil must be a time (ms) at most ${MAX_TOUR_HOLD_MS / 60_000} minutes ahead`
     if (p.tourStep !== undefined && !(Number.isInteger(p.tourStep) && p.tourStep >= 0 && p.tourStep < 1000))
       return 'tourStep must be a whole number from 0'
     if (p.drill != null && !(typeof p.drill === 'string' && this.opts.covers(socket, p.drill)))
       return `drill "${String(p.drill)}" is not a grid this screen may see`
-    if (p.takeover != null && !(typeof p.takeover === 'string' && CASE_NUMBER.test(p.takeover))) return 'takeover must be a case number, or null'
+    if (p.takeover != null && !(typeof p.takeover === 'string' && ALERT_ID.test(p.takeover))) return 'takeover must be an alert id, or null'
     return null
   }
 
