@@ -74,8 +74,31 @@ export function proc(pid: number) {
   return { cpuMs: ticks(f), mainCpuMs: ticks(g), rss, at: performance.now() }
 }
 
+/**
+ * Wait until a process is idle (under `pct` % of a core over 3 s; gives up after `maxMs`): a server on a fresh
+ * copy of the history first builds what it keeps (the replay's saved midnights), which must not count as load.
+ * Returns the last reading (% of a core).
+ */
+export async function settle(pid: number, maxMs = 900_000, pct = 10): Promise<number> {
+  const t0 = performance.now()
+  for (;;) {
+    const a = proc(pid)
+    await sleep(3000)
+    const used = cpuPercent(a, proc(pid))
+    if (used < pct || performance.now() - t0 > maxMs) return used
+  }
+}
+
 /** CPU used between two readings, in % of one core. */
 export const cpuPercent = (a: ReturnType<typeof proc>, b: ReturnType<typeof proc>) => (100 * (b.cpuMs - a.cpuMs)) / (b.at - a.at)
 
 /** The machine's load average (1, 5, 15 minutes), two decimals. */
 export const loadAverage = () => loadavg().map((x) => +x.toFixed(2))
+
+/** The whole machine's CPU time so far (ms, all cores): busy and in all, from /proc/stat. */
+export function machineCpuMs(): { busy: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
+  const total = f.reduce((a, b) => a + b, 0)
+  const idle = f[3] + (f[4] ?? 0)
+  return { busy: ((total - idle) * 1000) / 100, total: (total * 1000) / 100 }
+}

@@ -11,8 +11,8 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import type { LatencySummary } from './live/histogram'
-import { historyCopy, message } from './child'
-import { cpuMs, loadAverage, machineCpuMs, median, rssBytes } from './stats'
+import { historyCopy, loadAverage, machineCpuMs, message, proc, settle, sleep, stop } from './child'
+import { median } from './stats'
 import { freePort, startOneScreen, startRedis, type Service } from '../server/scale/services'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15)
@@ -25,21 +25,7 @@ const P99_LIMIT = 500
 const BASE_DB = process.env.BENCH_DB ?? 'data/bench.db'
 const DIR = 'data/bench-fanout'
 const TSX = ['--import', 'tsx']
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-/**
- * Wait until a freshly started server is idle (under 10 % of a core over 3 s): a server on a fresh copy
- * of the history first builds its replay's saved midnights in a worker, which would be counted as ingest.
- */
-async function settle(s: Service, maxMs = 900_000): Promise<number> {
-  const t0 = performance.now()
-  for (;;) {
-    const a = cpuMs(s.child.pid!)
-    await sleep(3000)
-    const pct = (cpuMs(s.child.pid!) - a) / 30
-    if (pct < 10 || performance.now() - t0 > maxMs) return pct
-  }
-}
+const cpuMs = (pid: number) => proc(pid).cpuMs
 
 interface Screens { child: ChildProcess; connected: number }
 interface ClientStats { latency: LatencySummary; frames: number; bytes: number; gaps: number; connected: number }
@@ -55,14 +41,6 @@ async function stats(s: Screens): Promise<ClientStats> {
   s.child.send({ type: 'report' })
   return p
 }
-async function stopChild(child: ChildProcess) {
-  if (child.exitCode !== null) return
-  const exited = new Promise((r) => child.once('exit', r))
-  if (child.connected) child.send({ type: 'stop' })
-  await Promise.race([exited, sleep(5000)])
-  if (child.exitCode === null) child.kill('SIGKILL')
-}
-
 async function main() {
   mkdirSync(DIR, { recursive: true })
   const copies = { writer: `${DIR}/writer.db`, single: `${DIR}/single.db` }
@@ -112,7 +90,7 @@ async function main() {
   }
 
   // ---- 1. the writer's cost per event, by followers and screens ----------------------------------------
-  const writerIdle = await settle(writer)
+  const writerIdle = await settle(writer.child.pid!)
   console.log(`writer settled: ${writerIdle.toFixed(1)} % of a core while idle`)
   const writerCost: { followers: number; screens: number; writerMsPerEvent: number; writerCpuPercent: number; redisMsPerEvent: number; liveMsPerEvent: number[]; events: number; machinePercent: number }[] = []
   const phase1Screens: Screens[] = []
@@ -130,13 +108,13 @@ async function main() {
     writerCost.push(row)
     console.log(`writer with ${followers} live process(es) and ${screens} screens: ${row.writerMsPerEvent} ms CPU per event (${row.writerCpuPercent} % at ${RATE}/s); Redis ${row.redisMsPerEvent} ms; live ${row.liveMsPerEvent.join(' / ')} ms per event; machine ${row.machinePercent} % of 200`)
   }
-  for (const s of phase1Screens) await stopChild(s.child)
+  for (const s of phase1Screens) await stop(s.child)
 
   // ---- 2. event→screen through a live process against one embedded process ----------------------------
   const singlePort = await freePort()
   const single = await startOneScreen('single', singlePort, { ...common, ONESCREEN_DB: copies.single }, { timeoutMs: 600_000 })
   services.push(single)
-  console.log(`embedded process settled: ${(await settle(single)).toFixed(1)} % of a core while idle`)
+  console.log(`embedded process settled: ${(await settle(single.child.pid!)).toFixed(1)} % of a core while idle`)
   const singleUrl = `http://127.0.0.1:${singlePort}`
   const viaLive = await screensOn(`http://127.0.0.1:${live[0].port}`, SCREENS, 100, streets)
   const viaSingle = await screensOn(singleUrl, SCREENS, 100, streets)
@@ -152,8 +130,8 @@ async function main() {
       compare.push({ path, latency: s.latency, cpuPercent: m.cpuPercent, machinePercent: m.machinePercent })
       console.log(`${path === 'live' ? 'through a live process' : 'one embedded process '} (${scr.connected} screens, ${RATE}/s): p50 ${s.latency.p50} p99 ${s.latency.p99} max ${s.latency.max} ms; CPU % ${m.cpuPercent.join(' / ')}${path === 'live' ? ' (writer / live / Redis)' : ''}; machine ${m.machinePercent} % of 200`)
     }
-  await stopChild(viaLive.child)
-  await stopChild(viaSingle.child)
+  await stop(viaLive.child)
+  await stop(viaSingle.child)
   await single.stop()
 
   // ---- 3. screens one live process holds ------------------------------------------------------------------
@@ -176,7 +154,7 @@ async function main() {
     const clientsCpuPercent = +(clients.reduce((k, c) => k + cpuMs(c.pid) - c.ms, 0) / 10 / ((performance.now() - t0) / 1000)).toFixed(0)
     const s = await stats(groups[0])
     const row = {
-      screens: n, connected, latency: s.latency, liveCpuPercent: m.cpuPercent[0], liveRssMB: +(rssBytes(target.child.pid!) / 1e6).toFixed(0),
+      screens: n, connected, latency: s.latency, liveCpuPercent: m.cpuPercent[0], liveRssMB: +(proc(target.child.pid!).rss / 1e6).toFixed(0),
       clientsCpuPercent, machinePercent: m.machinePercent,
       framesPerScreenPerSec: +(s.frames / groups[0].connected / SECONDS).toFixed(2), bytesPerScreenPerSec: Math.round(s.bytes / groups[0].connected / SECONDS),
     }
@@ -184,7 +162,7 @@ async function main() {
     console.log(`one live process, ${connected} screens: p50 ${s.latency.p50} p99 ${s.latency.p99} max ${s.latency.max} ms; CPU ${row.liveCpuPercent} %; RSS ${row.liveRssMB} MB; the screens' processes ${clientsCpuPercent} %; machine ${m.machinePercent} % of 200; a screen got ${row.framesPerScreenPerSec} frames, ${row.bytesPerScreenPerSec} B a second`)
     if (s.latency.p99 >= P99_LIMIT || connected < n * 0.98) break
   }
-  for (const g of groups) await stopChild(g.child)
+  for (const g of groups) await stop(g.child)
   for (const s of [...services].reverse()) await s.stop()
 
   const held = capacity.filter((c) => c.latency.p99 < P99_LIMIT && c.connected >= c.screens * 0.98)
