@@ -84,7 +84,9 @@ async function run(kind: FileKind, r: number, keep: boolean): Promise<Run & { db
     ...process.env, PORT: String(port), HOST: '127.0.0.1', ONESCREEN_DB: db, ONESCREEN_DEMO: 'true', ONESCREEN_DEMO_SPEED: '0',
     ONESCREEN_SEED_CASES: '0', ONESCREEN_TICK_MS: String(TICK_MS), LOG_LEVEL: 'warn', ONESCREEN_RATE_KEY_MAX: '100000000',
   }
-  const server = fork('server/main.ts', [], { execArgv: [...TSX, '--import', './bench/import/probe.mjs'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  // BENCH_PROFILE=<dir> writes CPU profiles of the server's threads there (one file per thread).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []
+  const server = fork('server/main.ts', [], { execArgv: [...TSX, ...profile, '--import', './bench/import/probe.mjs'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const children: ChildProcess[] = [server]
   try {
     for (let i = 0; ; i++) {

@@ -12,7 +12,9 @@
 // acknowledged once the WAL holding it is fsynced), and single + batch again against a second server on its
 // own copy with 'normal' (acknowledged at commit), alternating, so the cost of durability is measured in the
 // same conditions. The table quotes medians over ROUNDS rounds (ratios: median of per-round ratios). It also reports CPU per event (server from /proc, client from process.cpuUsage), which says more
-// than a rate on a 2-core machine shared with other work. Results go to bench/results/ingest.json.
+// than a rate on a 2-core machine shared with other work. Before round 1 both servers settle (their replay
+// service idle for 5 s: its start-up build runs on the server's CPU) and get a 2 s warm-up each (JIT,
+// statement caches). Results go to bench/results/ingest.json.
 import { spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -43,7 +45,10 @@ function prepare(dir: string) {
   const file = join(dir, 'bench.db')
   const db = openDb(file)
   return ensureSeeded(db, { cases: SEED_CASES }).then(() => {
-    const { secret } = new Keys(db).create({ role: 'write', source: 'import', name: 'bench' })
+    const keys = new Keys(db)
+    const { secret } = keys.create({ role: 'write', source: 'import', name: 'bench' })
+    // To ask the server whether its start-up work is done (GET /api/replay reads with a viewer token).
+    const viewer = keys.create({ role: 'viewer', name: 'bench settle' }).secret
     const grids = GridIndex.load(db)
     const matters = db.$client.prepare('SELECT code FROM matters').pluck().all() as string[]
     // Points that lie in the district, found the way a caller would: random, kept when located.
@@ -58,7 +63,7 @@ function prepare(dir: string) {
       if (at) samples.push({ x, y, grid: at.grid, matter: matters[Math.floor(rnd() * matters.length)] })
     }
     db.$client.close()
-    return { file, secret, samples }
+    return { file, secret, viewer, samples }
   })
 }
 
@@ -96,6 +101,28 @@ function health(port = PORT): Promise<{ cases?: number; commits?: { groups: numb
       res.on('end', () => resolve(JSON.parse(text)))
     }).on('error', reject),
   )
+}
+
+/**
+ * Wait until the server's start-up work is over: the replay service builds its saved midnights in worker
+ * threads after the start (on the server's CPU, which the rounds measure), so wait until it has been idle for
+ * 5 s in a row, as bench:live does.
+ */
+async function settled(port: number, viewer: string): Promise<number> {
+  const t0 = performance.now()
+  const building = () =>
+    new Promise<boolean>((resolve, reject) =>
+      http.get({ host: '127.0.0.1', port, path: '/api/replay', headers: { authorization: `Bearer ${viewer}` } }, (res) => {
+        let text = ''
+        res.on('data', (c) => (text += c))
+        res.on('end', () => (res.statusCode === 200 ? resolve(!!JSON.parse(text).service?.building) : reject(new Error(`GET /api/replay: ${res.statusCode} ${text}`))))
+      }).on('error', reject),
+    )
+  for (let quiet = 0, i = 0; quiet < 5 && i < 300; i++) {
+    quiet = (await building()) ? 0 : quiet + 1
+    await new Promise((r) => setTimeout(r, 1000))
+  }
+  return (performance.now() - t0) / 1000
 }
 
 function stopServer(child: ChildProcess): Promise<void> {
@@ -167,12 +194,14 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'onescreen-bench-'))
   try {
     console.log(`preparing a temp database (${SEED_CASES} seeded cases)…`)
-    const { file, secret, samples } = await prepare(dir)
+    const { file, secret, viewer, samples } = await prepare(dir)
     const normalDir = join(dir, 'normal')
     mkdirSync(normalDir)
     const normalDb = await prepare(normalDir)
     const server = await startServer(file, PORT, 'full')
     const normalServer = await startServer(normalDb.file, PORT + 1, 'normal')
+    const waited = await Promise.all([settled(PORT, viewer), settled(PORT + 1, normalDb.viewer)])
+    console.log(`servers settled (replay service idle for 5 s) after ${Math.max(...waited).toFixed(0)} s`)
     console.log(`server up; ${ROUNDS} rounds: single ${SINGLE_SECONDS}s × ${CONNECTIONS} connections, batch ${BATCHES_PER_ROUND} × ${BATCH_SIZE}`)
     await singleRound(secret, samples, 2) // warm-up: JIT, statement caches, WAL file growth
     await singleRound(normalDb.secret, normalDb.samples, 2, PORT + 1)
