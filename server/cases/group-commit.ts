@@ -29,6 +29,13 @@ export class GroupCommit {
   private pending: Committed[] = []
   private queue: { work: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = []
   private grouping = false
+  /**
+   * The durability wait of the last group, while it runs. Jobs submitted meanwhile are committed when it is
+   * over, all in one group: their acknowledgement waits for an fsync that starts after their commit, and none
+   * can start before this one ends, so committing them earlier would only split them into more, smaller
+   * commits (each COMMIT writes the pages it touched to the WAL again) for no earlier answer.
+   */
+  private syncing = false
   /** Writes the current group job has made, and the error of one that failed outside its own savepoint. */
   private jobWrites = 0
   private poison: unknown = null
@@ -66,7 +73,7 @@ export class GroupCommit {
   submit<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject })
-      if (this.queue.length === 1) setImmediate(this.flush)
+      if (this.queue.length === 1 && !this.syncing) setImmediate(this.flush)
     })
   }
 
@@ -149,9 +156,19 @@ export class GroupCommit {
       this.grouping = false
     }
     const settle = () => jobs.forEach((job, i) => (outcomes[i].ok ? job.resolve(outcomes[i].value) : job.reject(outcomes[i].value)))
-    // Acknowledge once on disk; a failed fsync fails the writes it could not make durable.
-    if (this.whenDurable) this.whenDurable().then(settle, (e) => jobs.forEach((job) => job.reject(e)))
-    else settle()
+    // Acknowledge once on disk; a failed fsync fails the writes it could not make durable. The jobs that
+    // arrived meanwhile commit after it, as one group.
+    if (this.whenDurable) {
+      this.syncing = true
+      const next = () => {
+        this.syncing = false
+        if (this.queue.length) setImmediate(this.flush)
+      }
+      this.whenDurable().then(
+        () => (settle(), next()),
+        (e) => (jobs.forEach((job) => job.reject(e)), next()),
+      )
+    } else settle()
     this.notify()
   }
 
