@@ -43,45 +43,46 @@ export type Counters = Record<CounterName, number>
 
 const SETTLED = [C.settledGrid, C.settledCommunity, C.settledStreet, C.settledDistrict, C.settledCity]
 
-/** Write a case's contribution (0 or 1 per counter) into `out` at `offset`. A null case contributes nothing. */
+/**
+ * Write a case's contribution (0 or 1 per counter) into `out` at `offset`. A null case contributes nothing.
+ * Plain statements, no helper closure: this runs several times for every event the metrics fold in.
+ */
 export function contribute(c: CaseState | null, out: Int32Array | number[], offset = 0, sign = 1): void {
   if (c === null) return
-  const add = (i: number, yes: boolean) => {
-    if (yes) out[offset + i] += sign
-  }
+  const o = offset
   const registered = c.registeredAt !== null
   const closed = c.closedAt !== null
   const open = isOpenState(c.state)
   const red = c.light === 'red'
   const handled = c.handledAt !== null || (closed && registered)
   const handledAt = c.handledAt ?? c.closedAt
-  add(C.received, true)
-  add(C.registered, registered)
-  add(C.dispatched, c.dispatchedAt !== null)
-  add(C.dispatchedAccurate, c.dispatchedAt !== null && c.returns === 0)
+  out[o + C.received] += sign
+  if (registered) out[o + C.registered] += sign
+  if (c.dispatchedAt !== null) out[o + C.dispatched] += sign
+  if (c.dispatchedAt !== null && c.returns === 0) out[o + C.dispatchedAccurate] += sign
   const dueHandle = handled || (registered && red)
   const dueClose = closed || (registered && open && red)
-  add(C.dueHandle, dueHandle)
-  add(C.handled, handled)
-  add(C.handledOnTime, handled && (c.deadline === null || handledAt! <= c.deadline))
-  add(C.dueClose, dueClose)
-  add(C.closed, closed)
-  add(C.closedOnTime, closed && (c.deadline === null || c.closedAt! <= c.deadline))
+  if (dueHandle) out[o + C.dueHandle] += sign
+  if (handled) out[o + C.handled] += sign
+  if (handled && (c.deadline === null || handledAt! <= c.deadline)) out[o + C.handledOnTime] += sign
+  if (dueClose) out[o + C.dueClose] += sign
+  if (closed) out[o + C.closed] += sign
+  if (closed && (c.deadline === null || c.closedAt! <= c.deadline)) out[o + C.closedOnTime] += sign
   // A rate's numerator counts only cases inside its denominator, so 返工率 and 延期率 stay ≤ 100 %:
   // a reworked case still within its limit is not yet 应结案.
-  add(C.reworked, dueClose && c.reworks > 0)
-  add(C.overdueOpen, open && red)
-  add(C.warnedOpen, open && c.light === 'yellow')
-  add(C.extended, dueHandle && c.extensions > 0)
-  add(C.rated, c.rating !== null)
-  add(C.satisfied, c.rating === 'satisfied')
-  add(C.basic, c.rating === 'basic')
-  add(C.contacted, c.rating !== null && c.contacted)
-  add(C.resolved, c.rating !== null && c.resolved)
-  add(C.open, open)
-  add(C.supervised, c.supervised)
-  add(C.voided, c.state === 'voided')
-  if (closed) add(SETTLED[LEVELS.indexOf(c.level)], true)
+  if (dueClose && c.reworks > 0) out[o + C.reworked] += sign
+  if (open && red) out[o + C.overdueOpen] += sign
+  if (open && c.light === 'yellow') out[o + C.warnedOpen] += sign
+  if (dueHandle && c.extensions > 0) out[o + C.extended] += sign
+  if (c.rating !== null) out[o + C.rated] += sign
+  if (c.rating === 'satisfied') out[o + C.satisfied] += sign
+  if (c.rating === 'basic') out[o + C.basic] += sign
+  if (c.rating !== null && c.contacted) out[o + C.contacted] += sign
+  if (c.rating !== null && c.resolved) out[o + C.resolved] += sign
+  if (open) out[o + C.open] += sign
+  if (c.supervised) out[o + C.supervised] += sign
+  if (c.state === 'voided') out[o + C.voided] += sign
+  if (closed) out[o + SETTLED[LEVELS.indexOf(c.level)]] += sign
 }
 
 /** Counters vector → named record (for formulas and JSON). */

@@ -157,43 +157,47 @@ const invert = (atCity: boolean) =>
 const ALLOWED = invert(false)
 const ALLOWED_AT_CITY = invert(true)
 
+/**
+ * The refusal of a command. It lists what this sender may send: the timer's actions only to the timer. Built
+ * only when refusing: decide() runs for every event, and a closure or a filtered list per call is garbage.
+ */
+function refusal(state: CaseStateName | null, cmd: Command, allowed: readonly Action[], detail?: string): TransitionError {
+  const listed = SYSTEM_ACTIONS.has(cmd.action) ? (allowed as Action[]) : allowed.filter((a) => !SYSTEM_ACTIONS.has(a))
+  return new TransitionError(state, cmd.action, listed, detail)
+}
+
 /** Check a command against the case and return its event, or throw a TransitionError. */
 export function decide(caseId: number, current: CaseState | null, cmd: Command): CaseEvent {
   const state = current?.state ?? null
   const allowed = allowedActions(state, current?.level)
-  // A refusal lists what this sender may send: the timer's actions only to the timer.
-  const listed = SYSTEM_ACTIONS.has(cmd.action) ? allowed : allowed.filter((a) => !SYSTEM_ACTIONS.has(a))
-  const refuse = (detail?: string): never => {
-    throw new TransitionError(state, cmd.action, listed, detail)
-  }
   if (!allowed.includes(cmd.action)) {
     // Escalation is in the table but the ladder ends at the city: say so, not just "not allowed".
     if (cmd.action === 'escalate' && current?.level === 'city' && TRANSITIONS.escalate.from.includes(current.state))
-      refuse(`${new TransitionError(state, cmd.action, listed).message}; the case is already at the city level (市), the top of the ladder`)
-    refuse()
+      throw refusal(state, cmd, allowed, `${refusal(state, cmd, allowed).message}; the case is already at the city level (市), the top of the ladder`)
+    throw refusal(state, cmd, allowed)
   }
-  if (!Number.isFinite(cmd.at)) refuse(`${cmd.action} needs a time (at, ms since epoch)`)
+  if (!Number.isFinite(cmd.at)) throw refusal(state, cmd, allowed, `${cmd.action} needs a time (at, ms since epoch)`)
   const d = cmd.data ?? {}
   let level: Level = current?.level ?? 'grid'
   switch (cmd.action) {
     case 'dispatch':
-      if (typeof d.department !== 'string' || !d.department) refuse('dispatch needs data.department')
+      if (typeof d.department !== 'string' || !d.department) throw refusal(state, cmd, allowed, 'dispatch needs data.department')
       break
     case 'register':
-      if (!Number.isFinite(d.deadline)) refuse('register needs data.deadline')
+      if (!Number.isFinite(d.deadline)) throw refusal(state, cmd, allowed, 'register needs data.deadline')
       break
     case 'extend':
       if (!Number.isFinite(d.deadline) || (current!.deadline !== null && d.deadline! <= current!.deadline))
-        refuse('extend needs a data.deadline later than the current deadline')
+        throw refusal(state, cmd, allowed, 'extend needs a data.deadline later than the current deadline')
       break
     case 'rate':
-      if (!RATINGS.includes(d.rating!)) refuse('rate needs data.rating (satisfied, basic or unsatisfied)')
+      if (!RATINGS.includes(d.rating!)) throw refusal(state, cmd, allowed, 'rate needs data.rating (satisfied, basic or unsatisfied)')
       break
     case 'warn':
-      if (current!.light !== 'green') refuse(`warn: the light is already ${current!.light}`)
+      if (current!.light !== 'green') throw refusal(state, cmd, allowed, `warn: the light is already ${current!.light}`)
       break
     case 'overdue':
-      if (current!.light === 'red') refuse('overdue: the light is already red')
+      if (current!.light === 'red') throw refusal(state, cmd, allowed, 'overdue: the light is already red')
       break
     case 'escalate':
       level = d.tri ? 'city' : LEVELS[LEVELS.indexOf(level) + 1]

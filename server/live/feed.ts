@@ -157,13 +157,20 @@ export class Feed {
     return l.level[g] === 4 && p >= 0 ? `${l.tree.grids[p].name}·${l.tree.grids[g].name}` : l.tree.grids[g].name
   }
 
+  /** Each grid's place text, made once (the layout does not change): a ticker item needs it for every report. */
+  private readonly places = new Map<number, string>()
+
   private place(grid: number): string {
-    const l = this.engine.layout
     if (grid < 0) return ''
-    // Street · community: what an operator recognises at a glance.
-    const path = l.pathOf(grid, [])
-    const names = path.filter((g) => l.level[g] === 1 || l.level[g] === 2).reverse().map((g) => l.tree.grids[g].name)
-    return names.length ? `${names.join('·')} ` : ''
+    let place = this.places.get(grid)
+    if (place === undefined) {
+      const l = this.engine.layout
+      // Street · community: what an operator recognises at a glance.
+      const path = l.pathOf(grid, [])
+      const names = path.filter((g) => l.level[g] === 1 || l.level[g] === 2).reverse().map((g) => l.tree.grids[g].name)
+      this.places.set(grid, (place = names.length ? `${names.join('·')} ` : ''))
+    }
+    return place
   }
 
   private touchSpike(grid: number): void {

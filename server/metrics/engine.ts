@@ -55,6 +55,7 @@ export class MetricsEngine {
   private readonly path: number[] = []
   private readonly va = new Int32Array(COUNTER_COUNT)
   private readonly vb = new Int32Array(COUNTER_COUNT)
+  private readonly cols = new Int32Array(COUNTER_COUNT)
 
   constructor(
     readonly layout: Layout,
@@ -80,12 +81,30 @@ export class MetricsEngine {
     }
   }
 
-  /** Fold committed changes in (in log order). */
+  /**
+   * Fold committed changes in (in log order). A case's consecutive steps telescope: what they add up to is
+   * its last state's contribution less its first one's, so they are folded as one change (an imported row's
+   * history is eight steps). Steps are joined only where they chain exactly: each one's `before` is the very
+   * object that was the previous one's `after`, as the ingest hands them over.
+   */
   apply(changes: readonly LoggedChange[]): void {
-    for (const c of changes) {
-      if (c.id <= this.lastEventId) continue
-      this.applyCase(this.keysOf(c.facts), c.before, c.after)
-      this.lastEventId = c.id
+    const n = changes.length
+    for (let i = 0; i < n; ) {
+      const first = changes[i]
+      if (first.id <= this.lastEventId) {
+        i++
+        continue
+      }
+      let last = first
+      let j = i + 1
+      for (; j < n; j++) {
+        const c = changes[j]
+        if (c.event.caseId !== first.event.caseId || c.before !== last.after || c.id <= last.id) break
+        last = c
+      }
+      this.applyCase(this.keysOf(first.facts), first.before, last.after)
+      this.lastEventId = last.id
+      i = j
     }
   }
 
@@ -115,6 +134,10 @@ export class MetricsEngine {
     const v = this.va
     v.fill(0)
     contribute(s, v)
+    // The counters this case counts in (a handful of the COUNTER_COUNT): only those are added below.
+    const cols = this.cols
+    let n = 0
+    for (let k = 0; k < COUNTER_COUNT; k++) if (v[k] !== 0) cols[n++] = k
     const clock = this.clock
     const day = clock.dayOf(s.reportedAt)
     const t = this.counters
@@ -126,7 +149,7 @@ export class MetricsEngine {
     const dept = l.deptOf(s.department)
     let crossDone = false
     for (const g of path) {
-      t.addVec(g, day, v, sign)
+      t.addVec(g, day, v, sign, cols, n)
       this.hours.add(g, RECEIVED, received, sign)
       if (s.closedAt !== null) this.hours.add(g, CLOSED, closed, sign)
       if (!this.dirty[g]) {
@@ -141,9 +164,9 @@ export class MetricsEngine {
       this.addCross(cr, day, keys, dept, v, sign)
       if (leafOnly) crossDone = true
     }
-    if (keys.source >= 0) t.addVec(l.sourceBase + keys.source, day, v, sign)
-    if (keys.bigClass >= 0) t.addVec(l.classBase + keys.bigClass, day, v, sign)
-    if (dept >= 0) t.addVec(l.deptBase + dept, day, v, sign)
+    if (keys.source >= 0) t.addVec(l.sourceBase + keys.source, day, v, sign, cols, n)
+    if (keys.bigClass >= 0) t.addVec(l.classBase + keys.bigClass, day, v, sign, cols, n)
+    if (dept >= 0) t.addVec(l.deptBase + dept, day, v, sign, cols, n)
   }
 
   private crossAncestor(g: number): number {

@@ -54,18 +54,21 @@ export class WindowTable {
     return s
   }
 
-  /** Add `sign × vec[0..width)` to `row`, for a case reported on `day`. */
-  addVec(row: number, day: number, vec: ArrayLike<number>, sign: number): void {
+  /**
+   * Add `sign × vec[k]` to `row` for the columns k in `cols[0..n)`, for a case reported on `day`. The caller
+   * lists only the columns where `vec` is not 0: a case counts in a few of its counters, not all of them.
+   */
+  addVec(row: number, day: number, vec: ArrayLike<number>, sign: number, cols: ArrayLike<number>, n: number): void {
     const w = this.width
     const o = row * w
-    this.addAt(this.all, o, vec, sign)
+    this.addAt(this.all, o, vec, sign, cols, n)
     const s = this.slot(day)
     if (s < 0) return
-    this.addAt(this.ring, s * this.size + o, vec, sign)
+    this.addAt(this.ring, s * this.size + o, vec, sign, cols, n)
     if (day > this.day) return
-    if (day === this.day) this.addAt(this.today, o, vec, sign)
-    if (day >= this.weekStart) this.addAt(this.week, o, vec, sign)
-    if (day >= this.monthStart) this.addAt(this.month, o, vec, sign)
+    if (day === this.day) this.addAt(this.today, o, vec, sign, cols, n)
+    if (day >= this.weekStart) this.addAt(this.week, o, vec, sign, cols, n)
+    if (day >= this.monthStart) this.addAt(this.month, o, vec, sign, cols, n)
   }
 
   /** Add `v` to one column of `row`, for a case reported on `day`. */
@@ -81,8 +84,11 @@ export class WindowTable {
     if (day >= this.monthStart) this.month[i] += v
   }
 
-  private addAt(a: Int32Array, o: number, vec: ArrayLike<number>, sign: number): void {
-    for (let k = 0; k < this.width; k++) a[o + k] += sign * vec[k]
+  private addAt(a: Int32Array, o: number, vec: ArrayLike<number>, sign: number, cols: ArrayLike<number>, n: number): void {
+    for (let i = 0; i < n; i++) {
+      const k = cols[i]
+      a[o + k] += sign * vec[k]
+    }
   }
 
   /** Move the clock to `day`: drop slots that left the ring and recompute the windows. Returns true if it moved. */

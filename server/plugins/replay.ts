@@ -23,6 +23,8 @@ declare module 'fastify' {
 }
 
 const HOUR_MS = 3_600_000
+/** Quiet time after the last late-dated event before the dropped midnights are built again. */
+const REBUILD_AFTER_MS = 5_000
 
 export default fp(
   async function replay(app: FastifyInstance) {
@@ -47,8 +49,13 @@ export default fp(
     })
     app.decorate('replay', { pool, screens, logStart: start })
 
-    // An event dated before the last saved midnight: those after it must be built again.
+    // An event dated before the last saved midnight: those after it must be built again. They are dropped
+    // within a second (a seek never starts from one that misses an event), and built again once no such event
+    // has come for REBUILD_AFTER_MS: an import of past orders sends them for minutes, and building the year's
+    // midnights again after every second of it would only take a core from the import.
     let stale: number | null = null
+    let lastStale = 0
+    let rebuild = false
     const onCommitted = (batch: Committed[]) => {
       const clock = app.metrics.clock
       const settled = clock.dayOf(Date.now() - HOUR_MS)
@@ -56,9 +63,16 @@ export default fp(
     }
     app.ingest.on('committed', onCommitted)
     const flush = setInterval(() => {
-      if (stale === null) return
-      pool.invalidate(stale)
-      stale = null
+      const now = Date.now()
+      if (stale !== null) {
+        pool.invalidate(stale)
+        stale = null
+        lastStale = now
+        rebuild = true
+      } else if (rebuild && now - lastStale >= REBUILD_AFTER_MS) {
+        rebuild = false
+        pool.build()
+      }
     }, 1000)
     const hourly = setInterval(() => pool.build(), HOUR_MS)
     flush.unref()

@@ -147,10 +147,9 @@ export class ReplayPool {
     this.service.send({ op: 'build' })
   }
 
-  /** An event dated `at` arrived late: the saved midnights after it no longer hold. */
+  /** An event dated `at` arrived late: the saved midnights after it no longer hold (build() writes them again). */
   invalidate(at: number): void {
     this.service.send({ op: 'invalidate', at })
-    this.build()
   }
 
   report(scope: string, window: Window, at: number): Promise<AsOfReport> {

@@ -45,6 +45,29 @@ describe('metrics engine', () => {
     )
   })
 
+  it("a case's steps folded in one batch count exactly as folded one at a time", () => {
+    // Each case's whole history in a row (as an imported row's steps arrive), all in one batch: the engine joins
+    // them into one change. The same steps one per batch must give the same arrays, to the bit.
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const byCase = { ...s, order: new Array<number>(10_000).fill(0) } // always the first case with steps left
+        const one = run(byCase, 1)
+        const all = run(byCase, Number.MAX_SAFE_INTEGER)
+        expect(all.engine.lastEventId).toBe(one.engine.lastEventId)
+        const same = (a: Int32Array, b: Int32Array) => Buffer.compare(Buffer.from(a.buffer), Buffer.from(b.buffer)) === 0
+        expect(same(all.engine.counters.all, one.engine.counters.all), 'counters').toBe(true)
+        expect(same(all.engine.counters.ring, one.engine.counters.ring), 'counters by day').toBe(true)
+        expect(same(all.engine.cross.all, one.engine.cross.all), 'cross panels').toBe(true)
+        expect(same(all.engine.cross.ring, one.engine.cross.ring), 'cross panels by day').toBe(true)
+        expect(same(all.engine.hours.ring, one.engine.hours.ring), 'hours').toBe(true)
+        expect(mismatches(all.engine, recompute(all.db, s.now))).toEqual([])
+        one.db.$client.close()
+        all.db.$client.close()
+      }),
+      { numRuns: 40 },
+    )
+  })
+
   it('a full rebuild from the log equals the incremental state', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
