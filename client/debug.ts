@@ -22,6 +22,10 @@ export interface DebugHook {
   mapValue?: (code: string, metric: string) => number | null
   /** performance.now() when the first live frame reached the screen. */
   firstFrameAt?: number
+  /** The last frames applied: seq, and the moment on the machine's clock (performance.timeOrigin + now). */
+  frames?: { seq: number; at: number }[]
+  /** Provided by a wall's browser: the wall's shared state it shows, and when it applied it (machine clock). */
+  wall?: () => { version: number; scope: string; window: string; metric: string; driver: string | null; appliedAt: number; applied: { version: number; at: number }[] } | null
   [k: string]: unknown
 }
 

@@ -4,7 +4,7 @@
 // by key (FRAME_PARTS), so a new part reaches the screens without code here.
 import { onScopeDispose, shallowRef, watch, type Ref, type ShallowRef } from 'vue'
 import { STALE_MS, type GridMetric, type Window } from '../../shared/protocol'
-import { useLiveScope } from '../live/useLiveScope'
+import { useLiveScope, type LiveScopeOptions } from '../live/useLiveScope'
 import { FRAME_PARTS, type LiveState } from '../live/liveClient'
 import { usePageVisible } from './usePageVisible'
 import { debugHook } from '../debug'
@@ -19,9 +19,9 @@ export interface GridValuesView {
 type FramePart = (typeof FRAME_PARTS)[number]
 type FrameRefs = { [K in FramePart]: ShallowRef<LiveState[K]> }
 
-export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: string) {
+export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: string, wall?: Pick<LiveScopeOptions, 'ready' | 'holdMs'>) {
   // Frames come at least every HEARTBEAT_MS: STALE_MS of silence means the data is stale.
-  const live = useLiveScope(scope, window, { token, staleMs: STALE_MS })
+  const live = useLiveScope(scope, window, { token, staleMs: STALE_MS, ...wall })
   const visible = usePageVisible()
   const shown = Object.fromEntries(FRAME_PARTS.map((p) => [p, shallowRef(live[p].value)])) as FrameRefs
   const show = (p: FramePart) => ((shown[p] as ShallowRef<unknown>).value = live[p].value)
@@ -70,6 +70,15 @@ export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: s
     publish()
   })
 
+  if (debugHook) {
+    // When each frame was applied, on the machine's clock (timeOrigin + now): the skew between a wall's
+    // browsers is measured from these (e2e, bench:client). Bounded: the last few hundred frames.
+    const frames: { seq: number; at: number }[] = (debugHook.frames = [])
+    watch(live.seq, (seq) => {
+      frames.push({ seq, at: performance.timeOrigin + performance.now() })
+      if (frames.length > 600) frames.splice(0, 100)
+    }, { flush: 'sync' })
+  }
   if (debugHook)
     debugHook.live = () => ({
       status: live.status.value, seq: live.seq.value, lastFrameAt: live.lastFrameAt.value,
@@ -79,5 +88,5 @@ export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: s
     live.dispose()
     if (debugHook) delete debugHook.live
   })
-  return { status: live.status, lastFrameAt: live.lastFrameAt, seq: live.seq, error: live.error, ...shown, grids, visible, firstFrame }
+  return { status: live.status, lastFrameAt: live.lastFrameAt, seq: live.seq, error: live.error, ...shown, grids, visible, firstFrame, socket: live.socket }
 }

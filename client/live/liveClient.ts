@@ -10,6 +10,7 @@ import {
 import { REPLAY_EVENTS, type ReplayAck, type ReplayCommand, type ReplayStatus } from '../../shared/replay'
 import { decodeDelta, decodeSnapshot } from '../../shared/wire'
 import { liveParser } from '../../shared/socket-parser'
+import { FrameHold } from './frameHold'
 
 export type LiveStatus = 'connecting' | 'live' | 'stale' | 'offline'
 
@@ -56,6 +57,9 @@ export interface LiveClientOptions {
   onChange?: (parts: ReadonlySet<LivePart>) => void
   /** Diagnostics and tests: see every raw frame first; return false to drop it. */
   onFrame?: (kind: 'snapshot' | 'delta', bytes: Uint8Array) => boolean
+  /** How long to hold a live delta built at `at` (server clock) before applying it: a wall's browsers apply
+   *  each at the same moment (FrameHold). Default: at once. Not used in a replay (its `at` is the replayed time). */
+  holdMs?: (at: number) => number
   socket?: Partial<ManagerOptions & SocketOptions>
 }
 
@@ -96,6 +100,7 @@ export class LiveClient implements LiveState {
   private readonly timer: ReturnType<typeof setInterval>
   private disposed = false
   private retry: ReturnType<typeof setTimeout> | null = null
+  private readonly held = new FrameHold()
 
   constructor(private readonly opts: LiveClientOptions = {}) {
     this.staleMs = opts.staleMs ?? STALE_MS
@@ -141,7 +146,7 @@ export class LiveClient implements LiveState {
     if (this.scope === scope && this.window === window) return
     this.scope = scope
     this.window = window
-    this.awaiting = true
+    this.awaitSnapshot()
     this.refused = false
     this.seq = 0
     if (!this.socket.connected) return
@@ -161,7 +166,7 @@ export class LiveClient implements LiveState {
       if (!this.socket.connected) return resolve({ ok: false, error: 'not connected' })
       // The replay's first snapshot replaces whatever is on its way from live.
       const jumps = cmd.op === 'start' || cmd.op === 'view' || cmd.op === 'seek'
-      if (jumps) this.awaiting = true
+      if (jumps) this.awaitSnapshot()
       if (cmd.op === 'start') this.replaying = true
       this.resyncAt = Date.now()
       this.socket.emit(REPLAY_EVENTS.command, sent, (ack: ReplayAck) => {
@@ -180,7 +185,7 @@ export class LiveClient implements LiveState {
   /** Ask for a fresh snapshot (done by itself on a gap). */
   resync(): void {
     if (!this.socket.connected || this.scope === null) return
-    this.awaiting = true
+    this.awaitSnapshot()
     this.resyncAt = Date.now()
     this.socket.emit(EVENTS.resync)
   }
@@ -189,9 +194,16 @@ export class LiveClient implements LiveState {
     if (this.disposed) return
     this.disposed = true
     clearInterval(this.timer)
+    this.held.clear()
     if (this.retry) clearTimeout(this.retry)
     this.socket.removeAllListeners()
     this.socket.disconnect()
+  }
+
+  /** From here on only a snapshot counts; deltas still held belong to what came before. */
+  private awaitSnapshot(): void {
+    this.awaiting = true
+    this.held.clear()
   }
 
   /** Connect again in 1–3 s (spread, so a live process's screens do not all come back at once). */
@@ -222,14 +234,14 @@ export class LiveClient implements LiveState {
     if (this.scope === null || this.window === null) return
     if (this.replaying) {
       // Still replaying (or starting to): ask the replay for its snapshot (a live subscribe would end it).
-      this.awaiting = true
+      this.awaitSnapshot()
       this.resyncAt = Date.now()
       this.socket.emit(EVENTS.resync)
       return
     }
     const scope = this.scope
     const window = this.window
-    this.awaiting = true
+    this.awaitSnapshot()
     this.resyncAt = Date.now()
     this.setStatus('connecting')
     this.socket.emit(EVENTS.subscribe, { scope, window }, (ack: SubscribeAck) => {
@@ -269,6 +281,11 @@ export class LiveClient implements LiveState {
     if (this.opts.onFrame && !this.opts.onFrame('delta', bytes)) return
     if (this.awaiting) return
     const d: Delta = decodeDelta(bytes)
+    this.held.run(this.replay ? 0 : (this.opts.holdMs?.(d.at) ?? 0), () => this.applyDelta(d))
+  }
+
+  private applyDelta(d: Delta): void {
+    if (this.awaiting || this.disposed) return
     if (d.seq <= this.seq && !continues(this.seq, d)) return // an old frame
     if (!continues(this.seq, d)) {
       this.resync()

@@ -18,6 +18,10 @@ export interface LiveScopeOptions {
   maxAlerts?: number
   /** Diagnostics: see (and maybe drop) every raw frame. */
   onFrame?: LiveClientOptions['onFrame']
+  /** Subscribe only once this holds (a wall's browser first learns where its wall points: no wasted snapshot). */
+  ready?: Ref<boolean>
+  /** A wall's browsers hold each delta until one apply-at moment (LiveClientOptions.holdMs). */
+  holdMs?: LiveClientOptions['holdMs']
 }
 
 export type LiveRefs = { [K in LivePart]: ShallowRef<LiveState[K]> }
@@ -28,11 +32,12 @@ export function useLiveScope(scope: Ref<string>, window: Ref<Window>, opts: Live
   }
   const client: LiveClient = new LiveClient({
     url: opts.url, token: opts.token, staleMs: opts.staleMs, maxTicker: opts.maxTicker, maxAlerts: opts.maxAlerts,
-    onFrame: opts.onFrame, onChange,
+    onFrame: opts.onFrame, holdMs: opts.holdMs, onChange,
   })
   const refs = Object.fromEntries(LIVE_PARTS.map((p) => [p, shallowRef(client[p])])) as LiveRefs
 
-  const stop = watch([scope, window], ([s, w]) => client.subscribe(s, w), { immediate: true })
+  const ready = opts.ready ?? shallowRef(true)
+  const stop = watch([scope, window, ready], ([s, w, r]) => r && client.subscribe(s, w), { immediate: true })
   const dispose = () => {
     stop()
     client.dispose()
@@ -41,6 +46,8 @@ export function useLiveScope(scope: Ref<string>, window: Ref<Window>, opts: Live
 
   return {
     ...refs,
+    /** The connection (a wall's browser links to its wall over it: client/live/wallLink.ts). */
+    socket: client.socket,
     /** Ask for a fresh snapshot now (it also happens by itself on a gap or a reconnect). */
     resync: () => client.resync(),
     dispose,

@@ -1,8 +1,11 @@
 // The kiosk tour: on a steady clock the map visits the 17 first-level grids in turn, then the whole
 // district. Any touch, mouse or key input pauses it for a while, and so does a red-alert takeover.
-// One interval, whatever the data does.
+// One timer, whatever the data does. On a wall of several browsers the tour is the wall's: each stop is a
+// function of the wall's clock (the server's), so every browser moves at the same moment without a message
+// and a browser that reloads is at once at the current stop; input on any browser holds all of them.
 import { computed, onScopeDispose, ref, type Ref } from 'vue'
-import { useInterval } from '../composables/useTimers'
+import { useInterval, useTimeout } from '../composables/useTimers'
+import type { TourClock } from '../wall/useWallSync'
 
 export interface TourOptions {
   /** Stops per cycle (the first-level grids) — the last step returns to the district. */
@@ -15,6 +18,8 @@ export interface TourOptions {
   go: (k: number) => void
   stepMs?: number
   idleMs?: number
+  /** A wall's shared clock and hold; without it the tour is this page's own. */
+  clock?: TourClock | null
 }
 
 export function useKioskTour(o: TourOptions) {
@@ -22,28 +27,51 @@ export function useKioskTour(o: TourOptions) {
   const lastInput = ref(-Infinity)
   const now = ref(performance.now())
   const idleMs = o.idleMs ?? 60_000
-  const onInput = () => (lastInput.value = performance.now())
+  const stepMs = o.stepMs ?? 12_000
+  const clock = o.clock ?? null
+  const onInput = () => (clock ? clock.hold() : (lastInput.value = performance.now()))
   const events = ['pointerdown', 'wheel', 'keydown', 'touchstart'] as const
   for (const e of events) window.addEventListener(e, onInput, { passive: true, capture: true })
   onScopeDispose(() => {
     for (const e of events) window.removeEventListener(e, onInput, { capture: true })
   })
 
-  const paused = computed(() => o.held.value || now.value - lastInput.value < idleMs)
+  const paused = computed(() => {
+    if (o.held.value) return true
+    const t = now.value // read on every tick, so a hold that has run out ends at the next tick
+    return clock ? clock.now() < clock.heldUntil() : t - lastInput.value < idleMs
+  })
   const running = computed(() => o.enabled.value && !paused.value && o.stops.value > 0)
 
-  useInterval(() => {
-    now.value = performance.now()
-    if (!running.value) {
-      // After the user has taken over, the next cycle starts from the first grid again.
-      if (paused.value && !o.held.value) stop.value = -1
-      return
-    }
-    // Stops 0 … n-1 are the grids; stop n is the district overview.
+  /** Stops 0 … n-1 are the grids; stop n is the district overview. */
+  const visit = (k: number) => {
     const n = o.stops.value
-    stop.value = (stop.value + 1) % (n + 1)
+    stop.value = k % (n + 1)
     o.go(stop.value === n ? -1 : stop.value)
-  }, o.stepMs ?? 12_000)
+  }
+  const rest = () => {
+    // After the user has taken over, the next cycle starts from the first grid again.
+    if (paused.value && !o.held.value) stop.value = -1
+  }
+
+  if (clock) {
+    // The wall's step k runs from k·stepMs on the wall's clock; wake just after the next boundary.
+    const timer = useTimeout()
+    const tick = () => {
+      now.value = performance.now()
+      const k = Math.floor(clock.now() / stepMs)
+      if (running.value) visit(k)
+      else rest()
+      timer.start(tick, (k + 1) * stepMs - clock.now() + 5)
+    }
+    // The first visit after the map is mounted: a browser that (re)joins goes to the wall's current stop.
+    timer.start(tick, 0)
+  } else
+    useInterval(() => {
+      now.value = performance.now()
+      if (running.value) visit(stop.value + 1)
+      else rest()
+    }, stepMs)
 
   return { stop, paused, running, noteInput: onInput }
 }

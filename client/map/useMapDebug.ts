@@ -22,7 +22,7 @@ export interface MapDebugContext {
   onZoom: () => void
 }
 
-const PROBES = ['mapState', 'gridPoint', 'mapValue', 'probe', 'zoomToLevel', 'mapIdle', 'map', 'mapPieces', 'microIndices', 'currentValues', 'applyGrids'] as const
+const PROBES = ['mapState', 'gridPoint', 'gridsShown', 'mapValue', 'probe', 'zoomToLevel', 'mapIdle', 'map', 'mapPieces', 'microIndices', 'currentValues', 'applyGrids'] as const
 
 export function useMapDebug(debugHook: DebugHook, ctx: MapDebugContext): void {
   const a = ctx.atlas
@@ -33,13 +33,22 @@ export function useMapDebug(debugHook: DebugHook, ctx: MapDebugContext): void {
     loaded: ctx.view.maps.value.length > 0 && ctx.view.maps.value.every((m) => m.loaded()) && !!ctx.choropleth(),
   })
   // Where a grid's label point is on the page (for tests that click it) and the value the map holds for it.
-  debugHook.gridPoint = (code: string) => {
+  const gridPoint = (code: string) => {
     const i = a().indexOf.get(code)
     if (i === undefined || i < 0 || !ctx.container.value) return null
     const p = ctx.view.pointOf(a().center[2 * i], a().center[2 * i + 1])
     const r = ctx.container.value.getBoundingClientRect()
     return p && { x: r.left + p.x, y: r.top + p.y }
   }
+  debugHook.gridPoint = gridPoint
+  // The grids of a level whose label points this browser draws (a wall's browser draws only its own pieces),
+  // with their page coordinates: tests click one of them.
+  debugHook.gridsShown = (level: MapLevel) =>
+    [...a().indices[level]].flatMap((i) => {
+      const code = a().code[i]
+      const p = gridPoint(code)
+      return p ? [{ code, ...p }] : []
+    })
   debugHook.mapValue = (code: string, metric: string) => {
     const i = a().indexOf.get(code)
     const v = ctx.values() as Record<string, Int32Array> | null

@@ -5,6 +5,7 @@ import { levelOfCode } from '../../shared/grid'
 import { useKioskTour } from './useKioskTour'
 import type { GridAtlas, MapLevel } from './useGridAtlas'
 import type { MapView } from './useMapView'
+import type { TourClock } from '../wall/useWallSync'
 
 export interface MapTourOptions {
   atlas: () => GridAtlas
@@ -14,6 +15,8 @@ export interface MapTourOptions {
   tour: () => boolean
   active: () => boolean
   held: Ref<boolean>
+  /** A wall's shared clock: the tour is the wall's (see useKioskTour). */
+  clock?: TourClock | null
 }
 
 export function useMapTour(view: MapView, o: MapTourOptions) {
@@ -29,6 +32,7 @@ export function useMapTour(view: MapView, o: MapTourOptions) {
     stops: computed(() => (touring.value ? stops.value.length : 0)),
     enabled: computed(() => touring.value && o.active()),
     held: o.held,
+    clock: o.clock,
     go: (k) => view.fit(k < 0 ? o.root() : o.atlas().code[stops.value[k]], { padding: view.padding() * 2, duration: 2500 }),
   })
   /** The grid the tour is showing, or -1. */

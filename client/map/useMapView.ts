@@ -11,7 +11,7 @@ import { tally } from '../debug'
 import { blankStyle, gridLayers, type MapMetric } from './style'
 import { bboxOf } from './shapes'
 import { maxCanvasPx } from './gpu'
-import { between, fitCamera, mercX, mercY, pieceCenter, type Camera, type MapRegion } from './pieces'
+import { between, fitCamera, latOf, lngOf, mercX, mercY, pieceCenter, type Camera, type MapRegion } from './pieces'
 import type { GridAtlas } from './useGridAtlas'
 
 export interface MapViewOptions {
@@ -29,6 +29,11 @@ export interface MapViewOptions {
 }
 
 type Bounds = [number, number, number, number]
+export interface LonLatZoom {
+  lon: number
+  lat: number
+  zoom: number
+}
 export interface FitOptions {
   padding?: number
   duration?: number
@@ -47,6 +52,10 @@ export interface MapView {
   fitBox: (b: Bounds, o?: FitOptions) => void
   /** Jump to a centre and zoom. */
   jumpTo: (center: [number, number], zoom: number) => void
+  /** The camera a fit of a lon/lat box gives (a wall shares it, so every browser moves to the same one). */
+  cameraFor: (b: Bounds, o?: FitOptions) => LonLatZoom
+  /** Move to a camera over `duration` ms. */
+  moveTo: (c: LonLatZoom, duration: number) => void
   /** The zoom that fits a lon/lat box into the whole map. */
   zoomFor: (b: Bounds) => number
   zoom: () => number
@@ -106,6 +115,20 @@ export function useMapView(o: MapViewOptions): MapView {
   }
   const jumpTo = (center: [number, number], zoom: number) =>
     region() ? moveTo({ x: mercX(center[0]), y: mercY(center[1]), zoom }, 0) : map.value?.jumpTo({ center, zoom })
+  const cameraFor: MapView['cameraFor'] = (b, f = {}) => {
+    const r = region()
+    const pad = f.padding ?? padding()
+    if (r) {
+      const c = fitCamera(b, r.width, r.height, pad, f.maxZoom)
+      return { lon: lngOf(c.x), lat: latOf(c.y), zoom: c.zoom }
+    }
+    const m = map.value!
+    const c = m.cameraForBounds(b, { padding: pad, maxZoom: f.maxZoom })
+    const center = c?.center ? maplibregl.LngLat.convert(c.center) : m.getCenter()
+    return { lon: center.lng, lat: center.lat, zoom: c?.zoom ?? m.getZoom() }
+  }
+  const moveCamera: MapView['moveTo'] = (c, duration) =>
+    region() ? moveTo({ x: mercX(c.lon), y: mercY(c.lat), zoom: c.zoom }, duration) : map.value?.easeTo({ center: [c.lon, c.lat], zoom: c.zoom, duration })
   const offsetOf = (m: maplibregl.Map) => {
     const r = region()
     const k = maps.value.indexOf(m)
@@ -187,7 +210,7 @@ export function useMapView(o: MapViewOptions): MapView {
   })
 
   return {
-    maps, map, padding, fit, fitBox, jumpTo, zoomFor, pointOf, offsetOf,
+    maps, map, padding, fit, fitBox, jumpTo, cameraFor, moveTo: moveCamera, zoomFor, pointOf, offsetOf,
     zoom: () => cam?.zoom ?? map.value?.getZoom() ?? 0,
     onLoad: (fn) => loaders.push(fn),
     onResize: (fn) => resizers.push(fn),

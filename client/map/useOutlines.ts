@@ -3,9 +3,11 @@
 import { watch } from 'vue'
 import type { GeoJSONSource } from 'maplibre-gl'
 import { DISTRICT_CODE } from '../../shared/grid'
-import { featureOf, NOTHING } from './shapes'
+import { bboxOf, featureOf, NOTHING } from './shapes'
 import type { GridAtlas } from './useGridAtlas'
-import type { MapView } from './useMapView'
+import type { LonLatZoom, MapView } from './useMapView'
+
+type Bounds = [number, number, number, number]
 
 export function useOutlines(view: MapView, o: { atlas: () => GridAtlas; scope: () => string }) {
   const sources = (id: string) => view.maps.value.map((m) => m.getSource(id) as GeoJSONSource | undefined).filter((s) => !!s)
@@ -24,14 +26,17 @@ export function useOutlines(view: MapView, o: { atlas: () => GridAtlas; scope: (
     view.fit(s, { duration: 1200 })
   })
 
-  /** Fly to a grid and outline it in red (an alert), or clear with null. */
-  function spot(code: string | null) {
+  /** Where a spot on this grid flies to. */
+  const cameraFor = (code: string) => view.cameraFor(bboxOf(o.atlas(), code) as Bounds, { padding: view.padding() * 3, maxZoom: view.zoom() + 3 })
+
+  /** Fly to a grid (to `camera`, when a wall shares where) and outline it in red (an alert), or clear with null. */
+  function spot(code: string | null, camera?: LonLatZoom) {
     const spots = sources('spot')
     if (!spots.length) return
     const f = (code && featureOf(o.atlas(), code)) || NOTHING
     for (const s of spots) s.setData(f)
-    if (code) view.fit(code, { padding: view.padding() * 3, duration: 1500, maxZoom: view.zoom() + 3 })
+    if (code) view.moveTo(camera ?? cameraFor(code), 1500)
     else view.fit(o.scope(), { duration: 1200 })
   }
-  return { spot }
+  return { spot, cameraFor }
 }

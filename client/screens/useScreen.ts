@@ -17,16 +17,29 @@ import type { KpiDef } from '../panels/kpis'
 export interface ScreenOptions {
   /** The window shown unless the URL asks for another (?window=). */
   window: Window
+  /** A wall's browser: the wall's shared scope, window and metric replace the URL's and this page's own. */
+  shared?: SharedView
+}
+
+export interface SharedView {
+  /** The wall's state is known (or cannot be): the screen subscribes from then on. */
+  ready: Ref<boolean>
+  /** How long to hold a live frame so that every browser of the wall applies it at the same moment. */
+  holdMs: (at: number) => number
+  scope: Ref<string>
+  setScope: (code: string) => void
+  window: Ref<Window>
+  metric: Ref<MapMetric>
 }
 
 export function useScreen(root: Ref<string>, o: ScreenOptions) {
   const { t } = useI18n()
   const route = useRoute()
-  const { scope, setScope } = useScope(root)
+  const { scope, setScope } = o.shared ?? useScope(root)
   const asked = route.query.window as Window
-  const window = ref<Window>(WINDOWS.includes(asked) ? asked : o.window)
-  const metric = ref<MapMetric>('density')
-  const live = useScreenData(scope, window, pageToken())
+  const window = o.shared?.window ?? ref<Window>(WINDOWS.includes(asked) ? asked : o.window)
+  const metric = o.shared?.metric ?? ref<MapMetric>('density')
+  const live = useScreenData(scope, window, pageToken(), o.shared)
   const fresh = provideFreshness(live.status, live.lastFrameAt, live.error)
   const { atlas, error: atlasError } = useGridAtlas({ after: live.firstFrame })
   const screen = {

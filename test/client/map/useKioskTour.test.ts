@@ -1,5 +1,5 @@
 // The kiosk tour: a steady clock over the stops and back to the overview, paused by input, held by a
-// takeover, and leaving no timer or listener behind.
+// takeover, on a wall the same stop on every browser at the same moment, and leaving no timer or listener behind.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { effectScope, ref } from 'vue'
 
@@ -8,17 +8,18 @@ import { effectScope, ref } from 'vue'
 vi.stubGlobal('window', Object.assign(new EventTarget(), { __onescreen: {} }))
 const { useKioskTour } = await import('../../../client/map/useKioskTour')
 const debugHook = (await import('../../../client/debug')).debugHook!
+type TourClock = import('../../../client/wall/useWallSync').TourClock
 
 describe('useKioskTour', () => {
   beforeEach(() => vi.useFakeTimers())
   afterEach(() => vi.useRealTimers())
 
-  function start(stops = 3) {
+  function start(stops = 3, clock: TourClock | null = null) {
     const visits: number[] = []
     const held = ref(false)
     const enabled = ref(true)
     const scope = effectScope()
-    const tour = scope.run(() => useKioskTour({ stops: ref(stops), enabled, held, go: (k) => visits.push(k), stepMs: 1000, idleMs: 5000 }))!
+    const tour = scope.run(() => useKioskTour({ stops: ref(stops), enabled, held, go: (k) => visits.push(k), stepMs: 1000, idleMs: 5000, clock }))!
     return { visits, held, enabled, tour, stop: () => scope.stop() }
   }
 
@@ -56,6 +57,29 @@ describe('useKioskTour', () => {
     vi.advanceTimersByTime(1000)
     expect(t.visits).toEqual([0])
     t.stop()
+  })
+
+  it('on a wall, follows the wall’s clock: browsers started apart visit the same stop at the same moment, and a hold from one holds all', () => {
+    // The wall's shared hold, as the conductor would broadcast it to every browser.
+    const heldUntil = ref(0)
+    const clock: TourClock = { now: () => Date.now(), heldUntil: () => heldUntil.value, hold: () => (heldUntil.value = Date.now() + 5000) }
+    vi.setSystemTime(10_250)
+    const a = start(3, clock)
+    vi.advanceTimersByTime(400)
+    const b = start(3, clock) // a browser that (re)joins later goes straight to the wall's current stop
+    vi.advanceTimersByTime(400)
+    // Step 10 (10 mod 4 = stop 2) on joining, then both at 11.000 s: step 11 = the overview.
+    expect(a.visits).toEqual([2, -1])
+    expect(b.visits).toEqual([2, -1])
+    a.tour.noteInput()
+    expect(b.tour.paused.value).toBe(true)
+    vi.advanceTimersByTime(5000)
+    expect(b.visits).toEqual([2, -1])
+    vi.advanceTimersByTime(1000)
+    expect(a.visits).toEqual([2, -1, 1])
+    expect(b.visits).toEqual([2, -1, 1])
+    a.stop()
+    b.stop()
   })
 
   it('clears its timer and listener when its scope ends', () => {

@@ -1,0 +1,101 @@
+// One browser's part in a wall of several (/wall/<name>[/<n>]): the wall's shared state (server/live/conductor.ts)
+// as Vue state, and what this browser changes sent as a wall change, so every browser shows it. The scope
+// (with a drill-down), the window and the map metric come from the wall, not from the URL or this page: a
+// click here is applied on every browser at the change's apply-at time, this one included. The WallLink is
+// made once, on the live connection, outside Vue's reactivity, and disposed with the screen.
+import { computed, onScopeDispose, ref, shallowRef, type Ref } from 'vue'
+import type { Socket } from 'socket.io-client'
+import type { WallShared, WallState } from '../../shared/conductor'
+import type { GridMetric, Window } from '../../shared/protocol'
+import { WallLink } from '../live/wallLink'
+import type { MapMetric } from '../map/style'
+import { debugHook } from '../debug'
+
+/** The map's "density" colours by cases received per area: the wall's metric `received`. */
+const toMap = (m: GridMetric): MapMetric => (m === 'received' ? 'density' : m)
+const toWall = (m: MapMetric): GridMetric => (m === 'density' ? 'received' : m)
+
+/**
+ * Every browser of the wall applies a live frame this long after the server built it (on the server's clock),
+ * so that one that got it a little earlier waits for the others (measured: test/e2e/wall-link.test.ts).
+ */
+export const FRAME_LEAD_MS = 200
+
+/** Input holds the tour for this long on every browser; a hold is re-sent at most every HOLD_RESEND_MS. */
+const HOLD_MS = 60_000
+const HOLD_RESEND_MS = 10_000
+
+export interface TourClock {
+  /** The wall's clock (the server's, ms). */
+  now: () => number
+  /** Until when (wall clock) input holds the tour. */
+  heldUntil: () => number
+  /** Input on this browser: hold the whole wall's tour. */
+  hold: () => void
+}
+
+export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Ref<string>; window: Window }) {
+  const state = shallowRef<WallState | null>(null)
+  const error = ref<string | null>(null)
+  let link: WallLink | null = null
+  const applied: { version: number; at: number }[] = []
+
+  const share = (patch: WallShared) => {
+    if (!link) return
+    link.share(patch).then(
+      (ack) => (error.value = ack.ok ? null : ack.error),
+      () => (error.value = 'the wall did not answer'),
+    )
+  }
+  /** Inside what this browser's viewer may see, else its root. */
+  const inside = (code: string) => (code.startsWith(o.viewerRoot.value) ? code : o.viewerRoot.value)
+  /** The wall's scope: its profile's, or where a control key sent it. Drill-downs go below it. */
+  const root = computed(() => inside(state.value?.scope ?? o.home.value))
+  const scope = computed(() => inside(state.value?.drill ?? root.value))
+  const setScope = (code: string) => {
+    if (code !== scope.value) share({ drill: code === root.value ? null : code })
+  }
+  const window = computed<Window>({ get: () => state.value?.window ?? o.window, set: (w) => share({ window: w }) })
+  const metric = computed<MapMetric>({ get: () => toMap(state.value?.metric ?? 'received'), set: (m) => share({ metric: toWall(m) }) })
+
+  const now = () => Date.now() + (link?.offset ?? 0)
+  const clock: TourClock = {
+    now,
+    heldUntil: () => state.value?.tourHeldUntil ?? 0,
+    hold: () => {
+      if (clock.heldUntil() < now() + HOLD_MS - HOLD_RESEND_MS) share({ tourHeldUntil: now() + HOLD_MS })
+    },
+  }
+
+  /** Join the wall over the screen's live connection (once). */
+  function connect(socket: Socket) {
+    link ??= new WallLink(socket, name, {
+      onState: (s) => {
+        state.value = s
+        error.value = null
+        applied.push({ version: s.version, at: performance.timeOrigin + performance.now() })
+        if (applied.length > 200) applied.splice(0, 50)
+      },
+      onError: (e) => (error.value = e),
+    })
+  }
+
+  if (debugHook)
+    debugHook.wall = () => {
+      const s = state.value
+      const last = applied.at(-1)
+      return s && last ? { version: s.version, scope: scope.value, window: s.window, metric: s.metric, driver: s.driver?.name ?? null, appliedAt: last.at, applied: [...applied] } : null
+    }
+  onScopeDispose(() => {
+    link?.dispose()
+    link = null
+    if (debugHook) delete debugHook.wall
+  })
+
+  const ready = computed(() => state.value !== null || error.value !== null)
+  /** Until the wall answered, the offset is unknown: frames apply at once. Never more than the lead. */
+  const holdMs = (at: number) => (link?.state ? Math.min(FRAME_LEAD_MS, at + FRAME_LEAD_MS - now()) : 0)
+  return { state, error, share, connect, clock, root, view: { ready, holdMs, scope, setScope, window, metric } }
+}
+
+export type WallSync = ReturnType<typeof useWallSync>
