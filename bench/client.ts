@@ -12,8 +12,10 @@
 //   leaks    at the end: live intervals, pending timeouts (counted by an init script around the page's timer
 //            functions), chart and map instances, DOM nodes and listeners;
 //   wall8k   the example 4×2 wall at 7680×2160 (one canvas per screen the map spans): first live frame, and a
-//            delta's script cost over every map piece (`--only wall8k` runs just this, a few minutes).
-// Results go to bench/results/client.json (client-wall8k.json with --only wall8k).
+//            delta's script cost over every map piece (`--only wall8k` runs just this, a few minutes);
+//   skew     a 2×1 wall in two browsers of 1920×1080: for each live frame both applied, how far apart they
+//            applied it, over --skew seconds of live data (`--only skew` runs just this).
+// Results go to bench/results/client.json (client-wall8k.json / client-skew.json with --only).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -31,6 +33,7 @@ import { ensureClientBuilt, openBrowser, ROOT } from '../test/e2e/harness'
 import { median } from './stats'
 import { measureDelta } from './client/delta'
 import { measureWall8k } from './client/wall'
+import { measureSkew, wallsFile } from './client/skew'
 
 const { values: args } = parseArgs({
   options: {
@@ -40,6 +43,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '5' },
     port: { type: 'string', default: '3921' },
     only: { type: 'string' },
+    skew: { type: 'string', default: '60' },
   },
 })
 const MINUTES = Number(args.minutes)
@@ -66,14 +70,14 @@ const TIMER_PROBE = `(() => {
   window.__timerProbe = () => ({ intervals: live.intervals.size, timeouts: live.timeouts.size })
 })()`
 
-async function startServer(dbFile: string): Promise<ChildProcess> {
+async function startServer(dbFile: string, walls: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env, PORT: String(PORT), HOST: '127.0.0.1', ONESCREEN_DB: dbFile, ONESCREEN_DEMO: 'true',
       ONESCREEN_DEMO_SPEED: String(SPEED), LOG_LEVEL: 'warn', ONESCREEN_CLIENT_DIR: join(ROOT, 'dist/client'),
-      // The example walls: the 8K figures use its 4×2 wall.
-      ONESCREEN_WALLS: join(ROOT, 'fixtures/walls.example.json'),
+      // The example walls (the 8K figures use its 4×2 wall) and the skew's 2×1 wall.
+      ONESCREEN_WALLS: walls,
       // One browser from one address asks for more than an anonymous visitor's default allowance in ten minutes.
       ONESCREEN_RATE_MAX: '100000',
     },
@@ -197,11 +201,16 @@ async function main() {
   const seeded = await ensureSeeded(db, { cases: Number(args.cases) })
   db.$client.close()
   log(`seeded in ${(seeded.ms / 1000).toFixed(1)} s; starting the server (demo ${SPEED}×)`)
-  const server = await startServer(dbFile)
+  const server = await startServer(dbFile, wallsFile(dir))
   try {
     if (args.only === 'wall8k') {
       const wall = await wall8k()
       writeFileSync(join(ROOT, 'bench/results/client-wall8k.json'), JSON.stringify({ when: new Date().toISOString(), settings: { cases: Number(args.cases), runs: RUNS }, wall8k: wall }, null, 2) + '\n')
+      return
+    }
+    if (args.only === 'skew') {
+      const skew = await measureSkew(URL_BASE, Number(args.skew), log)
+      writeFileSync(join(ROOT, 'bench/results/client-skew.json'), JSON.stringify({ when: new Date().toISOString(), settings: { cases: Number(args.cases), speed: SPEED }, skew }, null, 2) + '\n')
       return
     }
     const size = await measureSize()
@@ -211,6 +220,7 @@ async function main() {
     log(`first live frame median ${median(first).toFixed(0)} ms (raw socket.io snapshot ${median(rawFirst).toFixed(0)} ms)`)
 
     const wall = await wall8k()
+    const skew = await measureSkew(URL_BASE, Number(args.skew), log)
 
     const b = await openBrowser(1920, 1080)
     await b.context.addInitScript(TIMER_PROBE)
@@ -252,6 +262,7 @@ async function main() {
       size: { ...size, targetGzip: 1.5 * 1024 * 1024 },
       firstFrameMs: { runs: first, median: median(first), target: 2000, rawSnapshotMs: rawFirst, rawMedian: median(rawFirst), ratio: median(first) / median(rawFirst) },
       wall8k: wall,
+      skew,
       deltaMs: {
         grids: delta.grids,
         onScreen: { median: median(delta.micro), max: Math.max(...delta.micro) },
@@ -281,6 +292,7 @@ async function main() {
     row('frame after delta (swiftshader)', `${median(delta.frameAfter).toFixed(0)} ms`, '')
     row('first live frame, 7680×2160 wall', `${wall.firstFrameMs.median.toFixed(0)} ms`, '≤ 2000 ms', `${wall.pieces} map canvases`)
     row(`delta, ${wall.deltaMs.grids} grids on screen, 8K`, `${wall.deltaMs.onScreen.median.toFixed(2)} ms`, '≤ 8 ms', `district view ${wall.deltaMs.districtView.median.toFixed(2)} ms`)
+    row('frame skew p99, 2 browsers of a wall', `${skew.p99Ms.toFixed(1)} ms`, '< 50 ms', `p50 ${skew.p50Ms.toFixed(1)} ms over ${skew.frames} frames`)
     row(`heap growth, ${MINUTES} min at ${SPEED}×`, `${mb(after.heap - before.heap).toFixed(2)} MB`, '≤ 5 MB', `${mb(before.heap).toFixed(1)} → ${mb(after.heap).toFixed(1)} MB`)
     row('DOM nodes before → after', `${before.nodes} → ${after.nodes}`, '')
     row('live intervals / timeouts at end', `${end.probe.intervals} / ${end.probe.timeouts}`, '', `app timers ${end.appTimers}`)

@@ -7,7 +7,8 @@ import { measureDelta } from './delta'
 
 const W = 7680
 const H = 2160
-const PATH = '/wall/hall-4x2?window=all'
+// The wall's own window (its profile's "today"): a profiled wall's browsers share it, the URL does not choose.
+const PATH = '/wall/hall-4x2'
 
 async function live(page: Page) {
   await page.waitForFunction(() => window.__onescreen?.live?.().status === 'live' && !!window.__onescreen?.mapState, undefined, { timeout: 120_000, polling: 100 })

@@ -51,6 +51,8 @@ export interface E2eServer {
   url: string
   writeKey: string
   viewerToken: (scope: string) => string
+  /** A control key (a leader's tablet that drives walls), for the district or a subtree. */
+  controlKey: (name: string, scope?: string) => string
   /** Label points of micro grids (inside them), and matter codes, for reports. */
   places: { code: string; lon: number; lat: number }[]
   matters: string[]
@@ -82,6 +84,7 @@ export async function startServer(cases = 20_000, settings: Partial<import('../.
     places,
     matters,
     viewerToken: (scope) => keys.create({ role: 'viewer', name: `e2e ${scope}`, scope }).secret,
+    controlKey: (name, scope) => keys.create({ role: 'control', name, scope }).secret,
     close: async () => {
       await app.close()
       db.$client.close()

@@ -20,6 +20,9 @@ beforeAll(async () => {
   // The example walls, and a 2×1 wall driven by two browsers.
   const walls = JSON.parse(readFileSync(join(ROOT, 'fixtures/walls.example.json'), 'utf8'))
   walls['duo'] = { columns: 2, rows: 1, panel: { width: 1920, height: 1080 }, bezel: 10, browsers: [{ column: 1, row: 1 }, { column: 2, row: 1 }] }
+  // The whole history: every panel has figures at any hour. A wall's browsers show the wall's window (its
+  // profile's, shared by all of them), not one the URL asks for.
+  for (const w of Object.values(walls) as { window?: string }[]) w.window = 'all'
   writeFileSync(join(dir, 'walls.json'), JSON.stringify(walls))
   server = await startServer(20_000, { walls: loadConfig({ ONESCREEN_WALLS: join(dir, 'walls.json') }).walls })
   await activity(server, 6)
@@ -156,8 +159,8 @@ describe.each(SHAPES)('$name', (shape) => {
   let b: Browser
   beforeAll(async () => {
     b = await openBrowser(shape.w, shape.h)
-    // The whole history: every panel has figures at any hour (a wall's default window may be today).
-    await b.page.goto(`${server.url}${shape.path}?window=all`)
+    // The whole history: every panel has figures at any hour (a profiled wall's window is its profile's: all).
+    await b.page.goto(`${server.url}${shape.path}${shape.path.startsWith('/wall/') ? '' : '?window=all'}`)
     await ready(b.page)
   })
   afterAll(async () => {
@@ -182,7 +185,7 @@ describe('the part of a wall one browser drives (/wall/duo/2 at 1920×1080)', ()
   it('shows the right-hand screen only: its own panels and its half of the map', async () => {
     const b = await openBrowser(1920, 1080)
     try {
-      await b.page.goto(`${server.url}/wall/duo/2?window=all`)
+      await b.page.goto(`${server.url}/wall/duo/2`)
       await ready(b.page)
       const m = await measure(b.page)
       // The map spans the bezel: this browser draws the piece on its own screen, from the left edge.

@@ -1,0 +1,47 @@
+// Several browsers, one wall (issue 11): the frame skew between two browsers of a 2×1 wall of 1920×1080 panels
+// (WALL_PAIR, added to the bench's walls file), under live data at the bench's demo speed. For every frame both
+// applied, the difference between the moments they applied it (each page's performance.timeOrigin + now: one
+// machine, one clock), read from the client's opt-in probes.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { openBrowser, ROOT } from '../../test/e2e/harness'
+import { framesOf, merge, quantile, settled, skews } from '../../test/e2e/wallProbe'
+
+export const WALL_PAIR = {
+  pair: {
+    columns: 2, rows: 1, panel: { width: 1920, height: 1080 }, bezel: 12, window: 'today',
+    browsers: [{ column: 1, row: 1 }, { column: 2, row: 1 }],
+  },
+}
+
+/** A walls file in `dir`: the example walls (the 8K figures use its 4×2 wall) and WALL_PAIR. */
+export function wallsFile(dir: string): string {
+  const file = join(dir, 'walls.json')
+  const example = JSON.parse(readFileSync(join(ROOT, 'fixtures/walls.example.json'), 'utf8')) as object
+  writeFileSync(file, JSON.stringify({ ...example, ...WALL_PAIR }))
+  return file
+}
+
+export async function measureSkew(urlBase: string, seconds: number, log: (s: string) => void) {
+  const pages = [await openBrowser(1920, 1080), await openBrowser(1920, 1080)]
+  try {
+    await Promise.all(pages.map((b, k) => b.page.goto(`${urlBase}/wall/pair/${k + 1}`)))
+    await Promise.all(pages.map((b) => settled(b.page)))
+    const [fa, fb] = [new Map<number, number>(), new Map<number, number>()]
+    // The pages keep their last few hundred frames: read them often enough to lose none.
+    for (let t = 0; t < seconds; t += 5) {
+      await new Promise((r) => setTimeout(r, 5000))
+      merge(fa, await framesOf(pages[0].page))
+      merge(fb, await framesOf(pages[1].page))
+    }
+    const s = skews(fa, fb)
+    const out = {
+      path: '/wall/pair/1 + /wall/pair/2', size: '2 × 1920×1080', seconds, frames: s.length,
+      p50Ms: quantile(s, 0.5), p99Ms: quantile(s, 0.99), maxMs: s.at(-1) ?? NaN, target: 50, pageErrors: pages.flatMap((b) => b.errors).slice(0, 5),
+    }
+    log(`frame skew between two browsers over ${out.frames} frames: p50 ${out.p50Ms.toFixed(1)} ms, p99 ${out.p99Ms.toFixed(1)} ms, max ${out.maxMs.toFixed(1)} ms`)
+    return out
+  } finally {
+    for (const b of pages) await b.close()
+  }
+}
