@@ -49,6 +49,9 @@ export interface BuildStats {
 }
 
 export class SavedStates {
+  /** Bumped by every invalidate: a build under way started from days that may since have been dropped. */
+  private generation = 0
+
   constructor(
     private readonly sql: Database.Database,
     readonly store: StateStore,
@@ -76,6 +79,7 @@ export class SavedStates {
 
   /** Drop the days an event dated `at` should have been part of (every midnight after it). */
   invalidate(at: number, clock: DistrictClock): number {
+    this.generation++
     return this.store.dropAfter(clock.dayOf(at))
   }
 
@@ -99,7 +103,9 @@ export class SavedStates {
     let day: number | null = null
     let prev: Int32Array[] = []
     let folder: LogFolder
+    let generation = -1
     const begin = () => {
+      generation = this.generation
       const saved = this.store.lastDay()
       day = saved === null ? null : this.load(engine, clock.dayStart(saved))
       if (day === null) {
@@ -117,7 +123,9 @@ export class SavedStates {
     const resume = (stop: () => boolean = () => false): boolean => {
       if (start === null) return true
       const t0 = performance.now()
-      if (day === null) begin()
+      // A build stopped between slices may have folded past an event that arrived since, dated before where
+      // it stands (invalidate dropped the days it made stale): go back to the newest day still saved.
+      if (day === null || generation !== this.generation) begin()
       let d = day!
       for (; d < lastDay && !stop(); d++) {
         const next = d + 1

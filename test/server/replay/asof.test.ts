@@ -154,4 +154,31 @@ describe('the state as of a past moment', () => {
       { numRuns: 15 },
     )
   })
+
+  it('a build stopped between slices starts again from what is saved when a late event made its days stale', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const w = world(s)
+        const clock = w.engine.clock
+        const first = w.sql.prepare('SELECT MIN(at) FROM case_events').pluck().get() as number
+        const days = clock.dayOf(s.now + DAY) - clock.dayOf(first)
+        fc.pre(days >= 4)
+        // The build saves a few days (as the replay service does, a slice at a time), then an event dated in
+        // its first day arrives and makes every saved day after that one stale.
+        const b = w.states.builder(w.engine, s.now + DAY)
+        let asked = 0
+        expect(b.resume(() => ++asked > 3)).toBe(false)
+        const t = first + 60_000
+        w.recorder.report({ grid: w.grids.micro[0], source: 'app', matter: '01001', at: t })
+        w.states.invalidate(t, clock)
+        expect(b.resume()).toBe(true)
+        // Every midnight now saved must hold the late event: check the newest, where a stale chain shows most.
+        const last = clock.dayStart(w.states.store.lastDay()!)
+        w.setNow(last)
+        seek(w.sql, w.engine, w.states, w.folder, last)
+        expect(differences(w, last)).toEqual([])
+      }),
+      { numRuns: 15 },
+    )
+  })
 })
