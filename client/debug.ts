@@ -11,7 +11,9 @@ export interface DebugHook {
   maps: number
   timers: number
   /** Provided by the live screen: status, seq, last frame time. */
-  live?: () => { status: string; seq: number; lastFrameAt: number | null; scope: string; window: string }
+  live?: () => { status: string; seq: number; lastFrameAt: number | null; scope: string; window: string; frameAt: number | null; replaying: boolean }
+  /** Frames that moved the screen's clock, counted since the screen opened (live or replayed). */
+  clockFrames?: number
   /** Provided by the map: the number of polygons carrying a colour (feature-state), per LOD level. */
   mapState?: () => { level: number; coloured: number; total: number; loaded: boolean }
   /** Provided by the map: recolour from full-length arrays, returns script ms. */

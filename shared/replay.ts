@@ -32,6 +32,8 @@ export type ReplayCommand =
 export interface ReplayStatus {
   /** The replayed moment (ms). */
   at: number
+  /** Where the replay started (the chosen moment, or the start of the chosen interval). */
+  from: number
   speed: number
   playing: boolean
   /** The end of the chosen interval, or null (up to the present). */

@@ -24,6 +24,11 @@ const toTick = new Histogram()
 const fromTick = new Histogram()
 /** District screens: frame delivery, the server's tick → here. */
 const districtDelivery = new Histogram()
+/** Frame cadence on the measured district screens: the time between one delta and the next, counted from the
+ *  last report on (a stall shows as a long gap). District screens get a frame each tick while news flows; a
+ *  street's frames follow its own news, which says nothing about the server's cadence. */
+const frameGap = new Histogram()
+let cadenceSince = Date.now()
 let frames = 0
 let bytes = 0
 let gaps = 0
@@ -51,6 +56,7 @@ function open(i: number): Promise<void> {
     // Half the screens watch the district, the rest a street each.
     const scope = i % 2 === 0 ? '410103' : scopes[i % scopes.length]
     let seq = -1
+    let last = 0
     s.on('connect', () => s.emit(EVENTS.subscribe, { scope, window: 'today' }))
     s.on(EVENTS.snapshot, (b: Uint8Array) => {
       snapshots++
@@ -63,6 +69,8 @@ function open(i: number): Promise<void> {
       bytes += b.byteLength
       if (!measuring) return
       const now = Date.now()
+      if (scope === '410103' && last >= cadenceSince) frameGap.add(now - last)
+      last = now
       const d = decodeDelta(b)
       if (seq >= 0 && d.base !== seq) {
         gaps++
@@ -90,13 +98,15 @@ async function main() {
     if (m.type === 'report') {
       process.send!({
         type: 'stats', latency: latency.summary(), toTick: toTick.summary(), fromTick: fromTick.summary(),
-        districtDelivery: districtDelivery.summary(), frames, bytes, gaps, snapshots,
+        districtDelivery: districtDelivery.summary(), frameGap: frameGap.summary(), frames, bytes, gaps, snapshots,
         connected: sockets.filter((s) => s.connected).length,
       })
       latency.reset()
       toTick.reset()
       fromTick.reset()
       districtDelivery.reset()
+      frameGap.reset()
+      cadenceSince = Date.now()
       frames = bytes = gaps = 0
     }
     if (m.type === 'stop') {

@@ -82,11 +82,19 @@ export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: s
   if (debugHook)
     debugHook.live = () => ({
       status: live.status.value, seq: live.seq.value, lastFrameAt: live.lastFrameAt.value,
-      scope: scope.value, window: window.value,
+      scope: scope.value, window: window.value, frameAt: live.frameAt.value, replaying: live.replay.value !== null,
     })
   onScopeDispose(() => {
     live.dispose()
     if (debugHook) delete debugHook.live
   })
-  return { status: live.status, lastFrameAt: live.lastFrameAt, seq: live.seq, error: live.error, ...shown, grids, visible, firstFrame, socket: live.socket }
+  if (debugHook) {
+    // Frames that moved the screen's clock (live or replayed), for the e2e test's frames per second.
+    debugHook.clockFrames = 0
+    watch(live.frameAt, () => debugHook!.clockFrames!++)
+  }
+  return {
+    status: live.status, lastFrameAt: live.lastFrameAt, seq: live.seq, error: live.error, ...shown, grids, visible, firstFrame, socket: live.socket,
+    replay: live.replay, frameAt: live.frameAt, command: live.command,
+  }
 }

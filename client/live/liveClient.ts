@@ -68,6 +68,8 @@ type Start = Extract<ReplayCommand, { op: 'start' }>
 export type ScreenCommand = Exclude<ReplayCommand, Start> | (Omit<Start, 'scope' | 'window'> & Partial<Pick<Start, 'scope' | 'window'>>)
 
 const EMPTY: Record<GridMetric, number> = { received: 0, open: 0, overdue: 0, closureRate: -1, satisfaction: -1 }
+/** A replay command not answered in this long is taken as refused (a first seek of a busy server is seconds). */
+const REPLAY_ACK_MS = 20_000
 /** Ask again if a resync's snapshot has not come after this long. */
 const RESYNC_RETRY_MS = 5000
 
@@ -169,8 +171,10 @@ export class LiveClient implements LiveState {
       if (jumps) this.awaitSnapshot()
       if (cmd.op === 'start') this.replaying = true
       this.resyncAt = Date.now()
-      this.socket.emit(REPLAY_EVENTS.command, sent, (ack: ReplayAck) => {
+      this.socket.timeout(REPLAY_ACK_MS).emit(REPLAY_EVENTS.command, sent, (err: Error | null, answer?: ReplayAck) => {
         if (this.disposed) return
+        // No answer: a server without the log to replay from (a live process of a scaled-out deployment).
+        const ack: ReplayAck = err || !answer ? { ok: false, error: 'this server does not answer replay commands' } : answer
         if (ack.ok) this.setReplay(ack.status)
         else if (jumps) {
           // Refused: the screen stays where it was (live, or the replay it had).

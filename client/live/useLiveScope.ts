@@ -4,7 +4,7 @@
 // grid arrays are large and change in place. The parts are mirrored by key, so a new one needs no code here.
 import { getCurrentScope, onScopeDispose, shallowRef, watch, type Ref, type ShallowRef } from 'vue'
 import type { Window } from '../../shared/protocol'
-import { LIVE_PARTS, LiveClient, type LiveClientOptions, type LivePart, type LiveState } from './liveClient'
+import { LIVE_PARTS, LiveClient, type LiveClientOptions, type LivePart, type LiveState, type ScreenCommand } from './liveClient'
 
 export type { GridView, LiveStatus } from './liveClient'
 
@@ -50,6 +50,8 @@ export function useLiveScope(scope: Ref<string>, window: Ref<Window>, opts: Live
     socket: client.socket,
     /** Ask for a fresh snapshot now (it also happens by itself on a gap or a reconnect). */
     resync: () => client.resync(),
+    /** Drive a replay on this screen (or its wall): start, play, pause, step, seek, speed, stop. */
+    command: (cmd: ScreenCommand) => client.command(cmd),
     dispose,
   }
 }

@@ -10,6 +10,7 @@ import { pageToken } from '../api'
 import { useScope } from '../composables/useScope'
 import { useScreenData } from '../composables/useScreenData'
 import { provideFreshness } from '../composables/useFreshness'
+import { useReplay } from '../composables/useReplay'
 import { gridName, useGridAtlas } from '../map/useGridAtlas'
 import type { MapMetric } from '../map/style'
 import type { KpiDef } from '../panels/kpis'
@@ -48,6 +49,8 @@ export function useScreen(root: Ref<string>, o: ScreenOptions) {
     nameOf: (code: string) => gridName(atlas.value, code),
     /** The KPI whose formula and cases are open, if any. */
     explain: ref<KpiDef | null>(null),
+    /** The replay this screen (or its wall) shows instead of live, and its controls. */
+    replay: useReplay(live),
   }
   provide(SCREEN, screen)
   return screen

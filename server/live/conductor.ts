@@ -55,6 +55,17 @@ export class WallConductor extends EventEmitter<{ change: [name: string, change:
     return this.states.get(name)
   }
 
+  /** The wall a browser has joined, if any. */
+  wallOf(socket: Socket): string | null {
+    return (socket.data as { wall?: string }).wall ?? null
+  }
+
+  /** The browsers of a wall connected to this process. */
+  members(name: string): Socket[] {
+    const ids = this.nsp.adapter.rooms.get(room(name)) ?? new Set<string>()
+    return [...ids].map((id) => this.nsp.sockets.get(id)).filter((s): s is Socket => s !== undefined)
+  }
+
   private connect(socket: Socket): void {
     let joined: string | null = null
     socket.on(WALL_EVENTS.join, (name: unknown, ack?: (a: WallJoinAck) => void) => {
@@ -63,6 +74,7 @@ export class WallConductor extends EventEmitter<{ change: [name: string, change:
       if (!state) return answer({ ok: false, error: `no wall "${String(name)}" (walls: ${[...this.states.keys()].join(', ') || 'none configured'})` })
       if (joined && joined !== name) void socket.leave(room(joined))
       joined = name as string
+      ;(socket.data as { wall?: string }).wall = joined
       void socket.join(room(joined))
       const now = this.now()
       answer({ ok: true, change: { state, applyAt: now }, serverNow: now })

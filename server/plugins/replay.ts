@@ -46,6 +46,8 @@ export default fp(
         return viewer !== undefined && callerCoversScope(viewer, scope)
       },
       logStart: () => start() ?? Date.now(),
+      wallOf: (socket) => app.walls.wallOf(socket),
+      wallMembers: (wall) => app.walls.members(wall),
     })
     app.decorate('replay', { pool, screens, logStart: start })
 
@@ -92,5 +94,5 @@ export default fp(
       await pool.close()
     })
   },
-  { name: 'replay', dependencies: ['db', 'ingest', 'auth', 'live'] },
+  { name: 'replay', dependencies: ['db', 'ingest', 'auth', 'live', 'walls'] },
 )

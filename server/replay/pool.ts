@@ -80,8 +80,17 @@ class HostLink {
 /** Real time between two frames of a playing replay: 12.5 frames/s, so a busy machine still shows 10. */
 export const FRAME_MS = 80
 
-/** A refusal to show the caller (a cap reached, a scope unknown, a replay ended). */
-export class ReplayError extends Error {}
+/** A refusal to show the caller (a cap reached, a moment outside the log, a replay ended), naming the field. */
+export class ReplayError extends Error {
+  constructor(
+    message: string,
+    readonly field = 'op',
+    /** As HTTP would say it: 409 the server's state does not allow it, 422 the value cannot be replayed. */
+    readonly status: 409 | 422 = 409,
+  ) {
+    super(message)
+  }
+}
 
 export interface PoolOptions {
   /** The database file, or null for an in-memory database (then `sql` is used in this thread). */

@@ -7,10 +7,13 @@ import type { Namespace, Socket } from 'socket.io'
 import { EVENTS, WINDOWS, type Window } from '../../shared/protocol'
 import { MAX_SPEED, MIN_SPEED, REPLAY_EVENTS, type ReplayAck, type ReplayCommand, type ReplayStatus } from '../../shared/replay'
 import { SLOW_ROOM, type LiveHub } from '../live/hub'
+import { WALL_EVENTS } from '../../shared/conductor'
 import { ReplayError, type ReplayHandle, type ReplayPool } from './pool'
 
 interface Group {
   owner: string
+  /** The wall whose browsers replay together, or null for one screen. */
+  wall: string | null
   room: string
   sockets: Set<Socket>
   handle: ReplayHandle | null
@@ -21,15 +24,18 @@ interface Group {
 export interface ScreensOptions {
   /** May this screen watch this scope (the viewer token's subtree)? */
   covers(socket: Socket, scope: string): boolean
-  /** Whose replay a screen's command starts or drives: its wall's, or its own (the default). */
-  ownerOf?(socket: Socket): string
-  /** The screens of an owner that replay together (a wall's browsers); default: the one screen. */
-  membersOf?(owner: string, socket: Socket): Socket[]
+  /** The wall a screen is a browser of: its replay is the wall's. */
+  wallOf?(socket: Socket): string | null
+  /** The browsers of a wall (on this process). */
+  wallMembers?(wall: string): Socket[]
   /** The moments a replay may show: not before the log began, not after now. */
   logStart(): number
 }
 
 type Start = Extract<ReplayCommand, { op: 'start' }>
+
+/** A wall's replay is the wall's, whichever of its browsers (or its control) started it. */
+const wallOwner = (wall: string) => `wall:${wall}`
 
 export class ReplayScreens {
   private readonly groups = new Map<string, Group>()
@@ -51,13 +57,23 @@ export class ReplayScreens {
   private connect(socket: Socket): void {
     socket.on(REPLAY_EVENTS.command, (cmd: ReplayCommand, ack?: (a: ReplayAck) => void) => {
       const answer = (a: ReplayAck) => (typeof ack === 'function' ? ack(a) : undefined)
-      this.command(socket, cmd).then(
+      this.fromScreen(socket, cmd).then(
         (status) => answer({ ok: true, status }),
         (e: Error) => answer({ ok: false, error: e instanceof ReplayError || e instanceof RangeError ? e.message : 'the replay failed' }),
       )
     })
-    // A live subscription means the screen is back to live.
-    socket.on(EVENTS.subscribe, () => this.leave(socket))
+    // A live subscription means the screen is back to live; a wall's browser that reconnected (and subscribes
+    // as any screen does) stays in its wall's replay.
+    socket.on(EVENTS.subscribe, () => {
+      const g = this.groupOf.get(socket.id)
+      if (g?.wall) this.join(g, socket)
+      else this.leave(socket)
+    })
+    // A wall's browser that joins (again) while its wall replays takes part at once.
+    socket.on(WALL_EVENTS.join, (name: unknown) => {
+      const g = typeof name === 'string' ? this.groups.get(wallOwner(name)) : undefined
+      if (g?.handle && this.opts.covers(socket, g.handle.status.scope)) this.join(g, socket)
+    })
     socket.on(EVENTS.resync, () => {
       const g = this.groupOf.get(socket.id)
       if (g) void g.started.then((h) => h.command({ op: 'resync' })).catch(() => {})
@@ -65,44 +81,77 @@ export class ReplayScreens {
     socket.on('disconnect', () => this.leave(socket))
   }
 
-  private async command(socket: Socket, cmd: ReplayCommand): Promise<ReplayStatus | null> {
+  private async fromScreen(socket: Socket, cmd: ReplayCommand): Promise<ReplayStatus | null> {
     if (!cmd || typeof cmd !== 'object') throw new ReplayError('a replay command is an object with an op')
-    const owner = this.opts.ownerOf?.(socket) ?? socket.id
+    const wall = this.opts.wallOf?.(socket) ?? null
+    const owner = wall === null ? socket.id : wallOwner(wall)
     if (cmd.op === 'start') {
       this.check(socket, cmd.scope, cmd.window)
-      const members = this.opts.membersOf?.(owner, socket) ?? [socket]
-      return this.start(owner, members.includes(socket) ? members : [...members, socket], cmd)
+      if (wall === null) return this.start(owner, null, [socket], cmd)
+      const members = this.wallScreens(wall)
+      return this.start(owner, wall, members.includes(socket) ? members : [...members, socket], cmd)
     }
+    if (cmd.op === 'view') this.check(socket, cmd.scope, cmd.window)
+    return this.command(owner, cmd)
+  }
+
+  /** The browsers of a wall that may see a scope (a replay reaches no screen beyond its token). */
+  private wallScreens(wall: string, scope?: string): Socket[] {
+    const all = this.opts.wallMembers?.(wall) ?? []
+    return scope === undefined ? all : all.filter((s) => this.opts.covers(s, scope))
+  }
+
+  /** Start a replay on a wall's browsers (the wall control, 大屏联动); the caller has checked its key. */
+  startWall(wall: string, cmd: Start): Promise<ReplayStatus> {
+    return this.start(wallOwner(wall), wall, this.wallScreens(wall, cmd.scope), cmd)
+  }
+
+  /** A command for a wall's replay (the wall control); stop ends it. */
+  commandWall(wall: string, cmd: Exclude<ReplayCommand, Start>): Promise<ReplayStatus | null> {
+    return this.command(wallOwner(wall), cmd)
+  }
+
+  /** The status of a wall's replay, or null when it shows live. */
+  wallStatus(wall: string): ReplayStatus | null {
+    return this.groups.get(wallOwner(wall))?.handle?.status ?? null
+  }
+
+  private async command(owner: string, cmd: Exclude<ReplayCommand, Start>): Promise<ReplayStatus | null> {
     if (cmd.op === 'stop') {
       this.stop(owner)
       return null
     }
     const g = this.groups.get(owner)
     if (!g) throw new ReplayError('this screen is not replaying; start a replay first')
-    if (cmd.op === 'view') this.check(socket, cmd.scope, cmd.window)
     if (cmd.op === 'seek') this.moment(cmd.at, 'at')
     if (cmd.op === 'speed') this.speed(cmd.speed)
     if (cmd.op === 'step' && cmd.ms !== undefined && !(Number.isFinite(cmd.ms) && cmd.ms > 0)) throw new ReplayError('step ms must be a positive number')
-    const status = await (await g.started).command(cmd)
+    const handle = await g.started
+    const status = await handle.command(cmd)
+    handle.status = status
     this.nsp.to(g.room).emit(REPLAY_EVENTS.status, status)
     return status
   }
 
   /** Start (or restart) the owner's replay on these screens; their live frames stop. */
-  async start(owner: string, sockets: Socket[], cmd: Start): Promise<ReplayStatus> {
+  private async start(owner: string, wall: string | null, sockets: Socket[], cmd: Start): Promise<ReplayStatus> {
     const at = this.moment(cmd.at, 'at')
     const until = cmd.until == null ? null : this.moment(cmd.until, 'until')
-    if (until !== null && until <= at) throw new ReplayError('until must come after at')
+    if (until !== null && until <= at) throw new ReplayError('until must come after at', 'until', 422)
+    if (sockets.length === 0) throw new ReplayError(`no browser of wall ${wall} is connected`, 'name')
     this.stop(owner)
     const room = `\u0000replay:${owner}`
-    const g: Group = { owner, room, sockets: new Set(), handle: null, started: null as unknown as Promise<ReplayHandle> }
+    const g: Group = { owner, wall, room, sockets: new Set(), handle: null, started: null as unknown as Promise<ReplayHandle> }
     this.groups.set(owner, g)
     for (const s of sockets) this.join(g, s)
     g.started = this.pool.open(
       { scope: cmd.scope, window: cmd.window, at, until, speed: cmd.speed === undefined ? undefined : this.speed(cmd.speed), play: cmd.play },
       {
         frame: (kind, bytes) => this.nsp.to(room).except(SLOW_ROOM).emit(kind === 'snapshot' ? EVENTS.snapshot : EVENTS.delta, bytes),
-        status: (s) => this.nsp.to(room).emit(REPLAY_EVENTS.status, s),
+        status: (s) => {
+          if (g.handle) g.handle.status = s
+          this.nsp.to(room).emit(REPLAY_EVENTS.status, s)
+        },
       },
     )
     try {
@@ -120,17 +169,18 @@ export class ReplayScreens {
     return g.handle.status
   }
 
-  /** Add a screen to a running replay (a wall's browser that came back). False when the owner has none. */
-  join(g: Group | string, socket: Socket): boolean {
-    const group = typeof g === 'string' ? this.groups.get(g) : g
-    if (!group) return false
+  /** Add a screen to a running replay (a wall's browser that came back). */
+  private join(group: Group, socket: Socket): boolean {
     const was = this.groupOf.get(socket.id)
     if (was && was !== group) this.leave(socket)
     this.hub.release(socket)
     group.sockets.add(socket)
     this.groupOf.set(socket.id, group)
     void socket.join(group.room)
-    if (group.handle) void group.handle.command({ op: 'resync' }).catch(() => {})
+    if (group.handle) {
+      socket.emit(REPLAY_EVENTS.status, group.handle.status)
+      void group.handle.command({ op: 'resync' }).catch(() => {})
+    }
     return true
   }
 
@@ -163,14 +213,15 @@ export class ReplayScreens {
   }
 
   private moment(t: unknown, field: string): number {
-    if (typeof t !== 'number' || !Number.isFinite(t)) throw new ReplayError(`${field} must be a time (ms since epoch)`)
-    if (t < this.opts.logStart()) throw new ReplayError(`${field} ${new Date(t).toISOString()} is before the log begins (${new Date(this.opts.logStart()).toISOString()})`)
-    if (t > Date.now()) throw new ReplayError(`${field} ${new Date(t).toISOString()} is in the future`)
+    if (typeof t !== 'number' || !Number.isFinite(t)) throw new ReplayError(`${field} must be a time (ms since epoch)`, field, 422)
+    if (t < this.opts.logStart())
+      throw new ReplayError(`${field} ${new Date(t).toISOString()} is before the log begins (${new Date(this.opts.logStart()).toISOString()})`, field, 422)
+    if (t > Date.now()) throw new ReplayError(`${field} ${new Date(t).toISOString()} is in the future`, field, 422)
     return t
   }
 
   private speed(s: unknown): number {
-    if (typeof s !== 'number' || !(s >= MIN_SPEED && s <= MAX_SPEED)) throw new ReplayError(`speed must be ${MIN_SPEED}–${MAX_SPEED}`)
+    if (typeof s !== 'number' || !(s >= MIN_SPEED && s <= MAX_SPEED)) throw new ReplayError(`speed must be ${MIN_SPEED}–${MAX_SPEED}`, 'speed', 422)
     return s
   }
 

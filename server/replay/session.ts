@@ -2,7 +2,7 @@
 // through the same path as live (LogFolder → engine → Feed → WindowGrids/ScopeView → encoded frames). Only
 // the clock differs: it moves by `speed` × the real time between frames, or by a step, or jumps (seek).
 import type Database from 'better-sqlite3'
-import type { Window } from '../../shared/protocol'
+import { HEARTBEAT_MS, type Window } from '../../shared/protocol'
 import { MAX_SPEED, MIN_SPEED, type ReplayStatus } from '../../shared/replay'
 import { encodeDelta } from '../../shared/wire'
 import type { CaseFacts } from '../../shared/case'
@@ -16,8 +16,6 @@ import { LogFolder, type Folded } from './tail'
 import { seek, type SeekStats } from './asof'
 import type { SavedStates } from './states'
 
-/** An idle replay still sends a frame this often, as live does, so the screen does not look stale. */
-const HEARTBEAT_MS = 5000
 /** A replay within this much ahead plays there instead of seeking (cheaper than a new state). */
 const FAST_FORWARD_MS = 6 * 3_600_000
 
@@ -50,6 +48,8 @@ export interface SessionOptions {
 
 export class ReplaySession {
   t: number
+  /** The moment the replay was started at. */
+  readonly from: number
   speed: number
   playing = false
   until: number | null
@@ -69,6 +69,7 @@ export class ReplaySession {
     opts: SessionOptions,
   ) {
     this.t = opts.at
+    this.from = opts.at
     this.speed = clampSpeed(opts.speed ?? 60)
     this.until = opts.until ?? null
     this.scope = opts.scope
@@ -144,7 +145,7 @@ export class ReplaySession {
 
   status(): ReplayStatus {
     return {
-      at: this.t, speed: this.speed, playing: this.playing, until: this.until, scope: this.scope, window: this.window,
+      at: this.t, from: this.from, speed: this.speed, playing: this.playing, until: this.until, scope: this.scope, window: this.window,
       logStart: this.ctx.logStart(), end: this.end(),
     }
   }
