@@ -1,7 +1,8 @@
 // The tablet's wall control (大屏联动): a control key (entered once, kept for this browser tab in
 // sessionStorage, never shown again), the hall's walls (GET /api/walls), where the chosen wall points and who
 // drives it (GET /api/walls/:name/state, looked at while the panel is open), and what the tablet sends it
-// (POST /api/walls/:name/drive). The server decides what a key may do; its refusal is shown in its words.
+// (POST /api/walls/:name/drive), or a replay of last night on every browser of the wall (POST
+// /api/walls/:name/replay). The server decides what a key may do; its refusal is shown in its words.
 import { computed, ref, shallowRef, watch, type Ref } from 'vue'
 import type { WallStateView } from '../../shared/api'
 import type { WallDrive } from '../../shared/conductor'
@@ -11,6 +12,7 @@ import { callJson, getJson } from '../api'
 import { useInterval } from '../composables/useTimers'
 import { usePageVisible } from '../composables/usePageVisible'
 import type { MapMetric } from '../map/style'
+import { lastNight } from '../composables/useReplay'
 
 const KEY = 'onescreen.control-key'
 const WALL = 'onescreen.control-wall'
@@ -118,6 +120,13 @@ export function useWallControl(open: Ref<boolean>) {
       refusal.value = null
     },
     drive: (to: WallDrive) => send<unknown>('drive', to),
+    /** Every browser of the wall replays last night (20:00–08:00) at 600×, as the wall's own 回放 menu offers. */
+    replayLastNight: () => {
+      const night = lastNight()
+      const iso = (t: number) => new Date(t).toISOString()
+      return send<unknown>('replay', { op: 'start', at: iso(night.at), ...(night.until === null ? {} : { until: iso(night.until) }), speed: 600 })
+    },
+    stopReplay: () => send<unknown>('replay', { op: 'stop' }),
   }
 }
 

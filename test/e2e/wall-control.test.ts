@@ -162,3 +162,24 @@ describe('on a 390×844 phone', () => {
     }
   }, 120_000)
 })
+
+describe('the tablet replays last night on the wall', () => {
+  it('the wall’s browser leaves live mode for last night, and comes back to live on the tablet’s word', async () => {
+    const wall = await openBrowser(1280, 720)
+    try {
+      await wall.page.goto(`${server.url}/wall/desk`)
+      await live(wall.page)
+      const badge = wall.page.locator('[data-testid=replay-badge]')
+      expect(await badge.count()).toBe(0)
+      await openControl(tablet.page, '410103', keys.control)
+      await tablet.page.tap('[data-testid=replay-wall]')
+      await expect.poll(() => badge.count(), { timeout: 30_000 }).toBe(1)
+      expect(await tablet.page.locator('[data-testid=wall-refusal]').count()).toBe(0)
+      await tablet.page.tap('[data-testid=replay-wall-stop]')
+      await expect.poll(() => badge.count(), { timeout: 15_000 }).toBe(0)
+      await live(wall.page)
+    } finally {
+      await wall.close()
+    }
+  }, 180_000)
+})
