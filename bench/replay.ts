@@ -20,6 +20,7 @@ import type { LatencySummary } from './live/histogram'
 import { cpuPercent, historyCopy, loadAverage, message, proc, sleep, stop, waitHealthy } from './child'
 import { median } from './stats'
 import { onTheWall, wallSetup } from './replay/wall'
+import { ensureClientBuilt } from '../test/e2e/harness'
 import { RAINSTORM_START } from '../fixtures/generate/history/storm'
 
 const SEEKS = Number(process.env.BENCH_SEEKS ?? 100)
@@ -67,6 +68,8 @@ async function main() {
     ...process.env, PORT: String(PORT), HOST: '127.0.0.1', ONESCREEN_DB: DB, ONESCREEN_DEMO: 'true', ONESCREEN_DEMO_SPEED: '0',
     ONESCREEN_WALLS: wallsFile, LOG_LEVEL: 'info', ONESCREEN_RATE_KEY_MAX: '100000000', ONESCREEN_RATE_MAX: '100000000',
   }
+  // The wall part needs the built client, and the server looks for it when it starts.
+  await ensureClientBuilt()
   const t0 = performance.now()
   const server = fork('server/main.ts', [], { execArgv: TSX, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   await waitHealthy(base)

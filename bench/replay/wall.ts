@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { openDb } from '../../server/db'
 import { Keys } from '../../server/keys'
-import { ensureClientBuilt, openBrowser } from '../../test/e2e/harness'
+import { openBrowser } from '../../test/e2e/harness'
 import { sleep } from '../child'
 
 export const WALL = 'bench'
@@ -27,9 +27,11 @@ export function wallSetup(db: string, wallsFile: string): string {
 const frameAt = (page: Page) => page.evaluate(() => window.__onescreen?.live?.().frameAt ?? null)
 const frames = (page: Page) => page.evaluate(() => (window.__onescreen?.clockFrames) ?? 0)
 
-/** Seeks to `moments`, then plays at 3,600× from each of `plays` for `seconds`, all on the wall in Chromium. */
+/**
+ * Seeks to `moments`, then plays at 3,600× from each of `plays` for `seconds`, all on the wall in Chromium. The
+ * client must have been built before the server started (it looks for it then).
+ */
 export async function onTheWall(base: string, key: string, moments: number[], plays: Record<string, number>, seconds: number) {
-  await ensureClientBuilt()
   const b = await openBrowser(1920, 1080)
   const control = async (body: Record<string, unknown>) => {
     const res = await fetch(`${base}/api/walls/${WALL}/replay`, {
