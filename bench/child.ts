@@ -38,6 +38,13 @@ export async function historyCopy(base: string, target: string, keyName: string,
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+/** Kill these children when this process exits, however it ends: a failed run must not leave a server on its port. */
+export function reapOnExit(...children: ChildProcess[]): void {
+  process.once('exit', () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+  })
+}
+
 /** Ask a child to stop (IPC `stop`, or SIGTERM with `signal`), and kill it if it has not within `graceMs`. */
 export async function stop(child: ChildProcess, signal = false, graceMs = 10_000) {
   if (child.exitCode !== null) return

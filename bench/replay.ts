@@ -17,7 +17,7 @@ import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { LiveClient } from '../client/live/liveClient'
 import { createRandom } from '../shared/random'
 import type { LatencySummary } from './live/histogram'
-import { cpuPercent, historyCopy, loadAverage, message, proc, sleep, stop, waitHealthy } from './child'
+import { cpuPercent, historyCopy, loadAverage, message, proc, reapOnExit, sleep, stop, waitHealthy } from './child'
 import { median } from './stats'
 import { onTheWall, wallSetup } from './replay/wall'
 import { ensureClientBuilt } from '../test/e2e/harness'
@@ -72,6 +72,7 @@ async function main() {
   await ensureClientBuilt()
   const t0 = performance.now()
   const server = fork('server/main.ts', [], { execArgv: TSX, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  reapOnExit(server)
   await waitHealthy(base)
   // 1. The saved midnights.
   // Every midnight up to the last settled one (an hour ago, on the district's UTC+8 clock).
@@ -156,6 +157,7 @@ async function main() {
   const clients = fork('bench/live/clients.ts', [], {
     execArgv: TSX, env: { ...process.env, URL: base, MODE: 'live', CLIENTS: String(SCREENS), MEASURE: '100', SCOPES: JSON.stringify(streets) },
   })
+  reapOnExit(clients)
   await message(clients, 'ready')
   const replays = [a]
   for (let i = 1; i < REPLAYS; i++) {
