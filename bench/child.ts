@@ -2,7 +2,7 @@
 // a server's health, a process's CPU and RSS from /proc, and a fresh writable copy of the bench history for
 // a server child to write into.
 import type { ChildProcess } from 'node:child_process'
-import { copyFileSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { historyDb } from './live/history'
 import { Keys, type KeySource } from '../server/keys'
@@ -79,6 +79,49 @@ export function proc(pid: number) {
   const g = t.slice(t.lastIndexOf(')') + 2).split(' ')
   const ticks = (x: string[]) => ((Number(x[11]) + Number(x[12])) * 1000) / 100
   return { cpuMs: ticks(f), mainCpuMs: ticks(g), rss, at: performance.now() }
+}
+
+/**
+ * Each thread of a process: its name (comm: worker threads that name themselves, else "node") and CPU time so
+ * far (ms), by thread id. Says which thread does a server's work: the event loop (tid = pid), V8's GC helpers,
+ * libuv's pool, worker threads.
+ */
+export function threads(pid: number): Map<number, { name: string; cpuMs: number }> {
+  const out = new Map<number, { name: string; cpuMs: number }>()
+  let tids: string[] = []
+  try {
+    tids = readdirSync(`/proc/${pid}/task`)
+  } catch {
+    return out
+  }
+  for (const tid of tids)
+    try {
+      const t = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+      const g = t.slice(t.lastIndexOf(')') + 2).split(' ')
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()
+      out.set(Number(tid), { name, cpuMs: ((Number(g[11]) + Number(g[12])) * 1000) / 100 })
+    } catch {
+      /* the thread ended meanwhile */
+    }
+  return out
+}
+
+/**
+ * CPU per thread between two readings (ms), the busiest first: the main thread as "main", a thread that names
+ * itself by its name, the others as "node+N" (N = its id after the pid's: the order Node started it in).
+ * "ended" is what threads that ended between the readings used (the process total less the threads seen).
+ */
+export function threadCpu(pid: number, a: ReturnType<typeof threads>, b: ReturnType<typeof threads>, totalMs: number): [string, number][] {
+  const by = new Map<string, number>()
+  let seen = 0
+  for (const [tid, t] of b) {
+    const ms = t.cpuMs - (a.get(tid)?.cpuMs ?? 0)
+    seen += ms
+    const label = tid === pid ? 'main' : t.name !== 'node' ? t.name : `node+${tid - pid}`
+    by.set(label, (by.get(label) ?? 0) + ms)
+  }
+  if (totalMs - seen >= 10) by.set('ended', totalMs - seen)
+  return [...by].filter(([, ms]) => ms > 0).sort((x, y) => y[1] - x[1])
 }
 
 /**

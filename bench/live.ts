@@ -10,7 +10,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { cpuPercent, historyCopy, loadAverage, message, proc, settle, sleep, stop, waitHealthy } from './child'
+import { cpuPercent, historyCopy, loadAverage, message, proc, settle, sleep, stop, threadCpu, threads, waitHealthy } from './child'
 import { startBefore } from './live/before'
 import { clientStats, firstSnapshot } from './live/screens'
 import type { LatencySummary } from './live/histogram'
@@ -61,10 +61,14 @@ interface Phase {
   cpuMsPerReport: number
   /** The same, of the main thread alone (the event loop: ingest, metrics, frames; no worker threads). */
   mainCpuMsPerReport: number
+  /** The same per thread, the busiest first (bench/child threadCpu: main, named workers, node+N, ended). */
+  threadCpuMsPerReport: Record<string, number>
   /** From the hub's own figures (this code only). */
   avgDeltaBytes?: number
   avgTickMs?: number
   avgEmitMs?: number
+  /** Framing rounds per second (after commits, capped rooms' turns, housekeeping). */
+  roundsPerSec?: number
 }
 
 interface Baseline {
@@ -145,12 +149,14 @@ async function main() {
     const s0 = t.hub ? await status() : null
     await clientStats(t.clients)
     const a = proc(t.pid)
+    const ta = threads(t.pid)
     const driver = fork(join(t.dir, 'bench/live/driver.ts'), [], {
       cwd: t.dir, execArgv: TSX, env: { ...process.env, BASE: t.base, KEY: t.key, RATE: String(rate), SECONDS: String(SECONDS), DB: t.db },
     })
     const done = await message<{ eventsPerSec: number; failed: number }>(driver, 'done', (SECONDS + 60) * 1000)
     await sleep(TICK_MS * 4) // the last frames land
     const b = proc(t.pid)
+    const tb = threads(t.pid)
     const stats = await clientStats(t.clients)
     const reports = Math.max(1, done.eventsPerSec * SECONDS)
     const p: Phase = {
@@ -159,6 +165,7 @@ async function main() {
       framesPerScreenPerSec: +(stats.frames / screens / SECONDS).toFixed(2),
       serverCpuPercent: +cpuPercent(a, b).toFixed(1), serverRssMB: +(b.rss / 1e6).toFixed(1), connected: stats.connected,
       cpuMsPerReport: +((b.cpuMs - a.cpuMs) / reports).toFixed(3), mainCpuMsPerReport: +((b.mainCpuMs - a.mainCpuMs) / reports).toFixed(3),
+      threadCpuMsPerReport: Object.fromEntries(threadCpu(t.pid, ta, tb, b.cpuMs - a.cpuMs).map(([name, ms]) => [name, +(ms / reports).toFixed(3)])),
     }
     let more = ''
     if (s0) {
@@ -168,12 +175,14 @@ async function main() {
       p.avgDeltaBytes = Math.round((h1.deltaBytes - h0.deltaBytes) / Math.max(1, h1.deltas - h0.deltas))
       p.avgTickMs = +((h1.tickMsTotal - h0.tickMsTotal) / ticks).toFixed(2)
       p.avgEmitMs = +((h1.emitMsTotal - h0.emitMsTotal) / ticks).toFixed(2)
-      more = `; delta ${p.avgDeltaBytes} B; round ${p.avgTickMs} ms (emit ${p.avgEmitMs}); event loop delay since start p99 ${loop.p99.toFixed(0)} max ${loop.max.toFixed(0)} ms; ` +
+      p.roundsPerSec = +(ticks / SECONDS).toFixed(1)
+      more = `; delta ${p.avgDeltaBytes} B; ${p.roundsPerSec} rounds/s of ${p.avgTickMs} ms (emit ${p.avgEmitMs}); event loop delay since start p99 ${loop.p99.toFixed(0)} max ${loop.max.toFixed(0)} ms; ` +
         `report sent → committed (last 4,096) p50 ${commit.p50} p99 ${commit.p99} ms`
     }
     const l = p.latency
     console.log(`${t.label} @${rate}/s, ${stats.connected} screens: p50 ${l.p50} p99 ${l.p99} max ${l.max} ms (${l.count} samples); sent→frame p99 ${p.sentToTick!.p99}, ` +
       `frame→street p99 ${p.tickToScreen!.p99}, frame→district p99 ${p.districtTickToScreen!.p99} ms; CPU ${p.serverCpuPercent} % (${p.cpuMsPerReport} ms per report, main thread ${p.mainCpuMsPerReport}); refused ${p.failed}${more}`)
+    console.log(`  CPU ms per report by thread: ${Object.entries(p.threadCpuMsPerReport).slice(0, 8).map(([n, ms]) => `${n} ${ms}`).join(', ')}`)
     return p
   }
 

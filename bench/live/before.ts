@@ -38,8 +38,10 @@ export async function startBefore(checkout: string, port: number, env: NodeJS.Pr
   const streets = ro.prepare('SELECT code FROM grids WHERE level = 1').pluck().all() as string[]
   ro.close()
   const base = `http://127.0.0.1:${port}`
+  // BENCH_PROFILE=dir: its CPU profile too, in dir/before (beside ours in dir).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE, 'before')}`] : []
   const server = fork(join(dir, 'server/main.ts'), [], {
-    cwd: dir, execArgv: TSX, env: { ...env, PORT: String(port), ONESCREEN_DB: db }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    cwd: dir, execArgv: [...TSX, ...profile], env: { ...env, PORT: String(port), ONESCREEN_DB: db }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   await waitHealthy(base)
   const screens = fork(join(dir, 'bench/live/clients.ts'), [], {
