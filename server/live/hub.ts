@@ -12,7 +12,8 @@ import { EVENTS, HEARTBEAT_MS, WINDOWS, type Delta, type SubscribeAck, type Subs
 import { encodeDelta } from '../../shared/wire'
 import type { MetricsEngine } from '../metrics/engine'
 import type { Feed } from './feed'
-import { SLOW_ROOM, SlowScreens } from './slow'
+import { SlowScreens } from './slow'
+import { roomFrame, writeFrame } from './room-frame'
 import { ScopeView, WindowGrids } from './frames'
 
 export { SLOW_ROOM } from './slow'
@@ -277,7 +278,7 @@ export class LiveHub {
     this.stats.views = this.views.size
   }
 
-  /** One frame to a room; its backed-up screens are parked first and sit it out. */
+  /** One frame to a room, encoded once; its backed-up screens are parked and sit it out. */
   private send(view: ScopeView, delta: Delta | null, now: number): void {
     if (!delta) return
     if (this.stale) delta.stale = true
@@ -285,11 +286,17 @@ export class LiveHub {
     const bytes = encodeDelta(delta)
     this.stats.deltas++
     this.stats.deltaBytes += bytes.length
-    this.stats.skipped += this.slow.park(view.key)
     const e0 = performance.now()
-    // Local: each process builds the frames of its own screens (with a Redis adapter, a plain room
-    // broadcast would also reach the same rooms on every other process).
-    this.nsp.local.to(view.key).except(SLOW_ROOM).emit(EVENTS.delta, bytes)
+    const frame = roomFrame(this.nsp, EVENTS.delta, bytes)
+    // Local: each process builds the frames of its own screens (with a Redis adapter, a room broadcast would
+    // also reach the same rooms on every other process).
+    const sockets = this.nsp.sockets
+    for (const id of this.nsp.adapter.rooms.get(view.key) ?? []) {
+      const socket = sockets.get(id)
+      if (!socket) continue
+      if (this.slow.sitsOut(socket)) this.stats.skipped++
+      else writeFrame(socket, frame)
+    }
     this.stats.emitMsTotal += performance.now() - e0
   }
 

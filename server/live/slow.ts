@@ -36,20 +36,14 @@ export class SlowScreens {
     return socket.conn.transport.name === 'polling' ? waiting > MAX_WAITING_POLLING : waiting > 0
   }
 
-  /** Before a frame goes to `room`: park its backed-up screens. Returns how many of its screens sit it out. */
-  park(room: string): number {
-    let out = 0
-    for (const id of this.nsp.adapter.rooms.get(room) ?? []) {
-      const socket = this.nsp.sockets.get(id)
-      if (!socket) continue
-      const data = socket.data as Backlog
-      if (!data.slow && this.backedUp(socket)) {
-        data.slow = true
-        void socket.join(SLOW_ROOM)
-      }
-      if (data.slow) out++
+  /** Before a frame goes to this screen: park it if backed up. True when it sits the frame out. */
+  sitsOut(socket: Socket): boolean {
+    const data = socket.data as Backlog
+    if (!data.slow && this.backedUp(socket)) {
+      data.slow = true
+      void socket.join(SLOW_ROOM)
     }
-    return out
+    return data.slow === true
   }
 
   /** Let the parked screens that have drained go; returns them, and how many are still backed up. */

@@ -1,0 +1,43 @@
+// A frame to a room's screens, made into a websocket message once. Socket.IO's room broadcast encodes the
+// packet once, but then every screen's connection frames it again for the websocket (ws builds a header and
+// writes header and body as two parts); Socket.IO skips that only for text broadcasts, by handing engine.io
+// the finished websocket message (`wsPreEncodedFrame`). Live frames are binary, so here the same is done for
+// them: one message, header and body in one buffer, and each connection makes one plain write of it. A
+// screen on long-polling gets the packet encoded as usual (engine.io uses the pre-encoded message only on a
+// websocket without compression).
+import type { Namespace, Socket } from 'socket.io'
+import { PacketType } from 'socket.io-parser'
+import WebSocket from 'ws'
+
+interface FrameOptions {
+  fin: boolean
+  rsv1: boolean
+  opcode: number
+  mask: boolean
+  readOnly: boolean
+}
+/** ws's own framing (what Socket.IO's adapter calls for its text broadcasts); not in ws's published types. */
+const wsFrame = (WebSocket as unknown as { Sender: { frame(data: Buffer, o: FrameOptions): Buffer[] } }).Sender.frame
+const BINARY = 2
+
+export interface RoomFrame {
+  /** The Socket.IO packets of the event, as the namespace's parser encodes them. */
+  packets: unknown[]
+  /** engine.io write options: the finished websocket message, when the event is one binary packet. */
+  options: { wsPreEncodedFrame?: Buffer[] }
+}
+
+/** Encode `event(bytes)` for the namespace's screens once. */
+export function roomFrame(nsp: Namespace, event: string, bytes: Uint8Array): RoomFrame {
+  const packets = nsp.server.encoder.encode({ type: PacketType.EVENT, nsp: nsp.name, data: [event, bytes] }) as unknown[]
+  const only = packets.length === 1 ? packets[0] : null
+  if (!(only instanceof Uint8Array)) return { packets, options: {} }
+  const body = Buffer.from(only.buffer, only.byteOffset, only.byteLength)
+  const message = Buffer.concat(wsFrame(body, { fin: true, rsv1: false, opcode: BINARY, mask: false, readOnly: false }))
+  return { packets, options: { wsPreEncodedFrame: [message] } }
+}
+
+/** Hand the frame to one screen's connection (engine.io buffers it while the connection is busy). */
+export function writeFrame(socket: Socket, frame: RoomFrame): void {
+  for (const packet of frame.packets) socket.conn.write(packet as Buffer, frame.options as { compress?: boolean })
+}
