@@ -14,8 +14,9 @@ export interface TourOptions {
   enabled: Ref<boolean>
   /** A takeover in progress. */
   held: Ref<boolean>
-  /** Move the map to stop k (k = -1: the whole district). */
-  go: (k: number) => void
+  /** Move the map to stop k (k = -1: the whole district): a flight, or a jump (`fly` false) where a flight
+   *  would show nothing worth seeing. */
+  go: (k: number, fly: boolean) => void
   stepMs?: number
   idleMs?: number
   /** A wall's shared clock and hold; without it the tour is this page's own. */
@@ -44,10 +45,10 @@ export function useKioskTour(o: TourOptions) {
   const running = computed(() => o.enabled.value && !paused.value && o.stops.value > 0)
 
   /** Stops 0 … n-1 are the grids; stop n is the district overview. */
-  const visit = (k: number) => {
+  const visit = (k: number, fly = true) => {
     const n = o.stops.value
     stop.value = k % (n + 1)
-    o.go(stop.value === n ? -1 : stop.value)
+    o.go(stop.value === n ? -1 : stop.value, fly)
   }
   const rest = () => {
     // After the user has taken over, the next cycle starts from the first grid again.
@@ -57,11 +58,15 @@ export function useKioskTour(o: TourOptions) {
   if (clock) {
     // The wall's step k runs from k·stepMs on the wall's clock; wake just after the next boundary.
     const timer = useTimeout()
+    let joined = false
     const tick = () => {
       now.value = performance.now()
       const k = Math.floor(clock.now() / stepMs)
-      if (running.value) visit(k)
+      // A browser that (re)joins jumps to the stop the others already show: a flight there would only keep its
+      // map busy drawing in its first seconds (tiles still loading) and arrive late.
+      if (running.value) visit(k, joined)
       else rest()
+      joined = true
       timer.start(tick, (k + 1) * stepMs - clock.now() + 5)
     }
     // The first visit after the map is mounted: a browser that (re)joins goes to the wall's current stop.

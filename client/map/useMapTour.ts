@@ -33,7 +33,7 @@ export function useMapTour(view: MapView, o: MapTourOptions) {
     enabled: computed(() => touring.value && o.active()),
     held: o.held,
     clock: o.clock,
-    go: (k) => view.fit(k < 0 ? o.root() : o.atlas().code[stops.value[k]], { padding: view.padding() * 2, duration: 2500 }),
+    go: (k, fly) => view.fit(k < 0 ? o.root() : o.atlas().code[stops.value[k]], { padding: view.padding() * 2, duration: fly ? 2500 : 0 }),
   })
   /** The grid the tour is showing, or -1. */
   const stopGrid = computed(() => (tour.stop.value >= 0 && tour.stop.value < stops.value.length ? stops.value[tour.stop.value] : -1))

@@ -66,6 +66,8 @@ describe('replay on the wall', () => {
     await launch(page, day)
     expect(await page.locator('[data-testid=clock]').count()).toBe(0)
     expect(await page.locator('div.wall.replaying').count()).toBe(1)
+    // A replay is attended: the kiosk tour rests (no map flying to the next street every 12 s while it is used).
+    expect(await page.locator('.tour-state').count()).toBe(0)
     const frames = await page.$$eval('[data-testid=replay-frame]', (els) => els.map((e) => getComputedStyle(e).boxShadow))
     expect(frames).toEqual([expect.stringContaining('rgb(199, 125, 255)')])
     // The badge sits in the header's tools cell, and the connection there no longer says 实时 (live).
@@ -106,6 +108,7 @@ describe('replay on the wall', () => {
     await expect.poll(() => badge(page).count(), { timeout: 10_000 }).toBe(0)
     await expect.poll(() => kpi(page, 'received'), { timeout: 10_000 }).toBeGreaterThanOrEqual(liveReceived)
     expect(await page.locator('div.wall.replaying').count()).toBe(0)
+    expect(await page.locator('.tour-state').count()).toBe(1)
     expect((await probe(page)).status).toBe('live')
     expect(errors).toEqual([])
   }, 180_000)

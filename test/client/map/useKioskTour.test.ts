@@ -16,11 +16,13 @@ describe('useKioskTour', () => {
 
   function start(stops = 3, clock: TourClock | null = null) {
     const visits: number[] = []
+    const flights: boolean[] = []
     const held = ref(false)
     const enabled = ref(true)
     const scope = effectScope()
-    const tour = scope.run(() => useKioskTour({ stops: ref(stops), enabled, held, go: (k) => visits.push(k), stepMs: 1000, idleMs: 5000, clock }))!
-    return { visits, held, enabled, tour, stop: () => scope.stop() }
+    const go = (k: number, fly: boolean) => (visits.push(k), flights.push(fly))
+    const tour = scope.run(() => useKioskTour({ stops: ref(stops), enabled, held, go, stepMs: 1000, idleMs: 5000, clock }))!
+    return { visits, flights, held, enabled, tour, stop: () => scope.stop() }
   }
 
   it('visits every stop in turn on a steady clock, then the overview, then starts over', () => {
@@ -71,6 +73,10 @@ describe('useKioskTour', () => {
     // Step 10 (10 mod 4 = stop 2) on joining, then both at 11.000 s: step 11 = the overview.
     expect(a.visits).toEqual([2, -1])
     expect(b.visits).toEqual([2, -1])
+    // Joining is a jump to where the others already are (a flight would keep a loading map busy and arrive
+    // late); the steps after it fly.
+    expect(a.flights).toEqual([false, true])
+    expect(b.flights).toEqual([false, true])
     a.tour.noteInput()
     expect(b.tour.paused.value).toBe(true)
     vi.advanceTimersByTime(5000)
