@@ -77,6 +77,13 @@ class HostLink {
   }
 }
 
+/**
+ * The spare worker for the next session starts once the replays have had no command for this long. Loading a
+ * worker costs about a core-second; started the moment a session opens, it landed on that session's first
+ * seeks (a wall's first seeks took over a second on a two-core machine, the page drawing at the same time).
+ */
+export const SPARE_AFTER_QUIET_MS = 5_000
+
 /** Real time between two frames of a playing replay: 12.5 frames/s, so a busy machine still shows 10. */
 export const FRAME_MS = 80
 
@@ -120,6 +127,7 @@ export class ReplayPool {
   private readonly config: HostConfig
   private readonly service: HostLink
   private spare: HostLink | null = null
+  private spareTimer: ReturnType<typeof setTimeout> | null = null
   private readonly sessions = new Map<number, { link: HostLink; events: SessionEvents }>()
   private nextId = 1
   private opening = 0
@@ -148,7 +156,17 @@ export class ReplayPool {
 
   /** Start a worker for the next session ahead of time. */
   warm(): void {
+    if (this.spareTimer) clearTimeout(this.spareTimer)
+    this.spareTimer = null
     if (!this.inline && !this.spare) this.spare = this.link()
+  }
+
+  /** Start the spare once the sessions have been quiet for SPARE_AFTER_QUIET_MS (each command puts it off). */
+  private warmWhenQuiet(): void {
+    if (this.inline || this.spare) return
+    if (this.spareTimer) clearTimeout(this.spareTimer)
+    this.spareTimer = setTimeout(() => this.warm(), SPARE_AFTER_QUIET_MS)
+    this.spareTimer.unref?.()
   }
 
   /** Build the saved states not built yet (the service worker does it between requests). */
@@ -182,10 +200,13 @@ export class ReplayPool {
       await link.ready
       this.sessions.set(id, { link, events })
       const status = await link.request<ReplayStatus>({ op: 'open', id, opts: options })
-      this.warm()
+      this.warmWhenQuiet()
       return {
         id, status,
-        command: (cmd) => link.request<ReplayStatus>({ op: 'command', id, cmd }),
+        command: (cmd) => {
+          this.warmWhenQuiet()
+          return link.request<ReplayStatus>({ op: 'command', id, cmd })
+        },
         close: () => this.end(id),
       }
     } catch (e) {
@@ -221,6 +242,8 @@ export class ReplayPool {
   }
 
   async close(): Promise<void> {
+    if (this.spareTimer) clearTimeout(this.spareTimer)
+    this.spareTimer = null
     for (const id of [...this.sessions.keys()]) this.end(id)
     await Promise.all([this.spare?.close(), this.service.close()])
     this.spare = null
