@@ -69,6 +69,8 @@ interface Phase {
   avgEmitMs?: number
   /** Framing rounds per second (after commits, capped rooms' turns, housekeeping). */
   roundsPerSec?: number
+  /** Share of the room deltas that carried changed counts alone (no news). */
+  countOnlyShare?: number
 }
 
 interface Baseline {
@@ -141,7 +143,7 @@ async function main() {
   if (before) console.log(`the old code (${BEFORE}) settled: ${(await settle(before.server.pid!, 60_000, 20)).toFixed(1)} % of a core with ${CLIENTS} screens`)
   else console.log('BENCH_BEFORE not set: the old code’s CPU per report is not measured in this run')
 
-  type Hub = { deltas: number; deltaBytes: number; ticks: number; tickMsTotal: number; emitMsTotal: number }
+  type Hub = { deltas: number; countDeltas?: number; deltaBytes: number; ticks: number; tickMsTotal: number; emitMsTotal: number }
   type LiveStatus = { hub: Hub; eventLoopDelayMs: { p50: number; p99: number; max: number }; reportToCommitMs: { p50: number; p99: number } }
   const status = async () => (await (await fetch(`${base}/api/live`)).json()) as LiveStatus
 
@@ -176,7 +178,9 @@ async function main() {
       p.avgTickMs = +((h1.tickMsTotal - h0.tickMsTotal) / ticks).toFixed(2)
       p.avgEmitMs = +((h1.emitMsTotal - h0.emitMsTotal) / ticks).toFixed(2)
       p.roundsPerSec = +(ticks / SECONDS).toFixed(1)
-      more = `; delta ${p.avgDeltaBytes} B; ${p.roundsPerSec} rounds/s of ${p.avgTickMs} ms (emit ${p.avgEmitMs}); event loop delay since start p99 ${loop.p99.toFixed(0)} max ${loop.max.toFixed(0)} ms; ` +
+      const deltas = Math.max(1, h1.deltas - h0.deltas)
+      p.countOnlyShare = +(((h1.countDeltas ?? 0) - (h0.countDeltas ?? 0)) / deltas).toFixed(3)
+      more = `; delta ${p.avgDeltaBytes} B; ${p.roundsPerSec} rounds/s of ${p.avgTickMs} ms (emit ${p.avgEmitMs}), ${(100 * p.countOnlyShare!).toFixed(0)} % of deltas counts alone; event loop delay since start p99 ${loop.p99.toFixed(0)} max ${loop.max.toFixed(0)} ms; ` +
         `report sent → committed (last 4,096) p50 ${commit.p50} p99 ${commit.p99} ms`
     }
     const l = p.latency

@@ -92,6 +92,8 @@ export class ScopeView {
   private pendingPanels = false
   private pendingTicker: TickerItem[] = []
   private pendingAlerts: AlertItem[] = []
+  /** When the oldest change waiting for the next frame was noted (Infinity: none waits). */
+  pendingSince = Infinity
 
   constructor(
     private readonly engine: MetricsEngine,
@@ -143,7 +145,7 @@ export class ScopeView {
    * Note what one update of the window grids changed in this view's scope (`grids.update` must have run):
    * it waits here until the view's next frame, so a view whose frame rate is capped loses nothing.
    */
-  note(dirty: Dirty, items: { ticker: Routed<TickerItem>[]; alerts: Routed<AlertItem>[] }): void {
+  note(dirty: Dirty, items: { ticker: Routed<TickerItem>[]; alerts: Routed<AlertItem>[] }, now = 0): void {
     for (const g of this.grids.changed)
       if (this.inScope[g] === 1 && this.pendingMark[g] === 0) {
         this.pendingMark[g] = 1
@@ -156,6 +158,7 @@ export class ScopeView {
     // A burst keeps only what a frame would carry anyway.
     if (this.pendingTicker.length > 2 * RECENT_ITEMS) this.pendingTicker.splice(0, this.pendingTicker.length - RECENT_ITEMS)
     if (this.pendingAlerts.length > 2 * RECENT_ITEMS) this.pendingAlerts.splice(0, this.pendingAlerts.length - RECENT_ITEMS)
+    if (this.pendingSince === Infinity && this.pending) this.pendingSince = now
   }
 
   /** Has anything been noted since the last frame? (Panels may still turn out unchanged.) */
@@ -171,6 +174,7 @@ export class ScopeView {
   /** The delta of everything noted since the last frame (seq advanced), or null when nothing in scope changed. */
   take(now: number): Delta | null {
     const d: Delta = { seq: this.seq + 1, base: this.seq, at: now }
+    this.pendingSince = Infinity
     let any = false
     if (this.pendingGrids.length) {
       const changed = this.pendingGrids.sort((a, b) => a - b)
@@ -210,7 +214,7 @@ export class ScopeView {
 
   /** note + take: one update folded in and framed at once. */
   advance(dirty: Dirty, items: { ticker: Routed<TickerItem>[]; alerts: Routed<AlertItem>[] }, now: number): Delta | null {
-    this.note(dirty, items)
+    this.note(dirty, items, now)
     return this.take(now)
   }
 

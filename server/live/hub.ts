@@ -1,7 +1,7 @@
 // The live namespace: screens authenticate with a viewer token, subscribe to a scope and window, get a
 // snapshot, then deltas (each encoded once, sent to the whole room). Frames go out when things happen: news
 // in a room's scope (a new or closed case, an alert) is framed `coalesceMs` after its commit, so a burst
-// becomes one frame; changed counts alone ride along, or go out at the next housekeeping tick (`tickMs`).
+// becomes one frame; changed counts alone ride along with the next news, or go out `tickMs` after they changed.
 // A room gets at most one frame per `frameMinMs`, and a room of many screens fewer (`msPerScreen` each: a
 // frame costs one socket write per screen); what arrives meanwhile waits in its view for the next frame.
 // The housekeeping tick also sends heartbeats, rolls the windows at midnight and resyncs drained screens.
@@ -47,6 +47,8 @@ export interface HubStats {
   /** Rounds of framing (each after a change, or a capped room's turn, or housekeeping). */
   ticks: number
   deltas: number
+  /** Deltas that carried changed counts alone (no ticker item, no alert), heartbeats not counted. */
+  countDeltas: number
   deltaBytes: number
   snapshots: number
   snapshotBytes: number
@@ -82,7 +84,7 @@ export class LiveHub {
   private stale = false
   private staleChanged = false
   readonly stats: HubStats = {
-    sockets: 0, views: 0, ticks: 0, deltas: 0, deltaBytes: 0, snapshots: 0, snapshotBytes: 0, skipped: 0, resyncs: 0, lastTickMs: 0, maxTickMs: 0, tickMsTotal: 0, emitMsTotal: 0,
+    sockets: 0, views: 0, ticks: 0, deltas: 0, countDeltas: 0, deltaBytes: 0, snapshots: 0, snapshotBytes: 0, skipped: 0, resyncs: 0, lastTickMs: 0, maxTickMs: 0, tickMsTotal: 0, emitMsTotal: 0,
   }
 
   constructor(
@@ -222,10 +224,12 @@ export class LiveHub {
 
   /**
    * One framing round: roll the clock, fold the changed grids once per window and note them in every view.
-   * Each view with news whose turn has come gets its delta (a view still inside its frame-rate cap gets a later
-   * round); at housekeeping, so does every view with anything pending.
+   * Each view with news gets its delta at its turn (a view still inside its frame-rate cap gets a later round).
+   * Counts alone wait for news to carry them, at most one housekeeping period (`tickMs`) after they were noted:
+   * no later than the old fixed tick showed them, and a street whose news comes a few times a second gets a
+   * tenth fewer frames (most of its count changes ride along with the next new case).
    */
-  round(housekeeping = false): void {
+  round(): void {
     const t0 = performance.now()
     const now = this.now()
     this.engine.setClock(now)
@@ -233,16 +237,15 @@ export class LiveHub {
     const items = this.feed.take(now)
     if (dirty.all || dirty.grids.length || items.ticker.length || items.alerts.length) {
       for (const grids of this.windows.values()) grids.update(dirty)
-      for (const view of this.views.values()) view.note(dirty, items)
+      for (const view of this.views.values()) view.note(dirty, items, now)
     }
     let next = Infinity
     for (const view of this.views.values()) {
       if (!view.pending) continue
-      const news = view.news
-      if (!news && !housekeeping) continue
       const turn = view.lastSentAt + this.gapOf(view)
-      if (now >= turn) this.send(view, view.take(now), now)
-      else if (news) next = Math.min(next, turn)
+      const due = view.news ? turn : Math.max(turn, view.pendingSince + this.opts.tickMs)
+      if (now >= due) this.send(view, view.take(now), now)
+      else next = Math.min(next, due)
     }
     if (next < Infinity) this.scheduleRound(next)
     this.stats.ticks++
@@ -259,7 +262,7 @@ export class LiveHub {
   /** Heartbeats for quiet rooms, snapshots for screens that drained, views nobody watches dropped. */
   housekeeping(): void {
     const now = this.now()
-    this.round(true)
+    this.round()
     const { drained, still } = this.slow.release()
     this.stats.skipped += still
     for (const socket of drained) {
@@ -285,6 +288,7 @@ export class LiveHub {
     view.lastSentAt = now
     const bytes = encodeDelta(delta)
     this.stats.deltas++
+    if ((delta.grids || delta.panels) && !delta.ticker && !delta.alerts) this.stats.countDeltas++
     this.stats.deltaBytes += bytes.length
     const e0 = performance.now()
     const frame = roomFrame(this.nsp, EVENTS.delta, bytes)

@@ -90,6 +90,54 @@ describe('frames when things happen', () => {
   })
 })
 
+describe('counts alone', () => {
+  /** Deltas that changed something (a heartbeat repeats its seq). */
+  const changes = (deltas: { at: number; d: Delta }[], from: number) => deltas.slice(from).filter((x) => x.d.seq > x.d.base)
+  const step = async (id: number, action: string) => {
+    const r = await post(s.app, `/api/cases/${id}/actions`, { action }, s.keys.operator)
+    expect(r.statusCode, r.body).toBe(200)
+  }
+
+  test('wait for news to carry them, and go out by themselves one housekeeping period after they changed', async () => {
+    const sc = await screen()
+    const id = await report('待核实')
+    await until('the report on the screen', () => sc.cases().includes(id))
+    await new Promise((r) => setTimeout(r, FRAME_MIN_MS))
+    await step(id, 'verify') // changes nothing a screen shows
+    await new Promise((r) => setTimeout(r, TICK_MS * 1.2))
+    const before = sc.deltas.length
+    const t0 = performance.now()
+    await step(id, 'register') // 立案数 +1: counts change; no ticker line, no alert
+    await until('the counts on the screen', () => changes(sc.deltas, before).length > 0, TICK_MS * 3)
+    const [d] = changes(sc.deltas, before)
+    expect(d.d.ticker).toBeUndefined()
+    expect(d.d.panels ?? d.d.grids).toBeDefined()
+    // Held for news, but never longer than one tick (the old fixed tick's own bound).
+    expect(d.at - t0).toBeGreaterThan(TICK_MS * 0.8)
+    expect(d.at - t0).toBeLessThan(TICK_MS * 1.5)
+  })
+
+  test('ride along with the next news: one frame carries both', async () => {
+    const sc = await screen()
+    const id = await report('待核实')
+    await until('the report on the screen', () => sc.cases().includes(id))
+    await new Promise((r) => setTimeout(r, FRAME_MIN_MS))
+    await step(id, 'verify')
+    await new Promise((r) => setTimeout(r, TICK_MS * 1.2))
+    const before = sc.deltas.length
+    await step(id, 'register')
+    await new Promise((r) => setTimeout(r, 100))
+    const next = await report('随后')
+    await until('the news on the screen', () => sc.cases().includes(next))
+    const d = changes(sc.deltas, before)
+    expect(d).toHaveLength(1)
+    expect(d[0].d.ticker!.map((t) => t.caseId)).toEqual([next])
+    // Nothing was left behind for a frame of its own.
+    await new Promise((r) => setTimeout(r, TICK_MS * 1.2))
+    expect(changes(sc.deltas, before)).toHaveLength(1)
+  })
+})
+
 describe('a room of many screens', () => {
   test('gets fewer frames: each screen adds msPerScreen to its least gap between frames', async () => {
     // 4 screens × 150 ms: at most one frame per 600 ms, although frameMinMs alone would allow one per 50 ms.
