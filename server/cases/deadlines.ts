@@ -105,9 +105,13 @@ export class DeadlineQueue {
     this.arm()
   }
 
-  /** Begin firing. Crossings already due fire on the next turn of the event loop. */
-  start(onDue: OnDue): void {
+  /**
+   * Begin firing. Crossings already due fire on the next turn of the event loop. `together` runs each slice
+   * of crossings that come due at once (one commit for all of them, instead of one each).
+   */
+  start(onDue: OnDue, together: (slice: () => void) => void = (slice) => slice()): void {
     this.onDue = onDue
+    this.together = together
     this.disarm()
     this.arm()
   }
@@ -143,31 +147,41 @@ export class DeadlineQueue {
     this.byCase.delete(caseId)
   }
 
+  private together: (slice: () => void) => void = (slice) => slice()
+
   private fire = () => {
     this.timer = null
     this.armedFor = null
     this.firing = true
-    const started = performance.now()
     try {
-      const now = this.now()
-      while (this.onDue && this.heap.length && this.heap[0].at <= now) {
-        // Many crossings at once (an import of old open cases, a restart after downtime) must not hold the
-        // event loop: after a slice, the rest fire on the next turn (arm() finds them due).
-        if (performance.now() - started > FIRE_SLICE_MS) break
-        const e = this.heap[0]
-        this.remove(e)
-        const slot = this.byCase.get(e.caseId)!
-        delete slot[e.kind]
-        if (!slot.warn && !slot.overdue) this.byCase.delete(e.caseId)
-        try {
-          this.onDue(e.caseId, e.kind, e.at)
-        } catch (err) {
-          this.onError(err, e.caseId, e.kind)
-        }
-      }
+      this.together(this.fireSlice)
+    } catch (err) {
+      // The slice's commit failed: its crossings are not stored; the error goes where onDue's do.
+      const top = this.heap[0]
+      this.onError(err, top?.caseId ?? 0, top?.kind ?? 'warn')
     } finally {
       this.firing = false
       this.arm()
+    }
+  }
+
+  private fireSlice = () => {
+    const started = performance.now()
+    const now = this.now()
+    while (this.onDue && this.heap.length && this.heap[0].at <= now) {
+      // Many crossings at once (an import of old open cases, a restart after downtime) must not hold the
+      // event loop: after a slice, the rest fire on the next turn (arm() finds them due).
+      if (performance.now() - started > FIRE_SLICE_MS) break
+      const e = this.heap[0]
+      this.remove(e)
+      const slot = this.byCase.get(e.caseId)!
+      delete slot[e.kind]
+      if (!slot.warn && !slot.overdue) this.byCase.delete(e.caseId)
+      try {
+        this.onDue(e.caseId, e.kind, e.at)
+      } catch (err) {
+        this.onError(err, e.caseId, e.kind)
+      }
     }
   }
 

@@ -77,6 +77,30 @@ export class GroupCommit {
     })
   }
 
+  /**
+   * Run `fn` now with every write it makes in ONE transaction, each write in its own savepoint (one refused
+   * leaves the others); listeners hear of them once it commits. For a burst of writes no caller waits on
+   * (the deadline timer's crossings): one commit for all instead of one each.
+   */
+  together(fn: () => void): void {
+    if (this.grouping) return fn()
+    this.pending = []
+    try {
+      this.grouping = true
+      // As if a job had written already: every write gets its own savepoint, none poisons the others.
+      this.jobWrites = 1
+      this.poison = null
+      this.tx(fn)
+    } catch (e) {
+      this.rollbackTo(0)
+      throw e
+    } finally {
+      this.grouping = false
+    }
+    this.notify()
+    this.whenDurable?.().catch(() => {})
+  }
+
   /** One write: in its own transaction, or inside the running group job. Errors come out as IngestErrors. */
   write<T>(run: () => T): T {
     if (this.grouping) {

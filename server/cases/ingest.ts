@@ -62,6 +62,11 @@ export class Ingest extends CaseWriter {
     return this.commits.submit(work)
   }
 
+  /** Run `fn` now, its writes in ONE transaction, each in its own savepoint; listeners hear after the commit. */
+  together(fn: () => void): void {
+    this.commits.together(fn)
+  }
+
   /** Resolves once everything committed so far is on disk: await it before acknowledging a direct write. */
   durable(): Promise<void> {
     return this.commits.durable()

@@ -31,7 +31,7 @@ export class CaseTimers {
 
   constructor(
     private readonly db: Db,
-    private readonly ingest: Pick<Ingest, 'act' | 'on' | 'off'>,
+    private readonly ingest: Pick<Ingest, 'act' | 'on' | 'off' | 'together'>,
     private readonly catalogue: Catalogue,
     private readonly calendar: Calendar = DEFAULT_CALENDAR,
     queueOptions: DeadlineQueueOptions = {},
@@ -51,7 +51,9 @@ export class CaseTimers {
     const matters = this.catalogue.matters
     this.queue.scheduleMany(rows.map((r) => [r.id, ...moments(r, matters.get(r.matter), this.calendar)] as const))
     this.ingest.on('committed', this.listener)
-    this.queue.start((caseId, kind, at) => this.due(caseId, kind, at))
+    // Crossings that come due at once (an import of old open cases, a restart after downtime) are committed
+    // together: one transaction and one fsync per slice of them, not one each.
+    this.queue.start((caseId, kind, at) => this.due(caseId, kind, at), (slice) => this.ingest.together(slice))
     return rows.length
   }
 

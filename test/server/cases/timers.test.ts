@@ -86,3 +86,21 @@ test('a crossing missed while the server was down fires at start, dated when it 
   const events = db.$client.prepare("SELECT action, at FROM case_events WHERE case_id = ? AND actor = 'system' ORDER BY id").all(id)
   expect(events).toEqual([{ action: 'warn', at: plan.warnAt }, { action: 'overdue', at: plan.deadline + 1 }])
 })
+
+test('crossings that come due at once are committed together: one commit for the burst, a refused one leaves the others', () => {
+  const ids = Array.from({ length: 20 }, () => registered(MATTERS.leak))
+  const plan = timeLimit(NOW, 'urgent_hours', 2, DEFAULT_CALENDAR)
+  // One of them closed behind the timer's back (another process): its crossings are refused with 409/422.
+  const closed = ids[7]
+  vi.setSystemTime(plan.deadline + 60_000)
+  timers = new CaseTimers(db, ingest, new Catalogue(db))
+  timers.start()
+  db.$client.prepare("UPDATE cases SET state = 'closed' WHERE id = ?").run(closed)
+  const batches: number[] = []
+  ingest.on('committed', (b) => batches.push(b.length))
+  vi.advanceTimersByTime(0)
+  // Before: one transaction (and one `committed` batch, one fsync) per crossing, 38 of them.
+  expect(batches).toEqual([38])
+  for (const id of ids) expect(ingest.log.get(id)!.light).toBe(id === closed ? 'green' : 'red')
+  expect(db.$client.prepare("SELECT COUNT(*) FROM case_events WHERE actor = 'system'").pluck().get()).toBe(38)
+})
