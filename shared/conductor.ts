@@ -8,6 +8,7 @@ export const WALL_EVENTS = {
   join: 'wall:join', // (name, ack(WallJoinAck)): join a wall's room; the answer holds its current state
   set: 'wall:set', // (WallShared patch, ack(WallSetAck)): a browser of the wall changes what all of them share
   state: 'wall:state', // server → browsers: WallChange
+  time: 'wall:time', // (ack(serverNow)): the server's clock; a browser takes its offset from the quickest of a few
 } as const
 
 /** How far ahead of now a change is to be applied: enough for a broadcast to reach every browser. */

@@ -95,6 +95,6 @@ export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: s
   }
   return {
     status: live.status, lastFrameAt: live.lastFrameAt, seq: live.seq, error: live.error, ...shown, grids, visible, firstFrame, socket: live.socket,
-    replay: live.replay, frameAt: live.frameAt, command: live.command,
+    replay: live.replay, frameAt: live.frameAt, command: live.command, frameDue: live.frameDue,
   }
 }

@@ -13,6 +13,12 @@ export class FrameHold {
     if (this.queue.length === 1) this.next()
   }
 
+  /** When the next held frame is due (Date.now() clock), or null when none is held: heavy drawing that
+   *  would still be running then waits until after it (client/map/framePace.ts). */
+  nextDue(): number | null {
+    return this.queue[0]?.due ?? null
+  }
+
   /** Forget what is held (a new subscription: those frames belong to the old one). */
   clear(): void {
     this.queue.length = 0

@@ -186,6 +186,11 @@ export class LiveClient implements LiveState {
     })
   }
 
+  /** When the next held live frame is due (Date.now() clock), or null: see FrameHold.nextDue. */
+  frameDue(): number | null {
+    return this.held.nextDue()
+  }
+
   /** Ask for a fresh snapshot (done by itself on a gap). */
   resync(): void {
     if (!this.socket.connected || this.scope === null) return

@@ -50,6 +50,8 @@ export function useLiveScope(scope: Ref<string>, window: Ref<Window>, opts: Live
     socket: client.socket,
     /** Ask for a fresh snapshot now (it also happens by itself on a gap or a reconnect). */
     resync: () => client.resync(),
+    /** When the next held live frame is due (Date.now() clock), or null (a wall's browsers hold frames). */
+    frameDue: () => client.frameDue(),
     /** Drive a replay on this screen (or its wall): start, play, pause, step, seek, speed, stop. */
     command: (cmd: ScreenCommand) => client.command(cmd),
     dispose,

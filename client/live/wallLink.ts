@@ -1,9 +1,30 @@
 // A wall browser's link to its wall's shared state (server/live/conductor.ts), on the live client's socket:
 // joins the wall on every connect (so a reload or a reconnect starts from the wall's current state), learns
-// its offset from the server's clock from the join answer, and applies each change at its apply-at time, so
-// every browser of the wall changes in the same frame. Older changes (a late packet) are dropped.
+// its offset from the server's clock, and applies each change at its apply-at time, so every browser of the
+// wall changes in the same frame. Older changes (a late packet) are dropped. The offset comes from the
+// quickest of a few round trips, sampled again now and then: one round trip (the join's) is answered while
+// the page is busiest starting up, and was measured 15–30 ms off, the skew between two browsers at rest.
 import type { Socket } from 'socket.io-client'
 import { WALL_EVENTS, type WallChange, type WallJoinAck, type WallSetAck, type WallShared, type WallState } from '../../shared/conductor'
+
+/** Round trips per clock sample, the pause between them, and how often the clock is sampled again. */
+const CLOCK_PINGS = 5
+const CLOCK_GAP_MS = 200
+const CLOCK_EVERY_MS = 60_000
+
+/** One round trip to the server's clock: sent and received on this one, the server's answer in between. */
+export interface ClockSample {
+  sent: number
+  received: number
+  serverNow: number
+}
+
+/** Server clock minus this one, from the quickest round trip (the least room for a one-sided delay), or null. */
+export function offsetOf(samples: readonly ClockSample[]): number | null {
+  let best: ClockSample | null = null
+  for (const s of samples) if (!best || s.received - s.sent < best.received - best.sent) best = s
+  return best ? best.serverNow - (best.sent + best.received) / 2 : null
+}
 
 export interface WallLinkOptions {
   /** Called with the wall's state at the moment to show it. */
@@ -16,6 +37,8 @@ export class WallLink {
   offset = 0
   state: WallState | null = null
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
+  /** Counts joins: a clock sampling of an older connection stops. */
+  private joins = 0
   private readonly onConnect = () => void this.join()
   private readonly onChange = (c: WallChange) => this.schedule(c)
 
@@ -34,9 +57,40 @@ export class WallLink {
       return this.opts.onError?.('the wall did not answer')
     }
     if (!ack.ok) return this.opts.onError?.(ack.error)
-    // The server answered about halfway through the round trip.
-    this.offset = ack.serverNow - (sent + Date.now()) / 2
+    // The server answered about halfway through the round trip; quicker round trips follow.
+    const first = { sent, received: Date.now(), serverNow: ack.serverNow }
+    this.offset = offsetOf([first])!
     this.apply(ack.change.state, true)
+    void this.sampleClock(++this.joins, [first])
+  }
+
+  /** A few round trips, the quickest taken; again every CLOCK_EVERY_MS while this connection lasts. */
+  private async sampleClock(join: number, samples: ClockSample[]): Promise<void> {
+    for (let k = 0; k < CLOCK_PINGS; k++) {
+      await this.pause(CLOCK_GAP_MS)
+      if (join !== this.joins || !this.socket.connected) return
+      const sent = Date.now()
+      try {
+        const serverNow = (await this.socket.timeout(3000).emitWithAck(WALL_EVENTS.time)) as number
+        if (Number.isFinite(serverNow)) samples.push({ sent, received: Date.now(), serverNow })
+      } catch {
+        // No answer (a server without the clock): the samples so far stand.
+      }
+    }
+    if (join !== this.joins) return
+    this.offset = offsetOf(samples) ?? this.offset
+    await this.pause(CLOCK_EVERY_MS)
+    if (join === this.joins) void this.sampleClock(join, [])
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.timers.delete(t)
+        resolve()
+      }, ms)
+      this.timers.add(t)
+    })
   }
 
   /** Share a change with the wall's other browsers (camera, tour step, drill-down, takeover). */
@@ -62,6 +116,7 @@ export class WallLink {
   }
 
   dispose(): void {
+    this.joins++
     this.socket.off('connect', this.onConnect)
     this.socket.off(WALL_EVENTS.state, this.onChange)
     for (const t of this.timers) clearTimeout(t)

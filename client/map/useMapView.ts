@@ -11,6 +11,7 @@ import { tally } from '../debug'
 import { blankStyle, gridLayers, type MapMetric } from './style'
 import { bboxOf } from './shapes'
 import { maxCanvasPx } from './gpu'
+import { FramePace, paceRepaints } from './framePace'
 import { between, fitCamera, latOf, lngOf, mercX, mercY, pieceCenter, type Camera, type MapRegion } from './pieces'
 import type { GridAtlas } from './useGridAtlas'
 
@@ -26,6 +27,9 @@ export interface MapViewOptions {
   metric: () => MapMetric
   /** The size token (CSS px per rem): paddings and line widths follow it. */
   rem: Ref<number>
+  /** When the page's next held live frame is due (Date.now() clock), or null: the map draws around it
+   *  (framePace.ts), so the browsers of a wall apply each frame together. */
+  frameDue?: () => number | null
 }
 
 type Bounds = [number, number, number, number]
@@ -77,6 +81,7 @@ export function useMapView(o: MapViewOptions): MapView {
   let observer: ResizeObserver | null = null
   let cam: Camera | null = null
   let frame = 0
+  let unpace: (() => void)[] = []
   const region = () => o.region()
   const padding = () => Math.round(o.rem.value * 1.5)
 
@@ -184,6 +189,11 @@ export function useMapView(o: MapViewOptions): MapView {
       return m
     })
     maps.value = created
+    const due = o.frameDue
+    if (due) {
+      const pace = new FramePace()
+      unpace = created.map((m) => paceRepaints(m, due, pace))
+    }
     if (first) cam = first
     if (r) return
     // One canvas: a new box (layout settling, a tablet turned) re-fits the scope, so the view never ends up off-centre.
@@ -202,6 +212,7 @@ export function useMapView(o: MapViewOptions): MapView {
   onBeforeUnmount(() => {
     cancelAnimationFrame(frame)
     observer?.disconnect()
+    for (const undo of unpace) undo()
     for (const m of maps.value) {
       m.remove()
       tally('maps', -1)

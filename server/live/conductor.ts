@@ -79,6 +79,9 @@ export class WallConductor extends EventEmitter<{ change: [name: string, change:
       const now = this.now()
       answer({ ok: true, change: { state, applyAt: now }, serverNow: now })
     })
+    socket.on(WALL_EVENTS.time, (ack?: (serverNow: number) => void) => {
+      if (typeof ack === 'function') ack(this.now())
+    })
     socket.on(WALL_EVENTS.set, (patch: WallShared, ack?: (a: WallSetAck) => void) => {
       const answer = (a: WallSetAck) => (typeof ack === 'function' ? ack(a) : undefined)
       if (!joined) return answer({ ok: false, error: 'join a wall first (wall:join)' })

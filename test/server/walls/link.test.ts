@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { buildTestServer, type TestServer } from '../helpers'
 import { loadConfig } from '../../../server/config'
 import { LiveClient } from '../../../client/live/liveClient'
-import { WallLink } from '../../../client/live/wallLink'
+import { WallLink, offsetOf } from '../../../client/live/wallLink'
 import type { WallState } from '../../../shared/conductor'
 import { until } from '../../until'
 
@@ -66,4 +66,16 @@ test('two browsers apply the same change in the same moment (skew p99 < 50 ms ov
   const p99 = skews[Math.ceil(skews.length * 0.99) - 1]
   console.log(`WallLink apply skew over ${skews.length} changes: p50 ${skews[skews.length >> 1].toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`)
   expect(p99).toBeLessThan(50)
+})
+
+test('a browser takes its clock offset from the quickest round trip, and samples it again after the join', async () => {
+  // One slow round trip (a join answered while the page starts up) is off by half its delay; a quick one is not.
+  expect(offsetOf([{ sent: 1000, received: 1060, serverNow: 1010 }, { sent: 2000, received: 2002, serverNow: 2001 }])).toBe(0)
+  expect(offsetOf([{ sent: 1000, received: 1060, serverNow: 1010 }])).toBe(-20)
+  expect(offsetOf([])).toBeNull()
+  // The server answers wall:time with its clock: the same machine's, so the offset sampled is ~0.
+  const a = wallBrowser()
+  await until('joined', () => a.seen.length > 0)
+  a.link.offset = 500 // as if the join's answer had been held up; the round trips that follow correct it
+  await until('offset sampled again', () => Math.abs(a.link.offset) < 5, 5000)
 })

@@ -1,0 +1,64 @@
+// Drawing the map around held live frames. Every map frame (a camera step of the tour, a tile that came in, a
+// recolour) holds the page's main thread until the GPU has finished it: in the commit after it, Chromium waits
+// for the WebGL canvas. Measured on a wall without a GPU (SwiftShader, the compositor reading the canvas back):
+// 130–300 ms a frame, of which ~1 ms is CPU on the main thread. A live frame that falls due inside that wait is
+// applied late, on one browser more than on the other, and the wall's browsers no longer change together. So a
+// repaint asked for shortly before a held frame is due is put off until just after it: the live frame is applied
+// on time, and the map draws it (and the camera's new place) right after. What a map frame costs is measured on
+// the frames drawn, so on a machine with a GPU (a few ms) almost nothing is put off.
+import type { Map as MapLibre } from 'maplibre-gl'
+
+/** A frame is taken to cost at most this long (longer is the page doing something else too). */
+const MAX_COST_MS = 1000
+/** The cost learnt decays towards the newest measure by this factor a frame (a burst of tile loads passes). */
+const DECAY = 0.8
+/** Put off a repaint asked for when the due frame is nearer than this many frame costs. */
+const MARGIN = 1.5
+
+export class FramePace {
+  /** How long drawing one map frame holds the page (ms), learnt from the recent frames. */
+  cost = 0
+
+  /** How long to put off a repaint asked for at `now` (0: draw it now), the next held frame being `due`. */
+  wait(due: number | null, now: number): number {
+    if (due === null) return 0
+    const ahead = due - now
+    return ahead > 0 && ahead < MARGIN * this.cost ? ahead : 0
+  }
+
+  /** A map frame held the page for `ms`. */
+  drew(ms: number): void {
+    this.cost = Math.max(Math.min(ms, MAX_COST_MS), this.cost * DECAY)
+  }
+}
+
+/**
+ * Pace a map's repaints around the page's held live frames (`due`: when the next is due, Date.now() clock).
+ * MapLibre asks for every frame through its public triggerRepaint(); a repaint put off once is drawn right after
+ * the due frame, whatever is due next, so the map always gets drawn. Returns the undo.
+ */
+export function paceRepaints(map: MapLibre, due: () => number | null, pace = new FramePace()): () => void {
+  const repaint = map.triggerRepaint.bind(map)
+  let later: ReturnType<typeof setTimeout> | undefined
+  map.triggerRepaint = () => {
+    if (later !== undefined) return
+    const wait = pace.wait(due(), Date.now())
+    if (wait <= 0) return repaint()
+    later = setTimeout(() => {
+      later = undefined
+      repaint()
+    }, wait + 1)
+  }
+  // The 'render' event comes inside the animation frame; a task queued then runs after that frame's commit, so
+  // the time to it is what the frame held the page for.
+  const measure = () => {
+    const t = performance.now()
+    setTimeout(() => pace.drew(performance.now() - t), 0)
+  }
+  map.on('render', measure)
+  return () => {
+    clearTimeout(later)
+    map.off('render', measure)
+    map.triggerRepaint = repaint
+  }
+}

@@ -1,0 +1,74 @@
+// Drawing the map around held live frames (client/map/framePace.ts): a repaint asked for shortly before a held
+// frame is due is put off until just after it, once; with no frame held, or a cheap frame, it is drawn at once.
+import { afterEach, beforeEach, expect, it, vi } from 'vitest'
+import type { Map as MapLibre } from 'maplibre-gl'
+import { FramePace, paceRepaints } from '../../../client/map/framePace'
+
+beforeEach(() => vi.useFakeTimers())
+afterEach(() => vi.useRealTimers())
+
+it('puts a repaint off only when the due frame is nearer than a frame costs', () => {
+  const p = new FramePace()
+  expect(p.wait(1000, 900)).toBe(0) // nothing learnt yet: a frame is taken to be free
+  p.drew(200)
+  expect(p.wait(null, 900)).toBe(0)
+  expect(p.wait(1000, 900)).toBe(100)
+  expect(p.wait(1000, 600)).toBe(0) // 400 ms ahead: this frame is done by then
+  expect(p.wait(1000, 1001)).toBe(0) // already due
+  p.drew(10)
+  expect(p.cost).toBeCloseTo(160) // a burst of slow frames fades out, not at once
+  p.drew(5000)
+  expect(p.cost).toBe(1000)
+})
+
+/** A stand-in for a MapLibre map: counts what it draws, and lets the test fire its 'render' event. */
+function fakeMap() {
+  const handlers: (() => void)[] = []
+  const m = {
+    drawn: 0,
+    triggerRepaint() {
+      m.drawn++
+    },
+    on: (_: string, f: () => void) => handlers.push(f),
+    off: (_: string, f: () => void) => handlers.splice(handlers.indexOf(f), 1),
+    render: () => handlers.forEach((f) => f()),
+  }
+  return m
+}
+
+it('draws a repaint asked for just before a held frame right after it, and at once when none is near', () => {
+  const m = fakeMap()
+  const pace = new FramePace()
+  pace.drew(300)
+  let due: number | null = Date.now() + 100
+  const undo = paceRepaints(m as unknown as MapLibre, () => due, pace)
+  m.triggerRepaint()
+  m.triggerRepaint() // asked again meanwhile: still one frame
+  expect(m.drawn).toBe(0)
+  vi.advanceTimersByTime(100)
+  expect(m.drawn).toBe(0)
+  due = Date.now() + 1000 // the frame was applied; the next is far
+  vi.advanceTimersByTime(1) // just after it: drawn, whatever is due next
+  expect(m.drawn).toBe(1)
+  m.triggerRepaint()
+  expect(m.drawn).toBe(2)
+  due = null
+  m.triggerRepaint()
+  expect(m.drawn).toBe(3)
+  undo()
+  due = Date.now() + 100
+  m.triggerRepaint()
+  expect(m.drawn).toBe(4)
+  expect(vi.getTimerCount()).toBe(0)
+})
+
+it('learns what a frame costs from its render event to the next task (after the frame is committed)', () => {
+  const m = fakeMap()
+  const pace = new FramePace()
+  paceRepaints(m as unknown as MapLibre, () => null, pace)
+  vi.spyOn(performance, 'now').mockReturnValueOnce(1000).mockReturnValueOnce(1240)
+  m.render()
+  expect(pace.cost).toBe(0)
+  vi.advanceTimersByTime(0)
+  expect(pace.cost).toBe(240)
+})
