@@ -69,7 +69,8 @@ const PROBE = `(() => {
       scripts: e.scripts.map((s) => ({ start: performance.timeOrigin + s.startTime, duration: s.duration, invoker: s.invoker, src: (s.sourceURL || '').split('/').pop() + ':' + s.sourceCharPosition, fn: s.sourceFunctionName, layout: s.forcedStyleAndLayoutDuration })),
     })
   }).observe({ type: 'long-animation-frame', buffered: true })
-  window.__trace = () => ({ arrivals: arrivals.splice(0), frames: frames.splice(0) })
+  // The page's wall clock against the clock the frames' apply moments are recorded on (timeOrigin + now).
+  window.__trace = () => ({ arrivals: arrivals.splice(0), frames: frames.splice(0), clockGap: Date.now() - clock() })
 })()`
 
 /** Start a trace of the page's renderer (main thread tasks with their thread time, scheduler, timers, GPU waits). */
@@ -126,6 +127,7 @@ async function main() {
       const applied = [new Map<number, number>(), new Map<number, number>()]
       const arrivals: Arrival[][] = [[], []]
       const loafs: Loaf[][] = [[], []]
+      const gaps: number[][] = [[], []]
       for (const b of pages) await b.page.evaluate(() => (window as unknown as { __trace: () => unknown }).__trace())
       const t0 = Date.now()
       const traces = Number(args.trace) > 0 ? await Promise.all(pages.map((b) => startTrace(b.page))) : []
@@ -136,12 +138,14 @@ async function main() {
         }
         for (let k = 0; k < 2; k++) {
           merge(applied[k], await framesOf(pages[k].page))
-          const tr = (await pages[k].page.evaluate(() => (window as unknown as { __trace: () => unknown }).__trace())) as { arrivals: Arrival[]; frames: Loaf[] }
+          const tr = (await pages[k].page.evaluate(() => (window as unknown as { __trace: () => unknown }).__trace())) as { arrivals: Arrival[]; frames: Loaf[]; clockGap: number }
+          gaps[k].push(Math.round(tr.clockGap * 10) / 10)
           arrivals[k].push(...tr.arrivals)
           loafs[k].push(...tr.frames)
         }
       }
       report(applied, arrivals, loafs, t0)
+      console.log(`Date.now() − (timeOrigin + now), ms, page 1: ${gaps[0].join(' ')}; page 2: ${gaps[1].join(' ')}`)
       writeFileSync(args.out!, JSON.stringify({ applied: applied.map((m) => [...m]), arrivals, loafs }))
       console.log(`raw data: ${args.out}`)
     } finally {
@@ -153,7 +157,12 @@ async function main() {
 }
 
 function report(applied: Map<number, number>[], arrivals: Arrival[][], loafs: Loaf[][], t0: number) {
-  const byseq = arrivals.map((a) => new Map(a.map((x) => [x.seq, x])))
+  // The first delta of a seq (a heartbeat repeats the seq it follows).
+  const byseq = arrivals.map((a) => {
+    const m = new Map<number, Arrival>()
+    for (const x of a) if (!m.has(x.seq)) m.set(x.seq, x)
+    return m
+  })
   const s = skews(applied[0], applied[1])
   console.log(`frames ${s.length}: skew p50 ${quantile(s, 0.5)?.toFixed(1)} p99 ${quantile(s, 0.99)?.toFixed(1)} max ${s.at(-1)?.toFixed(1)} ms`)
   for (let k = 0; k < 2; k++) {

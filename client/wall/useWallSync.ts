@@ -17,9 +17,14 @@ const toWall = (m: MapMetric): GridMetric => (m === 'density' ? 'received' : m)
 
 /**
  * Every browser of the wall applies a live frame this long after the server built it (on the server's clock),
- * so that one that got it a little earlier waits for the others (measured: test/e2e/wall-link.test.ts).
+ * so that one that got it a little earlier waits for the others. Measured with bench/client/skew-trace.ts on
+ * two browsers of a 2×1 wall sharing 2 cores without a GPU: most frames reach both pages 3 ms after they were
+ * built, but while the tour's camera flies a page's message waits 300–500 ms (and now and then over a second)
+ * behind the map's frames; at 200 ms those frames were applied on arrival, hundreds of ms apart. Half a second
+ * behind the server is nothing on a wall (its figures move every few seconds), and a page that knows the frame
+ * due that early keeps its map from drawing over the moment (client/map/framePace.ts).
  */
-export const FRAME_LEAD_MS = 200
+export const FRAME_LEAD_MS = 500
 
 /** Input holds the tour for this long on every browser; a hold is re-sent at most every HOLD_RESEND_MS. */
 const HOLD_MS = 60_000
