@@ -4,7 +4,7 @@
 //   recv   the page's WebSocket gets a frame,    set    the page's frameAt first equals the moment (rAF loop),
 //   shown  waitForFunction(polling raf) resolves in this process,
 // and the page's long animation frames (LoAF, with the scripts that ran in them) and long tasks between req and
-// shown. PROBE_SEEKS (30), PROBE_TRACE=1 records a Chromium trace of the first seeks (bench/results/probe-trace.tmp).
+// shown. PROBE_SEEKS (30), PROBE_TRACE=1 records a Chromium trace of the first seeks (PROBE_TRACE_SEEKS, 8) to bench/results/probe-trace.tmp.
 // Run: flock /tmp/bench.lock npx tsx bench/replay/probe.ts
 import { fork } from 'node:child_process'
 import { createServer } from 'node:net'
@@ -154,7 +154,7 @@ async function main() {
       p1 = proc(server.pid!)
       await shown(at)
       seeks.push({ i, req, resp, shown: now(), serverCpu: p1.cpuMs - p0.cpuMs, sessionCpu: (await sessionCpu()) - c0 })
-      if (i === 8 && cdp) {
+      if (i === Number(process.env.PROBE_TRACE_SEEKS ?? 8) && cdp) {
         await cdp.send('Tracing.end')
         await traced
         writeFileSync('bench/results/probe-trace.tmp', JSON.stringify({ traceEvents: events }))
