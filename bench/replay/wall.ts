@@ -1,8 +1,8 @@
 // bench:replay on the wall itself: Debian Chromium shows the bench server's wall `bench` (one 1920×1080
 // screen, /wall/bench) and the wall control (POST /api/walls/bench/replay with a control key, as a tablet
 // sends it) starts a replay, seeks and plays. What the issue asks of the wall, measured where the wall is:
-//   - a seek is ready once the page holds the frame for that moment at an animation frame (the panels and
-//     the map have taken it), timed from the control's request;
+//   - from a wall at rest (live, its map loaded), a seek is ready once the page holds the frame for that moment
+//     at an animation frame (the panels and the map have taken it), timed from the control's request;
 //   - playback: the frames that moved the page's clock per second at 3,600×, on an ordinary busy afternoon
 //     and through the rainstorm night (spike alerts: the takeover and the map flying to each hot spot).
 // Headless Chromium draws WebGL in software (SwiftShader) here, slower than a wall PC's GPU.
@@ -45,7 +45,9 @@ export async function onTheWall(base: string, key: string, moments: number[], pl
   try {
     const { page } = b
     await page.goto(`${base}/wall/${WALL}`)
-    await page.waitForFunction(() => window.__onescreen?.live?.().status === 'live' && (window.__onescreen?.mapState?.().coloured ?? 0) > 0, undefined, { timeout: 120_000 })
+    // The wall at rest, as it runs all day: live, and its map loaded (every tile drawn), as bench:client's skew
+    // waits for too. Its start-up (the first live frame) is bench:client's figure, not a seek's.
+    await page.waitForFunction(() => window.__onescreen?.live?.().status === 'live' && (window.__onescreen?.mapState?.().coloured ?? 0) > 0 && !!window.__onescreen?.mapState?.().loaded, undefined, { timeout: 120_000 })
     await control({ op: 'start', at: iso(moments[0]), speed: 3600, play: false })
     await shown(moments[0])
     const seekMs: number[] = []
