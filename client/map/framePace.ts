@@ -4,8 +4,10 @@
 // 130–300 ms a frame, of which ~1 ms is CPU on the main thread. A live frame that falls due inside that wait is
 // applied late, on one browser more than on the other, and the wall's browsers no longer change together. So a
 // repaint asked for shortly before a held frame is due is put off until just after it: the live frame is applied
-// on time, and the map draws it (and the camera's new place) right after. What a map frame costs is measured on
-// the frames drawn, so on a machine with a GPU (a few ms) almost nothing is put off.
+// on time, and the map draws it (and the camera's new place) right after. And after each map frame the page gets
+// as long again to itself before the next: drawn back to back, the frames of a flight left no room for the
+// message that brings the next live frame (it waited up to a second behind them). What a map frame costs is
+// measured on the frames drawn, so on a machine with a GPU (a few ms) neither changes anything one can see.
 import type { Map as MapLibre } from 'maplibre-gl'
 
 /** A frame is taken to cost at most this long (longer is the page doing something else too). */
@@ -18,17 +20,21 @@ const MARGIN = 1.5
 export class FramePace {
   /** How long drawing one map frame holds the page (ms), learnt from the recent frames. */
   cost = 0
+  /** When the last map frame let go of the page. */
+  private freed = -Infinity
 
   /** How long to put off a repaint asked for at `now` (0: draw it now), the next held frame being `due`. */
   wait(due: number | null, now: number): number {
-    if (due === null) return 0
+    const rest = Math.max(0, this.freed + this.cost - now)
+    if (due === null) return rest
     const ahead = due - now
-    return ahead > 0 && ahead < MARGIN * this.cost ? ahead : 0
+    return ahead > rest && ahead - rest < MARGIN * this.cost ? ahead : rest
   }
 
-  /** A map frame held the page for `ms`. */
-  drew(ms: number): void {
+  /** A map frame held the page for `ms`, until `at` (Date.now() clock). */
+  drew(ms: number, at: number): void {
     this.cost = Math.max(Math.min(ms, MAX_COST_MS), this.cost * DECAY)
+    this.freed = at
   }
 }
 
@@ -53,7 +59,7 @@ export function paceRepaints(map: MapLibre, due: () => number | null, pace = new
   // the time to it is what the frame held the page for.
   const measure = () => {
     const t = performance.now()
-    setTimeout(() => pace.drew(performance.now() - t), 0)
+    setTimeout(() => pace.drew(performance.now() - t, Date.now()), 0)
   }
   map.on('render', measure)
   return () => {

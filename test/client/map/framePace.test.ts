@@ -10,15 +10,24 @@ afterEach(() => vi.useRealTimers())
 it('puts a repaint off only when the due frame is nearer than a frame costs', () => {
   const p = new FramePace()
   expect(p.wait(1000, 900)).toBe(0) // nothing learnt yet: a frame is taken to be free
-  p.drew(200)
+  p.drew(200, 0)
   expect(p.wait(null, 900)).toBe(0)
   expect(p.wait(1000, 900)).toBe(100)
   expect(p.wait(1000, 600)).toBe(0) // 400 ms ahead: this frame is done by then
   expect(p.wait(1000, 1001)).toBe(0) // already due
-  p.drew(10)
+  p.drew(10, 0)
   expect(p.cost).toBeCloseTo(160) // a burst of slow frames fades out, not at once
-  p.drew(5000)
+  p.drew(5000, 0)
   expect(p.cost).toBe(1000)
+})
+
+it('gives the page as long as a frame cost to itself before the next frame', () => {
+  const p = new FramePace()
+  p.drew(200, 1000)
+  expect(p.wait(null, 1050)).toBe(150) // messages and timers run in between
+  expect(p.wait(null, 1200)).toBe(0)
+  expect(p.wait(1300, 1050)).toBe(250) // after the rest a frame would still be drawing at the due frame
+  expect(p.wait(2000, 1050)).toBe(150)
 })
 
 /** A stand-in for a MapLibre map: counts what it draws, and lets the test fire its 'render' event. */
@@ -39,7 +48,7 @@ function fakeMap() {
 it('draws a repaint asked for just before a held frame right after it, and at once when none is near', () => {
   const m = fakeMap()
   const pace = new FramePace()
-  pace.drew(300)
+  pace.drew(300, 0)
   let due: number | null = Date.now() + 100
   const undo = paceRepaints(m as unknown as MapLibre, () => due, pace)
   m.triggerRepaint()
