@@ -5,9 +5,9 @@
 // them: one message, header and body in one buffer, and each connection makes one plain write of it. A
 // screen on long-polling gets the packet encoded as usual (engine.io uses the pre-encoded message only on a
 // websocket without compression).
+import { createRequire } from 'node:module'
 import type { Namespace, Socket } from 'socket.io'
 import { PacketType } from 'socket.io-parser'
-import WebSocket from 'ws'
 
 interface FrameOptions {
   fin: boolean
@@ -16,8 +16,12 @@ interface FrameOptions {
   mask: boolean
   readOnly: boolean
 }
-/** ws's own framing (what Socket.IO's adapter calls for its text broadcasts); not in ws's published types. */
-const wsFrame = (WebSocket as unknown as { Sender: { frame(data: Buffer, o: FrameOptions): Buffer[] } }).Sender.frame
+/**
+ * ws's own framing (what Socket.IO's adapter calls for its text broadcasts); not in ws's published types. Loaded
+ * by Node's own resolution: under Vitest, a test run that also loads client code can resolve `ws` to its
+ * browser stub (which has no Sender), and the live hub failed to load in the full suite.
+ */
+const wsFrame = (createRequire(import.meta.url)('ws') as { Sender: { frame(data: Buffer, o: FrameOptions): Buffer[] } }).Sender.frame
 const BINARY = 2
 
 export interface RoomFrame {
