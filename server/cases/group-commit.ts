@@ -1,12 +1,21 @@
 // The group commit: every write of the ingest runs here, in one SQLite transaction, and the changes it made
 // reach the `committed` listeners only after that transaction commits. Jobs submitted during one turn of the
-// event loop share ONE transaction, each in its own savepoint, so one job's refusal leaves the others alone.
-// Knows nothing about cases: the case writer (ingest.ts) records what each write changed.
+// event loop share ONE transaction; one job's refusal leaves the others alone (a job that fails after storing
+// part of its writes has the group run again with a savepoint per job). Knows nothing about cases: the case
+// writer (ingest.ts) records what each write changed, as soon as it is stored.
 import type { Db } from '../db'
 import { asIngestError } from './errors'
 import type { Committed } from './types'
 
 export type CommittedListener = (batch: Committed[]) => void
+
+type Job = { work: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }
+/** A group job failed after storing part of its writes: the group is run again, a savepoint per job. */
+const PARTIAL = Symbol('partial')
+/** The group's transaction itself failed. */
+class Failed {
+  constructor(readonly error: unknown) {}
+}
 
 export interface GroupCommitOptions {
   /** Where an exception thrown by a `committed` listener goes; the write stays acknowledged. */
@@ -27,7 +36,7 @@ export class GroupCommit {
   private readonly onRollback: () => void
   private readonly whenDurable: (() => Promise<void>) | null
   private pending: Committed[] = []
-  private queue: { work: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = []
+  private queue: Job[] = []
   private grouping = false
   /**
    * The durability wait of the last group, while it runs. Jobs submitted meanwhile are committed when it is
@@ -40,7 +49,7 @@ export class GroupCommit {
   private jobWrites = 0
   private poison: unknown = null
   /** Group commits so far and the jobs they carried (jobs / groups = how much commits are shared). */
-  readonly stats = { groups: 0, jobs: 0 }
+  readonly stats = { groups: 0, jobs: 0, reruns: 0 }
 
   constructor(db: Db, opts: GroupCommitOptions = {}) {
     this.tx = db.$client.transaction((fn: () => unknown) => fn())
@@ -146,40 +155,25 @@ export class GroupCommit {
   private readonly flush = () => {
     const jobs = this.queue
     this.queue = []
-    this.pending = []
     this.stats.groups++
     this.stats.jobs += jobs.length
-    const outcomes: { ok: boolean; value: unknown }[] = []
-    try {
-      this.grouping = true
-      this.tx(() => {
-        for (const job of jobs) {
-          const mark = this.pending.length
-          this.jobWrites = 0
-          this.poison = null
-          try {
-            const value = this.tx(() => {
-              const v = job.work()
-              // A failed write that the job caught and went past still takes the job's savepoint down with it.
-              if (this.poison) throw this.poison
-              return v
-            })
-            outcomes.push({ ok: true, value })
-          } catch (e) {
-            this.rollbackTo(mark)
-            outcomes.push({ ok: false, value: asIngestError(e) })
-          }
-        }
-      })
-    } catch (e) {
-      // The commit itself failed (disk full, I/O error): nothing of the group was stored.
-      this.rollbackTo(0)
-      for (const job of jobs) job.reject(e)
-      return
-    } finally {
-      this.grouping = false
+    // First without a savepoint per job: a savepoint costs every job two statements and a copy of each page it
+    // touches, and most jobs either write in full or are refused before they store anything. Only a job that
+    // fails after storing part of its writes needs one: then the group is rolled back and run again with a
+    // savepoint per job (the jobs are synchronous and ran against the same state, so they do the same again).
+    let outcomes = this.runGroup(jobs, false)
+    if (outcomes === PARTIAL) {
+      this.stats.reruns++
+      outcomes = this.runGroup(jobs, true)
     }
-    const settle = () => jobs.forEach((job, i) => (outcomes[i].ok ? job.resolve(outcomes[i].value) : job.reject(outcomes[i].value)))
+    if (!Array.isArray(outcomes)) {
+      // The commit itself failed (disk full, I/O error): nothing of the group was stored. (With a savepoint per
+      // job, no job can fail the group partway: PARTIAL is not an answer of the second run.)
+      for (const job of jobs) job.reject(outcomes instanceof Failed ? outcomes.error : new Error('group commit failed'))
+      return
+    }
+    const done = outcomes
+    const settle = () => jobs.forEach((job, i) => (done[i].ok ? job.resolve(done[i].value) : job.reject(done[i].value)))
     // Acknowledge once on disk; a failed fsync fails the writes it could not make durable. The jobs that
     // arrived meanwhile commit after it, as one group.
     if (this.whenDurable) {
@@ -194,6 +188,47 @@ export class GroupCommit {
       )
     } else settle()
     this.notify()
+  }
+
+  /**
+   * One group in one transaction. `savepoints`: each job in its own, so a job that fails partway leaves the
+   * others. Without: a job refused before it stored anything simply fails, and one that fails after storing
+   * part of its writes rolls the group back (PARTIAL). Every write of the case writer records its change as
+   * soon as it is stored, so a job has stored something exactly when the changes pending grew.
+   */
+  private runGroup(jobs: Job[], savepoints: boolean): { ok: boolean; value: unknown }[] | typeof PARTIAL | Failed {
+    this.pending = []
+    const outcomes: { ok: boolean; value: unknown }[] = []
+    const run = (job: Job) => {
+      const v = job.work()
+      // A failed write that the job caught and went past still takes the job's writes down with it.
+      if (this.poison) throw this.poison
+      return v
+    }
+    try {
+      this.grouping = true
+      this.tx(() => {
+        for (const job of jobs) {
+          const mark = this.pending.length
+          this.jobWrites = 0
+          this.poison = null
+          try {
+            outcomes.push({ ok: true, value: savepoints ? this.tx(() => run(job)) : run(job) })
+          } catch (e) {
+            if (!savepoints && this.pending.length > mark) throw PARTIAL
+            // (Without savepoints nothing of the job is stored; the ids it reserved are free again all the same.)
+            this.rollbackTo(mark)
+            outcomes.push({ ok: false, value: asIngestError(e) })
+          }
+        }
+      })
+      return outcomes
+    } catch (e) {
+      this.rollbackTo(0)
+      return e === PARTIAL ? PARTIAL : new Failed(e)
+    } finally {
+      this.grouping = false
+    }
   }
 
   /** Resolves once everything committed so far is on disk (at once without a durability hook). */

@@ -56,7 +56,7 @@ export class Ingest extends CaseWriter {
 
   /**
    * Run `work` (which calls report/act/batch) in the next group commit: every job submitted during one turn
-   * of the event loop shares ONE transaction, each in its own savepoint. The promise settles after the commit.
+   * of the event loop shares ONE transaction; a refused job leaves the others. The promise settles after the commit.
    */
   submit<T>(work: () => T): Promise<T> {
     return this.commits.submit(work)

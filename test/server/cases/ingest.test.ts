@@ -289,6 +289,28 @@ describe('group commit', () => {
     expect(ingest.report(report()).caseId).toBe(2)
   })
 
+  test('a group runs without a savepoint per job, and again with them only when a job failed partway', async () => {
+    const heard: number[][] = []
+    ingest.on('committed', (b) => heard.push(b.map((c) => c.event.caseId)))
+    // Refused before anything is stored (an unknown matter): no second run.
+    await Promise.allSettled([
+      ingest.submit(() => ingest.report(report())),
+      ingest.submit(() => ingest.report(report({ matter: 'bad' }))),
+    ])
+    expect(ingest.stats).toMatchObject({ groups: 1, jobs: 2, reruns: 0 })
+    // Refused after its report event was stored (the `then` step): the group is rolled back and run again,
+    // each job in its own savepoint; the others are stored once, with dense ids, and heard once.
+    const settled = await Promise.allSettled([
+      ingest.submit(() => ingest.report(report())),
+      ingest.submit(() => ingest.report(report({ then: [{ action: 'close', actor: 'a', at: NOW }] }))),
+      ingest.submit(() => ingest.report(report())),
+    ])
+    expect(settled.map((x) => x.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect(ingest.stats).toMatchObject({ groups: 2, jobs: 5, reruns: 1 })
+    expect(heard).toEqual([[1], [2, 3]])
+    expect(counts(db)).toMatchObject({ cases: 3, events: 3 })
+  })
+
   test('a synchronous write between groups is not swallowed by the group', async () => {
     const pending = ingest.submit(() => ingest.report(report()))
     const direct = ingest.report(report())
