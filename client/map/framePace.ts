@@ -40,29 +40,56 @@ export class FramePace {
 
 /**
  * Pace a map's repaints around the page's held live frames (`due`: when the next is due, Date.now() clock).
- * MapLibre asks for every frame through its public triggerRepaint(); a repaint put off once is drawn right after
- * the due frame, whatever is due next, so the map always gets drawn. Returns the undo.
+ * MapLibre asks for every frame through its public triggerRepaint(). Each repaint is decided with what is known
+ * when it would be drawn, not when it was asked for: a repaint put off for the page's rest is decided again when
+ * the rest is over (a live frame may have come in meanwhile and now be due before the map would be done: traced
+ * on two browsers without a GPU, such repaints were drawn 50 ms before a due frame that had arrived 400 ms
+ * earlier, and held the page 200 ms past it), and one asked for while a map frame still holds the page waits
+ * until that frame's cost is known. A repaint put off for a due frame is drawn right after it, whatever is due
+ * next, so the map always gets drawn (at the latest after one rest and one due frame). Returns the undo.
  */
 export function paceRepaints(map: MapLibre, due: () => number | null, pace = new FramePace()): () => void {
   const repaint = map.triggerRepaint.bind(map)
   let later: ReturnType<typeof setTimeout> | undefined
-  map.triggerRepaint = () => {
-    if (later !== undefined) return
-    const wait = pace.wait(due(), Date.now())
+  /** A map frame was drawn and its cost is not known yet (the page is still committing it). */
+  let drawing = false
+  /** A repaint was asked for while drawing. */
+  let asked = false
+  let undone = false
+  /** Draw now, or put the repaint off; `again`: it was put off for the page's rest once already. */
+  const decide = (again: boolean) => {
+    const next = due()
+    const now = Date.now()
+    const wait = pace.wait(next, now)
     if (wait <= 0) return repaint()
+    const forDue = next !== null && wait === next - now
+    if (again && !forDue) return repaint()
     later = setTimeout(() => {
       later = undefined
-      repaint()
+      if (forDue) repaint()
+      else decide(true)
     }, wait + 1)
+  }
+  map.triggerRepaint = () => {
+    if (later !== undefined) return
+    if (drawing) asked = true
+    else decide(false)
   }
   // The 'render' event comes inside the animation frame; a task queued then runs after that frame's commit, so
   // the time to it is what the frame held the page for.
   const measure = () => {
+    drawing = true
     const t = performance.now()
-    setTimeout(() => pace.drew(performance.now() - t, Date.now()), 0)
+    setTimeout(() => {
+      drawing = false
+      pace.drew(performance.now() - t, Date.now())
+      if (asked && later === undefined && !undone) decide(false)
+      asked = false
+    }, 0)
   }
   map.on('render', measure)
   return () => {
+    undone = true
     clearTimeout(later)
     map.off('render', measure)
     map.triggerRepaint = repaint

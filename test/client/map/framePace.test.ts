@@ -81,3 +81,52 @@ it('learns what a frame costs from its render event to the next task (after the 
   vi.advanceTimersByTime(0)
   expect(pace.cost).toBe(240)
 })
+
+it('decides a repaint put off for the rest again when the rest is over: a frame that came in meanwhile is waited for', () => {
+  const m = fakeMap()
+  const pace = new FramePace()
+  pace.drew(300, Date.now()) // a map frame just let go of the page: it rests 300 ms
+  let due: number | null = null
+  paceRepaints(m as unknown as MapLibre, () => due, pace)
+  m.triggerRepaint() // no live frame held: put off for the rest only
+  vi.advanceTimersByTime(100)
+  due = Date.now() + 250 // a live frame came in, due 50 ms after the rest: a frame drawn then would hold it
+  vi.advanceTimersByTime(201)
+  expect(m.drawn).toBe(0)
+  vi.advanceTimersByTime(50)
+  expect(m.drawn).toBe(1) // right after the due frame
+  expect(vi.getTimerCount()).toBe(0)
+})
+
+it('draws a repaint put off for the rest when it is over, if no frame is due soon', () => {
+  const m = fakeMap()
+  const pace = new FramePace()
+  pace.drew(300, Date.now())
+  const due = Date.now() + 5000
+  paceRepaints(m as unknown as MapLibre, () => due, pace)
+  m.triggerRepaint()
+  vi.advanceTimersByTime(300)
+  expect(m.drawn).toBe(0)
+  vi.advanceTimersByTime(1)
+  expect(m.drawn).toBe(1)
+})
+
+it('decides a repaint asked for while a map frame still holds the page once that frame is measured', () => {
+  const m = fakeMap()
+  const pace = new FramePace()
+  const due = Date.now() + 400
+  paceRepaints(m as unknown as MapLibre, () => due, pace)
+  const t = performance.now()
+  const now = vi.spyOn(performance, 'now').mockReturnValueOnce(t).mockReturnValueOnce(t + 300)
+  m.render() // a map frame is drawn; the page commits it (300 ms, learnt after it)
+  m.triggerRepaint() // asked for inside that frame (the tour's next camera step)
+  expect(m.drawn).toBe(0)
+  vi.advanceTimersByTime(0)
+  now.mockRestore()
+  expect(pace.cost).toBe(300)
+  // 400 ms ahead, a 300 ms rest then a 300 ms frame would run past the due frame: drawn just after it.
+  vi.advanceTimersByTime(400)
+  expect(m.drawn).toBe(0)
+  vi.advanceTimersByTime(1)
+  expect(m.drawn).toBe(1)
+})
