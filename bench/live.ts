@@ -26,6 +26,8 @@ const TICK_MS = 250
 const P50_TARGET_MS = 50
 const P99_MARGIN_MS = 100
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 2)
+/** Before each phase, the server's CPU with its screens and no reports is read over this long (ms). */
+const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 5000)
 /** Issue 13.1 at scale: this many screens on the one process (added 1,000 per client process), p99 and RSS. */
 const BIG = Number(process.env.BENCH_BIG_SCREENS ?? 5000)
 const BIG_P99_MS = 500
@@ -61,6 +63,10 @@ interface Phase {
   cpuMsPerReport: number
   /** The same, of the main thread alone (the event loop: ingest, metrics, frames; no worker threads). */
   mainCpuMsPerReport: number
+  /** The part of mainCpuMsPerReport spent in the kernel (socket writes, fsyncs, epoll). */
+  mainSysMsPerReport: number
+  /** The server's CPU with its screens connected and no reports, just before the phase (% of a core). */
+  idleCpuPercent: number
   /** The same per thread, the busiest first (bench/child threadCpu: main, named workers, node+N, ended). */
   threadCpuMsPerReport: Record<string, number>
   /** From the hub's own figures (this code only). */
@@ -69,6 +75,10 @@ interface Phase {
   avgEmitMs?: number
   /** Framing rounds per second (after commits, capped rooms' turns, housekeeping). */
   roundsPerSec?: number
+  /** Wall time per second in the hub's rounds, in handing frames to the sockets, and room deltas per second. */
+  hubMsPerSec?: number
+  emitMsPerSec?: number
+  deltasPerSec?: number
   /** Share of the room deltas that carried changed counts alone (no news). */
   countOnlyShare?: number
 }
@@ -145,10 +155,15 @@ async function main() {
 
   type Hub = { deltas: number; countDeltas?: number; deltaBytes: number; ticks: number; tickMsTotal: number; emitMsTotal: number }
   type LiveStatus = { hub: Hub; eventLoopDelayMs: { p50: number; p99: number; max: number }; reportToCommitMs: { p50: number; p99: number } }
-  const status = async () => (await (await fetch(`${base}/api/live`)).json()) as LiveStatus
+  // The old code answers /api/live with the same hub figures (rounds were its ticks), so both are compared.
+  const status = async (t: Target) => (await (await fetch(`${t.base}/api/live`)).json()) as LiveStatus
 
   async function phase(t: Target, rate: number, screens = CLIENTS): Promise<Phase> {
-    const s0 = t.hub ? await status() : null
+    // What the server costs with its screens and no reports (pings, housekeeping, timers), for IDLE_MS first.
+    const i0 = proc(t.pid)
+    await sleep(IDLE_MS)
+    const idleCpuPercent = +cpuPercent(i0, proc(t.pid)).toFixed(1)
+    const s0 = t.hub ? await status(t) : null
     await clientStats(t.clients)
     const a = proc(t.pid)
     const ta = threads(t.pid)
@@ -167,11 +182,12 @@ async function main() {
       framesPerScreenPerSec: +(stats.frames / screens / SECONDS).toFixed(2),
       serverCpuPercent: +cpuPercent(a, b).toFixed(1), serverRssMB: +(b.rss / 1e6).toFixed(1), connected: stats.connected,
       cpuMsPerReport: +((b.cpuMs - a.cpuMs) / reports).toFixed(3), mainCpuMsPerReport: +((b.mainCpuMs - a.mainCpuMs) / reports).toFixed(3),
+      mainSysMsPerReport: +((b.mainSysMs - a.mainSysMs) / reports).toFixed(3), idleCpuPercent,
       threadCpuMsPerReport: Object.fromEntries(threadCpu(t.pid, ta, tb, b.cpuMs - a.cpuMs).map(([name, ms]) => [name, +(ms / reports).toFixed(3)])),
     }
     let more = ''
     if (s0) {
-      const { hub: h1, eventLoopDelayMs: loop, reportToCommitMs: commit } = await status()
+      const { hub: h1, eventLoopDelayMs: loop, reportToCommitMs: commit } = await status(t)
       const h0 = s0.hub
       const ticks = Math.max(1, h1.ticks - h0.ticks)
       p.avgDeltaBytes = Math.round((h1.deltaBytes - h0.deltaBytes) / Math.max(1, h1.deltas - h0.deltas))
@@ -180,12 +196,15 @@ async function main() {
       p.roundsPerSec = +(ticks / SECONDS).toFixed(1)
       const deltas = Math.max(1, h1.deltas - h0.deltas)
       p.countOnlyShare = +(((h1.countDeltas ?? 0) - (h0.countDeltas ?? 0)) / deltas).toFixed(3)
-      more = `; delta ${p.avgDeltaBytes} B; ${p.roundsPerSec} rounds/s of ${p.avgTickMs} ms (emit ${p.avgEmitMs}), ${(100 * p.countOnlyShare!).toFixed(0)} % of deltas counts alone; event loop delay since start p99 ${loop.p99.toFixed(0)} max ${loop.max.toFixed(0)} ms; ` +
+      p.hubMsPerSec = +((h1.tickMsTotal - h0.tickMsTotal) / SECONDS).toFixed(1)
+      p.emitMsPerSec = +((h1.emitMsTotal - h0.emitMsTotal) / SECONDS).toFixed(1)
+      p.deltasPerSec = +(deltas / SECONDS).toFixed(1)
+      more = `; delta ${p.avgDeltaBytes} B; ${p.deltasPerSec} room deltas/s; ${p.roundsPerSec} rounds/s of ${p.avgTickMs} ms (emit ${p.avgEmitMs}): hub ${p.hubMsPerSec} ms/s, of it emit ${p.emitMsPerSec}, ${(100 * p.countOnlyShare!).toFixed(0)} % of deltas counts alone; event loop delay since start p99 ${loop.p99.toFixed(0)} max ${loop.max.toFixed(0)} ms; ` +
         `report sent → committed (last 4,096) p50 ${commit.p50} p99 ${commit.p99} ms`
     }
     const l = p.latency
     console.log(`${t.label} @${rate}/s, ${stats.connected} screens: p50 ${l.p50} p99 ${l.p99} max ${l.max} ms (${l.count} samples); sent→frame p99 ${p.sentToTick!.p99}, ` +
-      `frame→street p99 ${p.tickToScreen!.p99}, frame→district p99 ${p.districtTickToScreen!.p99} ms; CPU ${p.serverCpuPercent} % (${p.cpuMsPerReport} ms per report, main thread ${p.mainCpuMsPerReport}); refused ${p.failed}${more}`)
+      `frame→street p99 ${p.tickToScreen!.p99}, frame→district p99 ${p.districtTickToScreen!.p99} ms; CPU ${p.serverCpuPercent} % (${p.cpuMsPerReport} ms per report, main thread ${p.mainCpuMsPerReport} of which kernel ${p.mainSysMsPerReport}; idle before ${p.idleCpuPercent} %); refused ${p.failed}${more}`)
     console.log(`  CPU ms per report by thread: ${Object.entries(p.threadCpuMsPerReport).slice(0, 8).map(([n, ms]) => `${n} ${ms}`).join(', ')}`)
     return p
   }
@@ -205,7 +224,7 @@ async function main() {
   }
 
   const ours: Target = { label: 'live', pid: server.pid!, base, key, db: LIVE_DB, clients, dir: '.', hub: true }
-  const old: Target | null = before && { label: 'old code', pid: before.server.pid!, base: before.base, key: before.key, db: before.db, clients: before.clients, dir: before.dir, hub: false }
+  const old: Target | null = before && { label: 'old code', pid: before.server.pid!, base: before.base, key: before.key, db: before.db, clients: before.clients, dir: before.dir, hub: true }
   const runs = new Map<number, { live: Phase[]; raw: Baseline[]; before: Phase[] }>(RATES.map((r) => [r, { live: [], raw: [], before: [] }]))
   for (let rep = 0; rep < REPEAT; rep++)
     for (const rate of RATES) {
@@ -259,9 +278,14 @@ async function main() {
       sentToTickP99: median(live.map((p) => p.sentToTick!.p99)), tickToStreetP99: median(live.map((p) => p.tickToScreen!.p99)),
       tickToDistrictP99: median(live.map((p) => p.districtTickToScreen!.p99)), avgTickMs: median(live.map((p) => p.avgTickMs!)),
       cpuMsPerReport, mainCpuMsPerReport: median(live.map((p) => p.mainCpuMsPerReport)),
+      mainSysMsPerReport: median(live.map((p) => p.mainSysMsPerReport)), idleCpuPercent: median(live.map((p) => p.idleCpuPercent)),
       framesPerScreenPerSec: median(live.map((p) => p.framesPerScreenPerSec)),
       baseline: { latency: b, serverCpuPercent: median(base.map((p) => p.serverCpuPercent)), serverRssMB: median(base.map((p) => p.serverRssMB)) },
-      before: prev.length ? { latency: summary(prev.map((p) => p.latency)), cpuMsPerReport: oldCpu, serverCpuPercent: median(prev.map((p) => p.serverCpuPercent)) } : null,
+      before: prev.length ? {
+        latency: summary(prev.map((p) => p.latency)), cpuMsPerReport: oldCpu, serverCpuPercent: median(prev.map((p) => p.serverCpuPercent)),
+        mainCpuMsPerReport: median(prev.map((p) => p.mainCpuMsPerReport)), mainSysMsPerReport: median(prev.map((p) => p.mainSysMsPerReport)),
+        idleCpuPercent: median(prev.map((p) => p.idleCpuPercent)), framesPerScreenPerSec: median(prev.map((p) => p.framesPerScreenPerSec)),
+      } : null,
       targetP99: b.p99 + P99_MARGIN_MS,
       meetsTarget: l.p99 <= b.p99 + P99_MARGIN_MS && l.p50 <= P50_TARGET_MS,
       cpuNoHigherThanBefore: oldCpu === null ? null : cpuMsPerReport <= oldCpu,
@@ -292,6 +316,13 @@ async function main() {
   ]
   const widths = rows[0].map((_, c) => Math.max(...rows.filter((r) => r[1] !== '' || r[2] !== '').map((r) => r[c].length)))
   for (const r of rows) console.log(r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  ').trimEnd())
+  // Each alternating pair (ours, then the old code's, back to back): CPU per report, ours against theirs.
+  for (const p of phases)
+    if (p.runs.before.length)
+      console.log(`@${p.rate}/s CPU ms per report by pair (ours / old, main thread): ${p.runs.live.map((l, i) => {
+        const o = p.runs.before[i]
+        return `${l.cpuMsPerReport}/${o.cpuMsPerReport} (${l.mainCpuMsPerReport}/${o.mainCpuMsPerReport}, ${((100 * l.cpuMsPerReport) / o.cpuMsPerReport - 100).toFixed(0)} %)`
+      }).join(', ')}`)
   if (big) console.log(`${big.connected} screens on one process: p99 ${big.latency.p99} ms (< ${BIG_P99_MS}), RSS ${big.rssPerScreenKB} KB per screen (≤ ${BIG_RSS_KB}): ${big.meetsTarget ? 'met' : 'NOT met'}`)
   console.log(`server: up in ${result.server.startMs} ms, first snapshot at ${result.server.firstSnapshotMs} ms`)
 }
