@@ -79,6 +79,9 @@ interface Phase {
   hubMsPerSec?: number
   emitMsPerSec?: number
   deltasPerSec?: number
+  snapshots?: number
+  snapshotKB?: number
+  skipped?: number
   /** Share of the room deltas that carried changed counts alone (no news). */
   countOnlyShare?: number
 }
@@ -153,7 +156,7 @@ async function main() {
   if (before) console.log(`the old code (${BEFORE}) settled: ${(await settle(before.server.pid!, 60_000, 20)).toFixed(1)} % of a core with ${CLIENTS} screens`)
   else console.log('BENCH_BEFORE not set: the old code’s CPU per report is not measured in this run')
 
-  type Hub = { deltas: number; countDeltas?: number; deltaBytes: number; ticks: number; tickMsTotal: number; emitMsTotal: number }
+  type Hub = { deltas: number; countDeltas?: number; deltaBytes: number; ticks: number; tickMsTotal: number; emitMsTotal: number; snapshots: number; snapshotBytes: number; skipped: number }
   type LiveStatus = { hub: Hub; eventLoopDelayMs: { p50: number; p99: number; max: number }; reportToCommitMs: { p50: number; p99: number } }
   // The old code answers /api/live with the same hub figures (rounds were its ticks), so both are compared.
   const status = async (t: Target) => (await (await fetch(`${t.base}/api/live`)).json()) as LiveStatus
@@ -199,7 +202,11 @@ async function main() {
       p.hubMsPerSec = +((h1.tickMsTotal - h0.tickMsTotal) / SECONDS).toFixed(1)
       p.emitMsPerSec = +((h1.emitMsTotal - h0.emitMsTotal) / SECONDS).toFixed(1)
       p.deltasPerSec = +(deltas / SECONDS).toFixed(1)
-      more = `; delta ${p.avgDeltaBytes} B; ${p.deltasPerSec} room deltas/s; ${p.roundsPerSec} rounds/s of ${p.avgTickMs} ms (emit ${p.avgEmitMs}): hub ${p.hubMsPerSec} ms/s, of it emit ${p.emitMsPerSec}, ${(100 * p.countOnlyShare!).toFixed(0)} % of deltas counts alone; event loop delay since start p99 ${loop.p99.toFixed(0)} max ${loop.max.toFixed(0)} ms; ` +
+      // Snapshots during the phase: screens that were parked while backed up, resynced once drained.
+      p.snapshots = h1.snapshots - h0.snapshots
+      p.snapshotKB = Math.round((h1.snapshotBytes - h0.snapshotBytes) / 1024)
+      p.skipped = h1.skipped - h0.skipped
+      more = `; delta ${p.avgDeltaBytes} B; ${p.deltasPerSec} room deltas/s; ${p.snapshots} snapshots (${p.snapshotKB} KB), ${p.skipped} frames sat out; ${p.roundsPerSec} rounds/s of ${p.avgTickMs} ms (emit ${p.avgEmitMs}): hub ${p.hubMsPerSec} ms/s, of it emit ${p.emitMsPerSec}, ${(100 * p.countOnlyShare!).toFixed(0)} % of deltas counts alone; event loop delay since start p99 ${loop.p99.toFixed(0)} max ${loop.max.toFixed(0)} ms; ` +
         `report sent → committed (last 4,096) p50 ${commit.p50} p99 ${commit.p99} ms`
     }
     const l = p.latency
