@@ -7,8 +7,8 @@
 // Grid values travel as varint-packed arrays in the district's stable grid order (shared/grid.ts
 // stableOrder), not as one object per grid: a district snapshot fits in a few tens of KB.
 import { VARINT_MAX, readVarints, writeVarints } from './varint'
-import type { Counters } from './counters'
-import type { Indicators } from './indicators'
+import type { CounterName, Counters } from './counters'
+import type { IndicatorName, Indicators } from './indicators'
 
 export const LIVE_NAMESPACE = '/live'
 
@@ -61,6 +61,16 @@ export interface Kpi {
   counters: Counters
   indicators: Indicators
 }
+
+/**
+ * The KPI figures screens show (the wall's headline KPIs, the tablet's grid sheet): these counters, and these
+ * indicators with their numerator and denominator (a KPI's detail shows both). A frame carries every counter,
+ * but a change to the others alone (立案数 after a registration, 派遣数 after a dispatch) is not worth a frame to
+ * every screen of a room: it rides along with the room's next frame. A screen that shows another figure adds it
+ * here (test/server/live/shown.test.ts checks the client's panels read no other).
+ */
+export const SHOWN_COUNTERS: readonly CounterName[] = ['received', 'open', 'overdueOpen']
+export const SHOWN_INDICATORS: readonly IndicatorName[] = ['closureRate', 'onTimeClosureRate', 'satisfactionRate', 'reworkRate', 'extensionRate']
 
 export interface TrendFrame {
   /** Start of the first hourly bucket (ms); buckets follow hourly. */

@@ -6,7 +6,7 @@ import { GRID_METRICS, encodeGridRuns, encodeGridValues, type AlertItem, type De
 import { encodeSnapshot } from '../../shared/wire'
 import type { MetricsEngine } from '../metrics/engine'
 import type { Routed } from './feed'
-import { buildPanels, crossNodeOf, gridMetrics } from './panels'
+import { buildPanels, crossNodeOf, gridMetrics, shownKpis } from './panels'
 
 /** Ticker and alert items a snapshot carries (the newest). */
 export const RECENT_ITEMS = 30
@@ -83,6 +83,8 @@ export class ScopeView {
   private readonly crossNode: number
   private panels: Panels
   private panelJson = new Map<PanelKey, string>()
+  /** What screens show of the KPIs last sent: a change elsewhere in them alone makes no frame. */
+  private shown = ''
   private ticker: TickerItem[] = []
   private alerts: AlertItem[] = []
   private snapshotCache: { seq: number; bytes: Uint8Array } | null = null
@@ -122,19 +124,15 @@ export class ScopeView {
     this.members = Int32Array.from(members)
     this.specials = Int32Array.from(specials)
     this.crossNode = crossNodeOf(engine, row)
-    this.panels = this.buildPanels()
+    this.panels = buildPanels(engine, row, this.window, this.specials)
+    this.panelJson = jsonOf(this.panels)
+    this.shown = shownKpis(this.panels.kpis, engine.config)
     this.ticker = recent.ticker.filter((r) => this.covers(r)).slice(-RECENT_ITEMS).map((r) => r.item)
     this.alerts = recent.alerts.filter((r) => this.covers(r)).slice(-RECENT_ITEMS).map((r) => r.item)
   }
 
   get window(): Window {
     return this.grids.window
-  }
-
-  private buildPanels(): Panels {
-    const p = buildPanels(this.engine, this.row, this.window, this.specials)
-    this.panelJson = new Map(Object.entries(p).map(([k, v]) => [k as PanelKey, JSON.stringify(v)]))
-    return p
   }
 
   private covers(r: Routed<unknown>): boolean {
@@ -171,43 +169,49 @@ export class ScopeView {
     return this.pendingTicker.length > 0 || this.pendingAlerts.length > 0
   }
 
-  /** The delta of everything noted since the last frame (seq advanced), or null when nothing in scope changed. */
+  /**
+   * The delta of everything noted since the last frame (seq advanced), or null when nothing a screen shows
+   * changed: KPI counters no screen shows (shared/protocol SHOWN_*) then stay unsent, with the panels they were
+   * last sent in (a snapshot at this seq stays what the room's screens hold), and go out with the next frame.
+   */
   take(now: number): Delta | null {
-    const d: Delta = { seq: this.seq + 1, base: this.seq, at: now }
     this.pendingSince = Infinity
-    let any = false
+    let panels: { fresh: Panels; json: Map<PanelKey, string>; shown: string; diff: Partial<Panels> } | null = null
+    let shows = this.pendingGrids.length > 0 || this.pendingTicker.length > 0 || this.pendingAlerts.length > 0
+    if (this.pendingPanels) {
+      this.pendingPanels = false
+      const fresh = buildPanels(this.engine, this.row, this.window, this.specials)
+      const json = jsonOf(fresh)
+      const diff: Partial<Panels> = {}
+      for (const [k, j] of json) if (this.panelJson.get(k) !== j) (diff as Record<string, unknown>)[k] = fresh[k]
+      const shown = shownKpis(fresh.kpis, this.engine.config)
+      panels = { fresh, json, shown, diff }
+      if (Object.keys(diff).some((k) => k !== 'kpis') || (diff.kpis && shown !== this.shown)) shows = true
+    }
+    if (!shows) return null
+    const d: Delta = { seq: this.seq + 1, base: this.seq, at: now }
     if (this.pendingGrids.length) {
       const changed = this.pendingGrids.sort((a, b) => a - b)
       for (const g of changed) this.pendingMark[g] = 0
       this.pendingGrids = []
       d.grids = this.grids.encode(changed)
-      any = true
     }
-    if (this.pendingPanels) {
-      this.pendingPanels = false
-      const before = this.panelJson
-      this.panels = this.buildPanels()
-      const diff: Partial<Panels> = {}
-      for (const [k, json] of this.panelJson)
-        if (before.get(k) !== json) (diff as Record<string, unknown>)[k] = this.panels[k]
-      if (Object.keys(diff).length) {
-        d.panels = diff
-        any = true
-      }
+    if (panels) {
+      this.panels = panels.fresh
+      this.panelJson = panels.json
+      this.shown = panels.shown
+      if (Object.keys(panels.diff).length) d.panels = panels.diff
     }
     if (this.pendingTicker.length) {
       d.ticker = this.pendingTicker.slice(-RECENT_ITEMS)
       this.ticker = [...this.ticker, ...d.ticker].slice(-RECENT_ITEMS)
       this.pendingTicker = []
-      any = true
     }
     if (this.pendingAlerts.length) {
       d.alerts = this.pendingAlerts.slice(-RECENT_ITEMS)
       this.alerts = [...this.alerts, ...d.alerts].slice(-RECENT_ITEMS)
       this.pendingAlerts = []
-      any = true
     }
-    if (!any) return null
     this.seq++
     return d
   }
@@ -236,3 +240,5 @@ export class ScopeView {
     return this.snapshotCache.bytes
   }
 }
+
+const jsonOf = (p: Panels) => new Map(Object.entries(p).map(([k, v]) => [k as PanelKey, JSON.stringify(v)]))

@@ -1,8 +1,8 @@
 // The panels of one scope (a grid node) and window, from the metrics engine. Rates come from
 // shared/indicators; panels only select and sort.
 import { C } from '../../shared/counters'
-import { indicators, rate, terms } from '../../shared/indicators'
-import { SOURCES, WINDOWS, toPermille, type Kpi, type Panels, type RankItem, type Source, type Window } from '../../shared/protocol'
+import { indicators, rate, terms, type IndicatorConfig } from '../../shared/indicators'
+import { SHOWN_COUNTERS, SHOWN_INDICATORS, SOURCES, WINDOWS, toPermille, type Kpi, type Panels, type RankItem, type Source, type Window } from '../../shared/protocol'
 import { SPECIAL_KINDS } from '../../shared/grid'
 import { CLOSED, RECEIVED, TREND_HOURS } from '../metrics/hours'
 import type { MetricsEngine } from '../metrics/engine'
@@ -73,6 +73,17 @@ export function buildPanels(engine: MetricsEngine, row: number, w: Window, speci
     specials: { byKind, top: top.slice(0, TOP_SPECIALS) },
     crossScope: cross < 0 ? undefined : l.tree.grids[cross].code,
   }
+}
+
+/** What screens show of the KPIs (shared/protocol SHOWN_*), in every window, as one comparable string. */
+export function shownKpis(kpis: Record<Window, Kpi>, cfg: IndicatorConfig): string {
+  const out: number[] = []
+  for (const w of WINDOWS) {
+    const c = kpis[w].counters
+    for (const n of SHOWN_COUNTERS) out.push(c[n])
+    for (const i of SHOWN_INDICATORS) out.push(...terms(i, c, cfg))
+  }
+  return out.join(',')
 }
 
 /** The map's per-grid values of one grid row in a window: counts, and rates in per-mille (-1 = no data). */

@@ -93,25 +93,29 @@ describe('frames when things happen', () => {
 describe('counts alone', () => {
   /** Deltas that changed something (a heartbeat repeats its seq). */
   const changes = (deltas: { at: number; d: Delta }[], from: number) => deltas.slice(from).filter((x) => x.d.seq > x.d.base)
-  const step = async (id: number, action: string) => {
-    const r = await post(s.app, `/api/cases/${id}/actions`, { action }, s.keys.operator)
+  const step = async (id: number, action: string, data?: Record<string, unknown>) => {
+    const r = await post(s.app, `/api/cases/${id}/actions`, { action, ...(data ? { data } : {}) }, s.keys.operator)
     expect(r.statusCode, r.body).toBe(200)
+  }
+  /** A case on the screen, taken through `steps`, then left until its frames have gone out. */
+  const caseThrough = async (sc: Awaited<ReturnType<typeof screen>>, steps: string[]) => {
+    const id = await report('待核实')
+    await until('the report on the screen', () => sc.cases().includes(id))
+    for (const a of steps) await step(id, a)
+    await new Promise((r) => setTimeout(r, TICK_MS * 1.2))
+    return id
   }
 
   test('wait for news to carry them, and go out by themselves one housekeeping period after they changed', async () => {
     const sc = await screen()
-    const id = await report('待核实')
-    await until('the report on the screen', () => sc.cases().includes(id))
-    await new Promise((r) => setTimeout(r, FRAME_MIN_MS))
-    await step(id, 'verify') // changes nothing a screen shows
-    await new Promise((r) => setTimeout(r, TICK_MS * 1.2))
+    const id = await caseThrough(sc, ['verify', 'register', 'dispatch', 'handle', 'check', 'close'])
     const before = sc.deltas.length
     const t0 = performance.now()
-    await step(id, 'register') // 立案数 +1: counts change; no ticker line, no alert
+    await step(id, 'rate', { rating: 'satisfied' }) // 满意率 changes: no ticker line, no alert
     await until('the counts on the screen', () => changes(sc.deltas, before).length > 0, TICK_MS * 3)
     const [d] = changes(sc.deltas, before)
     expect(d.d.ticker).toBeUndefined()
-    expect(d.d.panels ?? d.d.grids).toBeDefined()
+    expect(d.d.panels?.kpis ?? d.d.grids).toBeDefined()
     // Held for news, but never longer than one tick (the old fixed tick's own bound).
     expect(d.at - t0).toBeGreaterThan(TICK_MS * 0.8)
     expect(d.at - t0).toBeLessThan(TICK_MS * 1.5)
@@ -119,22 +123,40 @@ describe('counts alone', () => {
 
   test('ride along with the next news: one frame carries both', async () => {
     const sc = await screen()
-    const id = await report('待核实')
-    await until('the report on the screen', () => sc.cases().includes(id))
-    await new Promise((r) => setTimeout(r, FRAME_MIN_MS))
-    await step(id, 'verify')
-    await new Promise((r) => setTimeout(r, TICK_MS * 1.2))
+    const id = await caseThrough(sc, ['verify', 'register', 'dispatch', 'handle', 'check', 'close'])
     const before = sc.deltas.length
-    await step(id, 'register')
+    await step(id, 'rate', { rating: 'satisfied' })
     await new Promise((r) => setTimeout(r, 100))
     const next = await report('随后')
     await until('the news on the screen', () => sc.cases().includes(next))
     const d = changes(sc.deltas, before)
     expect(d).toHaveLength(1)
     expect(d[0].d.ticker!.map((t) => t.caseId)).toEqual([next])
+    expect(d[0].d.panels?.kpis?.all.counters.rated).toBeGreaterThan(0)
     // Nothing was left behind for a frame of its own.
     await new Promise((r) => setTimeout(r, TICK_MS * 1.2))
     expect(changes(sc.deltas, before)).toHaveLength(1)
+  })
+
+  test('that no screen shows (立案数, 派遣数) make no frame of their own: they go out with the next frame', async () => {
+    const sc = await screen()
+    const id = await caseThrough(sc, ['verify'])
+    const before = sc.deltas.length
+    const registered = sc.deltas.findLast((x) => x.d.panels?.kpis)?.d.panels!.kpis!.all.counters.registered
+    await step(id, 'register')
+    await step(id, 'dispatch')
+    // The old hub sent these at its next tick; here they wait however long it takes for a frame worth sending.
+    await new Promise((r) => setTimeout(r, TICK_MS * 2))
+    expect(changes(sc.deltas, before)).toHaveLength(0)
+    const next = await report('随后')
+    await until('the news on the screen', () => sc.cases().includes(next))
+    const d = changes(sc.deltas, before)
+    expect(d).toHaveLength(1)
+    const counters = d[0].d.panels!.kpis!.all.counters
+    expect(counters.registered).toBe((registered ?? counters.registered - 1) + 1)
+    expect(counters.dispatched).toBeGreaterThan(0)
+    // The frames chain: no seq was spent on what was not sent.
+    expect(d[0].d.base).toBe(sc.deltas[before - 1].d.seq)
   })
 })
 
