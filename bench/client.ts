@@ -14,11 +14,12 @@
 //   wall8k   the example 4×2 wall at 7680×2160 (one canvas per screen the map spans): first live frame, and a
 //            delta's script cost over every map piece (`--only wall8k` runs just this, a few minutes);
 //   skew     a 2×1 wall in two browsers of 1920×1080: for each live frame both applied, how far apart they
-//            applied it, over --skew seconds of live data (`--only skew` runs just this).
+//            applied it, over --skew seconds of live data (default 180) from the moment both pages are settled
+//            (`--only skew` runs just this; bench/client/skew.ts says what counts).
 // Results go to bench/results/client.json (client-wall8k.json / client-skew.json with --only).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { gzipSync } from 'node:zlib'
@@ -43,7 +44,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '5' },
     port: { type: 'string', default: '3921' },
     only: { type: 'string' },
-    skew: { type: 'string', default: '60' },
+    skew: { type: 'string', default: '180' },
   },
 })
 const MINUTES = Number(args.minutes)
@@ -209,8 +210,11 @@ async function main() {
       return
     }
     if (args.only === 'skew') {
+      const before = loadavg()
       const skew = await measureSkew(URL_BASE, Number(args.skew), log)
-      writeFileSync(join(ROOT, 'bench/results/client-skew.json'), JSON.stringify({ when: new Date().toISOString(), settings: { cases: Number(args.cases), speed: SPEED }, skew }, null, 2) + '\n')
+      const load = { start: before.map((x) => +x.toFixed(2)), end: loadavg().map((x) => +x.toFixed(2)) }
+      log(`load average (1, 5, 15 min) at start ${load.start.join(' ')}, at end ${load.end.join(' ')}`)
+      writeFileSync(join(ROOT, 'bench/results/client-skew.json'), JSON.stringify({ when: new Date().toISOString(), settings: { cases: Number(args.cases), speed: SPEED }, load, skew }, null, 2) + '\n')
       return
     }
     const size = await measureSize()

@@ -69,8 +69,28 @@ const PROBE = `(() => {
       scripts: e.scripts.map((s) => ({ start: performance.timeOrigin + s.startTime, duration: s.duration, invoker: s.invoker, src: (s.sourceURL || '').split('/').pop() + ':' + s.sourceCharPosition, fn: s.sourceFunctionName, layout: s.forcedStyleAndLayoutDuration })),
     })
   }).observe({ type: 'long-animation-frame', buffered: true })
+  // Main-thread stalls seen from inside the page: a 20 ms timer that notes when it ran late. A commit waiting
+  // for the WebGL canvas's readback (SwiftShader) is in no long animation frame, but it stalls this timer. With
+  // each stall, whether the map drew (a WebGL draw call) inside it.
+  let beat = performance.now(), lastDraw = -1
+  const stalls = []
+  setInterval(() => {
+    const t = performance.now()
+    if (t - beat > 70) stalls.push({ start: performance.timeOrigin + beat, gap: t - beat, map: lastDraw > beat })
+    beat = t
+  }, 20)
+  const getContext = HTMLCanvasElement.prototype.getContext
+  HTMLCanvasElement.prototype.getContext = function (type, ...a) {
+    const ctx = getContext.call(this, type, ...a)
+    if (ctx && /webgl/.test(type) && !ctx.__probed) {
+      ctx.__probed = true
+      const draw = ctx.drawElements
+      ctx.drawElements = function (...x) { lastDraw = performance.now(); return draw.apply(this, x) }
+    }
+    return ctx
+  }
   // The page's wall clock against the clock the frames' apply moments are recorded on (timeOrigin + now).
-  window.__trace = () => ({ arrivals: arrivals.splice(0), frames: frames.splice(0), clockGap: Date.now() - clock() })
+  window.__trace = () => ({ arrivals: arrivals.splice(0), frames: frames.splice(0), stalls: stalls.splice(0), clockGap: Date.now() - clock() })
 })()`
 
 /** Start a trace of the page's renderer (main thread tasks with their thread time, scheduler, timers, GPU waits). */
@@ -97,6 +117,7 @@ async function startTrace(page: Page): Promise<(file: string) => Promise<void>> 
 }
 
 type Arrival = { t: number; seq: number; at: number }
+type Stall = { start: number; gap: number; map: boolean }
 type Loaf = { start: number; duration: number; blocking: number; render: number; styleLayout: number; scripts: { start: number; duration: number; invoker: string; src: string; fn: string; layout: number }[] }
 
 async function main() {
@@ -124,9 +145,12 @@ async function main() {
       for (const b of pages) await b.context.addInitScript(PROBE)
       await Promise.all(pages.map((b, k) => b.page.goto(`${URL_BASE}/wall/pair/${k + 1}`)))
       await Promise.all(pages.map((b) => settled(b.page)))
+      // As bench/client/skew.ts: the frames after the pages' start-up.
+      const from = Math.max(...(await Promise.all(pages.map((b) => b.page.evaluate(() => window.__onescreen?.live?.().seq ?? 0)))))
       const applied = [new Map<number, number>(), new Map<number, number>()]
       const arrivals: Arrival[][] = [[], []]
       const loafs: Loaf[][] = [[], []]
+      const stalls: Stall[][] = [[], []]
       const gaps: number[][] = [[], []]
       for (const b of pages) await b.page.evaluate(() => (window as unknown as { __trace: () => unknown }).__trace())
       const t0 = Date.now()
@@ -138,15 +162,16 @@ async function main() {
         }
         for (let k = 0; k < 2; k++) {
           merge(applied[k], await framesOf(pages[k].page))
-          const tr = (await pages[k].page.evaluate(() => (window as unknown as { __trace: () => unknown }).__trace())) as { arrivals: Arrival[]; frames: Loaf[]; clockGap: number }
+          const tr = (await pages[k].page.evaluate(() => (window as unknown as { __trace: () => unknown }).__trace())) as { arrivals: Arrival[]; frames: Loaf[]; stalls: Stall[]; clockGap: number }
           gaps[k].push(Math.round(tr.clockGap * 10) / 10)
           arrivals[k].push(...tr.arrivals)
           loafs[k].push(...tr.frames)
+          stalls[k].push(...tr.stalls)
         }
       }
-      report(applied, arrivals, loafs, t0)
+      report(applied, arrivals, loafs, stalls, t0, from)
       console.log(`Date.now() − (timeOrigin + now), ms, page 1: ${gaps[0].join(' ')}; page 2: ${gaps[1].join(' ')}`)
-      writeFileSync(args.out!, JSON.stringify({ applied: applied.map((m) => [...m]), arrivals, loafs }))
+      writeFileSync(args.out!, JSON.stringify({ applied: applied.map((m) => [...m]), arrivals, loafs, stalls }))
       console.log(`raw data: ${args.out}`)
     } finally {
       for (const b of pages) await b.close()
@@ -156,15 +181,15 @@ async function main() {
   }
 }
 
-function report(applied: Map<number, number>[], arrivals: Arrival[][], loafs: Loaf[][], t0: number) {
+function report(applied: Map<number, number>[], arrivals: Arrival[][], loafs: Loaf[][], stalls: Stall[][], t0: number, from: number) {
   // The first delta of a seq (a heartbeat repeats the seq it follows).
   const byseq = arrivals.map((a) => {
     const m = new Map<number, Arrival>()
     for (const x of a) if (!m.has(x.seq)) m.set(x.seq, x)
     return m
   })
-  const s = skews(applied[0], applied[1])
-  console.log(`frames ${s.length}: skew p50 ${quantile(s, 0.5)?.toFixed(1)} p99 ${quantile(s, 0.99)?.toFixed(1)} max ${s.at(-1)?.toFixed(1)} ms`)
+  const s = skews(applied[0], applied[1], from)
+  console.log(`frames ${s.length} (from seq ${from + 1}): skew p50 ${quantile(s, 0.5)?.toFixed(1)} p99 ${quantile(s, 0.99)?.toFixed(1)} max ${s.at(-1)?.toFixed(1)} ms`)
   for (let k = 0; k < 2; k++) {
     const f = loafs[k].filter((l) => l.start >= t0)
     const busy = f.reduce((x, l) => x + l.duration, 0)
@@ -180,8 +205,11 @@ function report(applied: Map<number, number>[], arrivals: Arrival[][], loafs: Lo
     for (const [key, e] of [...by].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) console.log(`   ${e.ms.toFixed(0).padStart(6)} ms ${String(e.n).padStart(4)}×  ${key}`)
     const render = f.reduce((x, l) => x + l.render, 0)
     console.log(`   render (rAF + style/layout/paint) inside long frames: ${(render / 1000).toFixed(1)} s`)
+    const st = stalls[k].filter((x) => x.start >= t0)
+    const withMap = st.filter((x) => x.map)
+    console.log(`   stalls of the page's 20 ms timer (> 70 ms): ${st.length}, ${(st.reduce((x, y) => x + y.gap, 0) / 1000).toFixed(1)} s; ${withMap.length} with a map frame drawn, ${(withMap.reduce((x, y) => x + y.gap, 0) / 1000).toFixed(1)} s`)
   }
-  console.log('\nseq   due→arrive A  due→arrive B  due→apply A  due→apply B   skew   what overlapped the late page')
+  console.log('\nseq   due→arrive A  due→arrive B  due→apply A  due→apply B   skew   what overlapped the late page: {stalls of its 20 ms timer} [long animation frames]')
   for (const [seq, a] of applied[0]) {
     const b = applied[1].get(seq)
     const ar = [byseq[0].get(seq), byseq[1].get(seq)]
@@ -193,7 +221,10 @@ function report(applied: Map<number, number>[], arrivals: Arrival[][], loafs: Lo
     let what = ''
     if (Math.abs(a - b) > 20) {
       const from = Math.min(due, ar[k]!.t)
-      what = loafs[k]
+      what = stalls[k]
+        .filter((x) => x.start < apply && x.start + x.gap > from)
+        .map((x) => `{${(x.start - due).toFixed(0)}+${x.gap.toFixed(0)}${x.map ? ' map' : ''}}`)
+        .join(' ') + ' ' + loafs[k]
         .filter((l) => l.start < apply && l.start + l.duration > from)
         .map((l) => `[${(l.start - due).toFixed(0)}+${l.duration.toFixed(0)} r${l.render.toFixed(0)}: ${l.scripts.filter((x) => x.duration > 5).map((x) => `${x.invoker}/${x.fn || x.src} ${x.duration.toFixed(0)}`).join(', ')}]`)
         .join(' ')

@@ -25,9 +25,9 @@ export function merge(into: Map<number, number>, frames: Frame[]): Map<number, n
   return into
 }
 
-/** |a − b| for every frame both applied (by seq; snapshots at seq 0 left out), sorted. */
-export function skews(a: Map<number, number>, b: Map<number, number>): number[] {
-  return [...a].filter(([seq]) => seq > 0 && b.has(seq)).map(([seq, at]) => Math.abs(at - b.get(seq)!)).sort((x, y) => x - y)
+/** |a − b| for every frame both applied after seq `after` (snapshots at seq 0 always left out), sorted. */
+export function skews(a: Map<number, number>, b: Map<number, number>, after = 0): number[] {
+  return [...a].filter(([seq]) => seq > after && b.has(seq)).map(([seq, at]) => Math.abs(at - b.get(seq)!)).sort((x, y) => x - y)
 }
 
 export const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * q) - 1)]
