@@ -13,10 +13,11 @@ it('puts a repaint off only when the due frame is nearer than a frame costs', ()
   p.drew(200, 0)
   expect(p.wait(null, 900)).toBe(0)
   expect(p.wait(1000, 900)).toBe(100)
-  expect(p.wait(1000, 600)).toBe(0) // 400 ms ahead: this frame is done by then
+  expect(p.wait(1000, 500)).toBe(0) // 500 ms ahead: this frame is done by then, even at twice its cost
+  expect(p.wait(1000, 700)).toBe(300) // 300 ms ahead: done in time only if it costs no more than usual
   expect(p.wait(1000, 1001)).toBe(0) // already due
   p.drew(10, 0)
-  expect(p.cost).toBeCloseTo(160) // a burst of slow frames fades out, not at once
+  expect(p.cost).toBeCloseTo(180) // a burst of slow frames fades out, not at once
   p.drew(5000, 0)
   expect(p.cost).toBe(1000)
 })
