@@ -93,6 +93,20 @@ const PROBE = `(() => {
   window.__trace = () => ({ arrivals: arrivals.splice(0), frames: frames.splice(0), stalls: stalls.splice(0), clockGap: Date.now() - clock() })
 })()`
 
+/** After the map loaded (a string: tsx's helpers are not in the page). */
+const MAP_PROBE = `(() => {
+  const m = window.__onescreen.map()
+  const log = (window.__mapLog = [])
+  const clock = () => performance.timeOrigin + performance.now()
+  m.on('render', () => log.push({ t: clock(), k: 'R' }))
+  const paced = m.triggerRepaint
+  m.triggerRepaint = function () {
+    const before = !!m._frameRequest
+    paced.call(this)
+    log.push({ t: clock(), k: before ? 'a' : m._frameRequest ? 'A' : 'd' })
+  }
+})()`
+
 /** Start a trace of the page's renderer (main thread tasks with their thread time, scheduler, timers, GPU waits). */
 async function startTrace(page: Page): Promise<(file: string) => Promise<void>> {
   const cdp = await page.context().newCDPSession(page)
@@ -151,8 +165,12 @@ async function main() {
       const arrivals: Arrival[][] = [[], []]
       const loafs: Loaf[][] = [[], []]
       const stalls: Stall[][] = [[], []]
+      const mapLogs: { t: number; k: string }[][] = [[], []]
       const gaps: number[][] = [[], []]
       for (const b of pages) await b.page.evaluate(() => (window as unknown as { __trace: () => unknown }).__trace())
+      // The map's side: each repaint asked for (through the paced triggerRepaint), whether it asked MapLibre for an
+      // animation frame there and then, and each frame MapLibre drew ('render').
+      for (const b of pages) await b.page.evaluate(MAP_PROBE)
       const t0 = Date.now()
       const traces = Number(args.trace) > 0 ? await Promise.all(pages.map((b) => startTrace(b.page))) : []
       for (let t = 0; t < Number(args.seconds); t += 5) {
@@ -167,11 +185,12 @@ async function main() {
           arrivals[k].push(...tr.arrivals)
           loafs[k].push(...tr.frames)
           stalls[k].push(...tr.stalls)
+          mapLogs[k].push(...(await pages[k].page.evaluate(() => ((window as unknown as { __mapLog: { t: number; k: string }[] }).__mapLog ?? []).splice(0))))
         }
       }
-      report(applied, arrivals, loafs, stalls, t0, from)
+      report(applied, arrivals, loafs, stalls, t0, from, mapLogs)
       console.log(`Date.now() − (timeOrigin + now), ms, page 1: ${gaps[0].join(' ')}; page 2: ${gaps[1].join(' ')}`)
-      writeFileSync(args.out!, JSON.stringify({ applied: applied.map((m) => [...m]), arrivals, loafs, stalls }))
+      writeFileSync(args.out!, JSON.stringify({ applied: applied.map((m) => [...m]), arrivals, loafs, stalls, mapLogs }))
       console.log(`raw data: ${args.out}`)
     } finally {
       for (const b of pages) await b.close()
@@ -181,7 +200,18 @@ async function main() {
   }
 }
 
-function report(applied: Map<number, number>[], arrivals: Arrival[][], loafs: Loaf[][], stalls: Stall[][], t0: number, from: number) {
+/** Runs of the same repaint decision (the tour asks every animation frame) shown once with a count. */
+function squeeze(xs: string[]): string {
+  const out: string[] = []
+  for (const x of xs) {
+    const last = out.at(-1)
+    if (last && last[0] === x[0] && x[0] !== 'R') out[out.length - 1] = last.replace(/(×\d+)?$/, (m) => `×${(Number(m.slice(1)) || 1) + 1}`)
+    else out.push(x)
+  }
+  return out.join(' ')
+}
+
+function report(applied: Map<number, number>[], arrivals: Arrival[][], loafs: Loaf[][], stalls: Stall[][], t0: number, from: number, mapLogs: { t: number; k: string }[][]) {
   // The first delta of a seq (a heartbeat repeats the seq it follows).
   const byseq = arrivals.map((a) => {
     const m = new Map<number, Arrival>()
@@ -209,7 +239,7 @@ function report(applied: Map<number, number>[], arrivals: Arrival[][], loafs: Lo
     const withMap = st.filter((x) => x.map)
     console.log(`   stalls of the page's 20 ms timer (> 70 ms): ${st.length}, ${(st.reduce((x, y) => x + y.gap, 0) / 1000).toFixed(1)} s; ${withMap.length} with a map frame drawn, ${(withMap.reduce((x, y) => x + y.gap, 0) / 1000).toFixed(1)} s`)
   }
-  console.log('\nseq   due→arrive A  due→arrive B  due→apply A  due→apply B   skew   what overlapped the late page: {stalls of its 20 ms timer} [long animation frames]')
+  console.log('\nseq   due→arrive A  due→arrive B  due→apply A  due→apply B   skew   what overlapped the late page: {stalls of its 20 ms timer} <map: A asked and drawn next frame, d put off, a asked while a frame was pending, R drew> [long animation frames]')
   for (const [seq, a] of applied[0]) {
     const b = applied[1].get(seq)
     const ar = [byseq[0].get(seq), byseq[1].get(seq)]
@@ -224,7 +254,7 @@ function report(applied: Map<number, number>[], arrivals: Arrival[][], loafs: Lo
       what = stalls[k]
         .filter((x) => x.start < apply && x.start + x.gap > from)
         .map((x) => `{${(x.start - due).toFixed(0)}+${x.gap.toFixed(0)}${x.map ? ' map' : ''}}`)
-        .join(' ') + ' ' + loafs[k]
+        .join(' ') + ' <' + squeeze(mapLogs[k].filter((x) => x.t > from - 300 && x.t < apply).map((x) => `${x.k}${(x.t - due).toFixed(0)}`)) + '> ' + loafs[k]
         .filter((l) => l.start < apply && l.start + l.duration > from)
         .map((l) => `[${(l.start - due).toFixed(0)}+${l.duration.toFixed(0)} r${l.render.toFixed(0)}: ${l.scripts.filter((x) => x.duration > 5).map((x) => `${x.invoker}/${x.fn || x.src} ${x.duration.toFixed(0)}`).join(', ')}]`)
         .join(' ')
