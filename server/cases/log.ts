@@ -1,6 +1,7 @@
 // The case log: append events to `case_events` and write the `cases` projection, with prepared
 // statements. Every writer (ingest, the history seed) goes through here, so the log and the
 // projection are always written together, in the caller's transaction.
+import type Database from 'better-sqlite3'
 import type { Db } from '../db'
 import type { CaseEvent, CaseState } from '../../shared/workflow'
 import type { CaseFacts } from '../../shared/case'
@@ -43,8 +44,15 @@ export function stateOfRow(r: CaseRow): CaseState {
   }
 }
 
+const EVENT_COLUMNS = 'case_id, action, from_state, to_state, level, actor, at, reason, data'
+/** Most events one INSERT statement appends; a longer run is split. A report with an import row's whole
+ * history has eight. */
+const EVENTS_PER_INSERT = 16
+
 export class CaseLog {
   private readonly insertEvent
+  /** INSERT statements of n events (index n), prepared when first needed. */
+  private readonly insertEvents: (Database.Statement | undefined)[] = []
   private readonly insertCase
   private readonly updateCase
   private readonly selectCase
@@ -54,9 +62,7 @@ export class CaseLog {
   constructor(readonly db: Db) {
     const sql = db.$client
     this.insertEvent = sql.prepare(
-      `INSERT INTO case_events (case_id, action, from_state, to_state, level, actor, at, reason, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
+`INSERT INTO case_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     this.insertCase = sql.prepare(
       `INSERT INTO cases (id, external_id, source, matter, grid, special, lon, lat, address, description,
         reporter_name, reporter_phone, media_url, reported_at, state, level, light, department, deadline,
@@ -86,6 +92,37 @@ export class CaseLog {
       this.insertEvent.run(e.caseId, e.action, e.from, e.to, e.level, e.actor, e.at, e.reason ?? null,
         e.data === undefined ? null : JSON.stringify(e.data)).lastInsertRowid,
     )
+  }
+
+  /**
+   * Append up to EVENTS_PER_INSERT events (events[from], …) in ONE statement: a statement per event cost a
+   * report with its history more than the rows themselves. Returns how many it appended and the first one's
+   * log id; the ids are consecutive (one statement's rows get the next ids, in order).
+   */
+  appendEvents(events: readonly CaseEvent[], from = 0): { n: number; firstId: number } {
+    const n = Math.min(EVENTS_PER_INSERT, events.length - from)
+    const values: unknown[] = new Array(n * 9)
+    for (let k = 0; k < n; k++) {
+      const e = events[from + k]
+      const o = k * 9
+      values[o] = e.caseId
+      values[o + 1] = e.action
+      values[o + 2] = e.from
+      values[o + 3] = e.to
+      values[o + 4] = e.level
+      values[o + 5] = e.actor
+      values[o + 6] = e.at
+      values[o + 7] = e.reason ?? null
+      values[o + 8] = e.data === undefined ? null : JSON.stringify(e.data)
+    }
+    const last = Number(this.insertEventsOf(n).run(values).lastInsertRowid)
+    return { n, firstId: last - n + 1 }
+  }
+
+  private insertEventsOf(n: number): Database.Statement {
+    return (this.insertEvents[n] ??= this.db.$client.prepare(
+      `INSERT INTO case_events (${EVENT_COLUMNS}) VALUES ${Array(n).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    ))
   }
 
   /** Write a new case's projection row (after its events are appended). */

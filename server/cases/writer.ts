@@ -87,19 +87,28 @@ export class CaseWriter {
     if (!Array.isArray(then)) throw new IngestError(400, 'then', 'then must be a list of commands')
     const caseId = this.log.newCaseId()
     const first = decide(caseId, null, { action: 'report', actor, at })
-    let state = reduce(null, first)
-    let lastId = this.append(first, null, state, facts, matter)
+    // The case's whole history is decided first, then appended in one go (one INSERT, not one per event).
     const events = [first]
+    const states = [reduce(null, first)]
     then.forEach((cmd, i) => {
       try {
-        const { event, after, id } = this.step(caseId, state, events[events.length - 1].at, cmd, facts, matter, now, false)
-        state = after
-        lastId = id
+        const { event, after } = this.next(caseId, states[i], events[i].at, cmd, matter, now, false)
         events.push(event)
+        states.push(after)
       } catch (e) {
         throw within(e, `then[${i}]`)
       }
     })
+    const ref = this.matterRef(matter)
+    let lastId = 0
+    for (let i = 0; i < events.length; ) {
+      const { n, firstId } = this.log.appendEvents(events, i)
+      // Recorded as soon as stored (the group commit tells a job that stored part of its writes by this).
+      for (let k = 0; k < n; k++, i++)
+        this.commits.record({ id: firstId + k, event: events[i], before: i === 0 ? null : states[i - 1], after: states[i], facts, matter: ref })
+      lastId = firstId + n - 1
+    }
+    const state = states[states.length - 1]
     this.log.insertProjection(caseId, facts, state, events[events.length - 1].at, lastId)
     return { caseId, events, grid: facts.grid, special: facts.special, state }
   }
@@ -113,7 +122,9 @@ export class CaseWriter {
     const matter = this.catalogue.matters.get(row.matter)
     if (!matter) throw new IngestError(422, 'matter', `case ${caseId} has matter "${row.matter}", which is no longer in the catalogue`)
     // Listeners keep the facts: hand them a copy of the case's facts, not the whole row.
-    const { event, after, id } = this.step(caseId, stateOfRow(row), row.updatedAt, command, pickFacts(row), matter, now, !!opts.system)
+    const before = stateOfRow(row)
+    const { event, after } = this.next(caseId, before, row.updatedAt, command, matter, now, !!opts.system)
+    const id = this.append(event, before, after, pickFacts(row), matter)
     this.log.updateProjection(caseId, after, event.at, id)
     return { caseId, event, state: after }
   }
@@ -133,11 +144,8 @@ export class CaseWriter {
     return t.caseId!
   }
 
-  /** decide + reduce + append one command; fills in the register deadline and the dispatch department. */
-  private step(
-    caseId: number, current: CaseState, lastAt: number, input: CommandInput, facts: CaseFacts,
-    matter: Matter, now: number, system: boolean,
-  ) {
+  /** decide + reduce one command (not yet appended); fills in the register deadline and the dispatch department. */
+  private next(caseId: number, current: CaseState, lastAt: number, input: CommandInput, matter: Matter, now: number, system: boolean) {
     const cmd: Command = { ...input, at: input?.at ?? now }
     checkCommand(cmd, this.catalogue, now)
     if (SYSTEM_ACTIONS.has(cmd.action) && !system)
@@ -157,9 +165,7 @@ export class CaseWriter {
     } catch (e) {
       throw asIngestError(e)
     }
-    const after = reduce(current, event)
-    const id = this.append(event, current, after, facts, matter)
-    return { event, after, id }
+    return { event, after: reduce(current, event) }
   }
 
   private readonly matterRefs = new Map<string, Committed['matter']>()

@@ -79,6 +79,36 @@ describe('report', () => {
     expect(counts(db)).toMatchObject({ cases: 1, events: 4 })
   })
 
+  test('a history longer than one INSERT is appended in order; listeners get each event under its log id', () => {
+    const heard: Committed[] = []
+    ingest.on('committed', (b) => heard.push(...b))
+    ingest.report(report()) // an earlier case: the new one's ids do not start at 1
+    const t = (m: number) => NOW - 3_600_000 + m * 60_000
+    // report + 19 commands = 20 events: two statements of the log's multi-row append (16 + 4).
+    const then = [
+      { action: 'verify', actor: 'a', at: t(1) }, { action: 'register', actor: 'a', at: t(2) },
+      ...Array.from({ length: 8 }, (_, i) => [
+        { action: 'dispatch', actor: 'a', at: t(3 + 2 * i) }, { action: 'return', actor: 'a', at: t(4 + 2 * i), reason: `not ours ${i}` },
+      ]).flat(),
+      { action: 'dispatch', actor: 'a', at: t(30) },
+    ]
+    const r = ingest.report(report({ reportedAt: t(0), then }))
+    expect(r.events).toHaveLength(20)
+    const rows = db.$client.prepare('SELECT id, action, at, reason, data FROM case_events WHERE case_id = ? ORDER BY id').all(r.caseId) as
+      { id: number; action: string; at: number; reason: string | null; data: string | null }[]
+    expect(rows.map((x) => x.action)).toEqual(r.events.map((e) => e.action))
+    expect(rows.map((x) => x.at)).toEqual(r.events.map((e) => e.at))
+    expect(rows[4].reason).toBe('not ours 0')
+    expect(JSON.parse(rows[2].data!).deadline).toBe(r.events[2].data!.deadline)
+    // Consecutive ids, each announced with its event, and the projection points at the last one.
+    expect(rows.map((x) => x.id)).toEqual(rows.map((_, i) => rows[0].id + i))
+    const mine = heard.filter((c) => c.event.caseId === r.caseId)
+    expect(mine.map((c) => [c.id, c.event.action])).toEqual(rows.map((x) => [x.id, x.action]))
+    expect(mine[0].before).toBeNull()
+    expect(mine.slice(1).map((c) => c.before)).toEqual(mine.slice(0, -1).map((c) => c.after))
+    expect(ingest.log.get(r.caseId)!.lastEventId).toBe(rows.at(-1)!.id)
+  })
+
   test('a refused step in `then` stores nothing, and case ids stay dense', () => {
     const before = counts(db)
     const e = refusal(() => ingest.report(report({ then: [{ action: 'verify', actor: 'a', at: NOW }, { action: 'handle', actor: 'a', at: NOW }] })))
@@ -298,11 +328,15 @@ describe('group commit', () => {
       ingest.submit(() => ingest.report(report({ matter: 'bad' }))),
     ])
     expect(ingest.stats).toMatchObject({ groups: 1, jobs: 2, reruns: 0 })
-    // Refused after its report event was stored (the `then` step): the group is rolled back and run again,
-    // each job in its own savepoint; the others are stored once, with dense ids, and heard once.
+    // A job refused after one of its writes was stored (its second report): the group is rolled back and run
+    // again, each job in its own savepoint; the others are stored once, with dense ids, and heard once. (A
+    // refused `then` step no longer does it: a report's history is decided before any of it is stored.)
     const settled = await Promise.allSettled([
       ingest.submit(() => ingest.report(report())),
-      ingest.submit(() => ingest.report(report({ then: [{ action: 'close', actor: 'a', at: NOW }] }))),
+      ingest.submit(() => {
+        ingest.report(report())
+        return ingest.report(report({ matter: 'bad' }))
+      }),
       ingest.submit(() => ingest.report(report())),
     ])
     expect(settled.map((x) => x.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
