@@ -49,7 +49,7 @@ export class FramePace {
  * on two browsers without a GPU, such repaints were drawn 50 ms before a due frame that had arrived 400 ms
  * earlier, and held the page 200 ms past it), and one asked for while a map frame still holds the page waits
  * until that frame's cost is known. A repaint put off for a due frame is drawn right after it, whatever is due
- * next, so the map always gets drawn (at the latest after one rest and one due frame). Returns the undo.
+ * next, so the map always gets drawn (at the latest after one rest, then the later of a due frame and the next rest).
  */
 export function paceRepaints(map: MapLibre, due: () => number | null, pace = new FramePace()): () => void {
   const repaint = map.triggerRepaint.bind(map)
@@ -65,11 +65,12 @@ export function paceRepaints(map: MapLibre, due: () => number | null, pace = new
     const now = Date.now()
     const wait = pace.wait(next, now)
     if (wait <= 0) return repaint()
-    const forDue = next !== null && wait === next - now
-    if (again && !forDue) return repaint()
+    // Put off until a due frame has been applied (or a rest that ends after it): then drawn, whatever is next.
+    const pastDue = next !== null && next > now && wait >= next - now
+    if (again && !pastDue) return repaint()
     later = setTimeout(() => {
       later = undefined
-      if (forDue) repaint()
+      if (pastDue) repaint()
       else decide(true)
     }, wait + 1)
   }

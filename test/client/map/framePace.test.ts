@@ -131,3 +131,20 @@ it('decides a repaint asked for while a map frame still holds the page once that
   vi.advanceTimersByTime(1)
   expect(m.drawn).toBe(1)
 })
+
+it('a repaint decided again while the page still rests keeps clear of a due frame inside that rest', () => {
+  const m = fakeMap()
+  const pace = new FramePace()
+  pace.drew(300, Date.now()) // rest until +300
+  let due: number | null = null
+  paceRepaints(m as unknown as MapLibre, () => due, pace)
+  m.triggerRepaint() // put off for the rest
+  vi.advanceTimersByTime(250)
+  pace.drew(400, Date.now()) // another piece of the map drew meanwhile: the page now rests until +650
+  due = Date.now() + 100 // and a live frame came in, due at +350, inside that rest
+  vi.advanceTimersByTime(51) // the first rest is over: decided again
+  expect(m.drawn).toBe(0) // drawing now would hold the page over the due frame
+  vi.advanceTimersByTime(400)
+  expect(m.drawn).toBe(1) // after the rest (and so after the due frame)
+  expect(vi.getTimerCount()).toBe(0)
+})
