@@ -62,7 +62,8 @@ export class CaseLog {
   constructor(readonly db: Db) {
     const sql = db.$client
     this.insertEvent = sql.prepare(
-`INSERT INTO case_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      `INSERT INTO case_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
     this.insertCase = sql.prepare(
       `INSERT INTO cases (id, external_id, source, matter, grid, special, lon, lat, address, description,
         reporter_name, reporter_phone, media_url, reported_at, state, level, light, department, deadline,
