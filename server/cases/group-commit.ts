@@ -113,9 +113,10 @@ export class GroupCommit {
   /** One write: in its own transaction, or inside the running group job. Errors come out as IngestErrors. */
   write<T>(run: () => T): T {
     if (this.grouping) {
-      // Inside a group commit, whose job already runs in a savepoint: its first write needs no other (a
-      // savepoint copies every page it touches; two levels of them cost more than the write). Further
-      // writes of the same job get their own, so one failing leaves the others.
+      // Inside a group commit: the job's first write needs no savepoint of its own (a savepoint copies every
+      // page it touches). The job's savepoint covers it, or, in a group's first run without them, the run
+      // again with them if it fails after storing part. Further writes of the same job get their own, so one
+      // failing leaves the others.
       if (this.jobWrites++ === 0) {
         try {
           return run()
