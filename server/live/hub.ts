@@ -4,6 +4,7 @@
 // becomes one frame; changed counts alone ride along with the next news, or go out `tickMs` after they changed.
 // A room gets at most one frame per `frameMinMs`, and a room of many screens fewer (`msPerScreen` each: a
 // frame costs one socket write per screen); what arrives meanwhile waits in its view for the next frame.
+// Under load, rounds are at least `roundGapMs` apart, so the commits between two rounds are framed in one.
 // The housekeeping tick also sends heartbeats, rolls the windows at midnight and resyncs drained screens.
 // A screen whose connection is backed up gets no deltas until it drains, then a fresh snapshot: it never
 // holds up the others, and the server never queues more than the frame already in flight for it.
@@ -31,6 +32,12 @@ export interface HubOptions {
   coalesceMs: number
   /** Each screen in a room adds this much to the room's least time between frames. */
   msPerScreen: number
+  /**
+   * Least time between two framing rounds (default 0). Under load, commits that arrive meanwhile are framed in
+   * one round: a round's fixed cost (waking the event loop, walking the views, a burst of socket writes) is then
+   * paid once for all of them instead of once per commit.
+   */
+  roundGapMs?: number
   /** An empty frame at least this often, so a quiet scope does not look stale. */
   heartbeatMs?: number
   /** The viewer a handshake token stands for; throws (or rejects: a live process asks its writer) when refused. */
@@ -75,6 +82,9 @@ export class LiveHub {
   /** The next framing round, when one is due. */
   private roundTimer: ReturnType<typeof setTimeout> | null = null
   private roundAt = Infinity
+  /** When the last round ran (-Infinity: none yet). */
+  private lastRoundAt = -Infinity
+  private readonly roundGapMs: number
   private readonly frameMinMs: number
   private readonly coalesceMs: number
   private readonly msPerScreen: number
@@ -99,6 +109,7 @@ export class LiveHub {
     this.frameMinMs = opts.frameMinMs
     this.coalesceMs = opts.coalesceMs
     this.msPerScreen = opts.msPerScreen
+    this.roundGapMs = opts.roundGapMs ?? 0
     nsp.use((socket, next) => {
       const auth = socket.handshake.auth as { token?: unknown } | undefined
       const query = socket.handshake.query.token
@@ -146,6 +157,7 @@ export class LiveHub {
   }
 
   private scheduleRound(at: number): void {
+    at = Math.max(at, this.lastRoundAt + this.roundGapMs)
     if (at >= this.roundAt) return
     if (this.roundTimer) clearTimeout(this.roundTimer)
     this.roundAt = at
@@ -232,6 +244,7 @@ export class LiveHub {
   round(): void {
     const t0 = performance.now()
     const now = this.now()
+    this.lastRoundAt = now
     this.engine.setClock(now)
     const dirty = this.engine.takeDirty()
     const items = this.feed.take(now)

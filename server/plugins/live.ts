@@ -27,6 +27,7 @@ export default fp(
       frameMinMs: app.config.frameMinMs,
       coalesceMs: app.config.frameCoalesceMs,
       msPerScreen: app.config.frameMsPerScreen,
+      roundGapMs: app.config.frameRoundGapMs,
       authorize: source.authorize,
       covers: (viewer, scope) => callerCoversScope(viewer as Caller, scope),
       onError: (err) => app.log.error({ err }, 'live tick failed'),
