@@ -1,5 +1,6 @@
 // The database: reference data (grids, departments, matters, staff), the append-only case log and
 // its projections. `case_events` is the truth; `cases` and `metric_checkpoints` are rebuilt from it.
+import { sql } from 'drizzle-orm'
 import { sqliteTable, text, integer, real, index, uniqueIndex, blob } from 'drizzle-orm/sqlite-core'
 
 export const grids = sqliteTable('grids', {
@@ -107,12 +108,15 @@ export const cases = sqliteTable('cases', {
   updatedAt: integer('updated_at').notNull(),
   lastEventId: integer('last_event_id').notNull(),
 }, (t) => [
-  uniqueIndex('cases_external').on(t.externalId),
+  // Partial: a new report has no external id (unless from 12345) and no department yet, and an entry for it
+  // would cost every such write one more index page in the WAL (a group of 6 reports: 30.1 → 26.8 pages).
+  // `external_id = ?` and `department = ?` imply IS NOT NULL, so SQLite uses them as before.
+  uniqueIndex('cases_external').on(t.externalId).where(sql`${t.externalId} IS NOT NULL`),
   index('cases_grid').on(t.grid),
   index('cases_state').on(t.state),
   index('cases_reported').on(t.reportedAt),
   index('cases_matter').on(t.matter),
-  index('cases_department').on(t.department),
+  index('cases_department').on(t.department).where(sql`${t.department} IS NOT NULL`),
 ])
 
 /** Idempotency keys: the same key and body returns the first answer; another body gets 409. */
