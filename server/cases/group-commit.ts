@@ -142,6 +142,7 @@ export class GroupCommit {
         throw asIngestError(e)
       }
     }
+    if (this.span) return this.writeHeld(this.span, run)
     this.pending = []
     let result: T
     try {
@@ -152,6 +153,34 @@ export class GroupCommit {
     }
     this.stored()
     return result
+  }
+
+  /**
+   * A write in the held transaction runs without a savepoint: a savepoint inside a long transaction copies
+   * every page it touches that the transaction already changed (as much work as the commits it saves). A
+   * refused write has stored nothing (the case writer decides a whole report before storing any of it); one
+   * that fails after storing part takes the whole held transaction down: rolled back, and every write in it
+   * answered with that failure (none was acknowledged yet).
+   */
+  private writeHeld<T>(span: Span, run: () => T): T {
+    this.pending = []
+    try {
+      const result = run()
+      this.keep(span)
+      return result
+    } catch (e) {
+      if (this.pending.length === 0) throw asIngestError(e)
+      this.abandon(span, e)
+      throw new Error(`a write failed after storing part of it; the writes held with it were rolled back: ${(e as Error).message ?? e}`)
+    }
+  }
+
+  private abandon(span: Span, e: unknown) {
+    this.span = null
+    clearTimeout(span.timer)
+    if (this.sql.inTransaction) this.sql.exec('ROLLBACK')
+    this.rollbackTo(0)
+    span.fail(e)
   }
 
   /** A write outside a group has committed (or, in a held transaction, is stored): listeners hear of it. */
@@ -201,9 +230,7 @@ export class GroupCommit {
     try {
       this.commit.run()
     } catch (e) {
-      if (this.sql.inTransaction) this.sql.exec('ROLLBACK')
-      this.onRollback()
-      span.fail(e)
+      this.abandon(span, e)
       return span.durable
     }
     this.pending = span.changes

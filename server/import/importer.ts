@@ -46,7 +46,7 @@ export interface ImportSummary extends ReportSummary {
 /** Where rows go: the one ingest, the catalogue their matters and departments are looked up in, and the
  * database (to find, a batch at a time, the rows already imported). The app itself is one. */
 export interface ImportTarget {
-  ingest: Pick<Ingest, 'batch' | 'durable' | 'hold' | 'release'>
+  ingest: Pick<Ingest, 'batch' | 'report' | 'durable' | 'hold' | 'release'>
   catalogue: Catalogue
   db: Db
 }
@@ -64,7 +64,8 @@ export interface ImportOptions {
   limits?: InflateLimits
   /** How long one slice of writes may hold the event loop (ms); the import yields between slices. */
   sliceMs?: number
-  /** How long one transaction may span slices (ms): others' answers wait for its commit at most this long. */
+  /** How long one transaction may span slices (ms): others' answers wait for its commit at most this long.
+   * 0: each slice is a commit of its own. */
   spanMs?: number
 }
 
@@ -140,7 +141,11 @@ class Committer {
       if (this.failure) throw this.failure
       this.hold()
       const t0 = performance.now()
-      this.write(todo.slice(i, i + n), headers, refused, skipped)
+      if (this.span) this.writeHeld(todo.slice(i, i + n), headers, refused, skipped)
+      else {
+        this.write(todo.slice(i, i + n), headers, refused, skipped)
+        this.imported += this.spanRows.n
+      }
       // Size the next slice to the time budget from what recent ones cost a row. The least of them: on a busy
       // machine a slice also holds the time the process was not scheduled, which a smaller slice cannot save.
       this.costs[this.costAt++ % this.costs.length] = (performance.now() - t0) / n
@@ -157,6 +162,12 @@ class Committer {
 
   /** Write into the held transaction, opening one if none is: its rows count as imported once it is on disk. */
   private hold() {
+    if (this.spanMs <= 0) {
+      // Every slice commits on its own, heard and on disk at once (as before held transactions).
+      this.span = null
+      this.spanRows = { n: 0 }
+      return
+    }
     const span = this.ingest.hold(this.spanMs)
     if (span === this.span) return
     const rows = (this.spanRows = { n: 0 })
@@ -170,6 +181,25 @@ class Committer {
     await this.ingest.release().catch(() => {})
     await this.settled
     if (this.failure) throw this.failure
+  }
+
+  // In a held transaction: row by row, without a savepoint (a refused row has stored nothing).
+  private writeHeld(slice: ParsedRow[], headers: Record<string, string>, refused: RowError[], skipped: SkippedRow[]) {
+    for (const p of slice) {
+      try {
+        this.ingest.report(p.report)
+        this.spanRows.n++
+      } catch (e) {
+        if (!(e instanceof IngestError)) throw e
+        this.refusal(e.message, e, p, headers, refused, skipped)
+      }
+    }
+  }
+
+  private refusal(message: string, e: IngestError, p: ParsedRow, headers: Record<string, string>, refused: RowError[], skipped: SkippedRow[]) {
+    const reason = message.replace(/^items\[\d+\]: /, '').replace(/^then\[\d+\]: /, '')
+    if (e.statusCode === 409 && e.field?.endsWith('externalId')) skipped.push({ row: p.row, externalId: p.report.externalId, reason: 'already imported' })
+    else refused.push({ row: p.row, column: columnOf(e.field, p, headers), problem: problemOf(e), reason })
   }
 
   // One transaction for the slice. A refused item names its index: it becomes a bad row, the items before it
@@ -186,10 +216,7 @@ class Committer {
         if (!(e instanceof IngestError)) throw e
         const i = Number(/^items\[(\d+)\]/.exec(e.field ?? '')?.[1] ?? NaN)
         if (!Number.isInteger(i) || i >= rest.length) throw e
-        const p = rest[i]
-        const reason = e.message.replace(/^items\[\d+\]: (then\[\d+\]: )?/, '')
-        if (e.statusCode === 409 && e.field?.endsWith('externalId')) skipped.push({ row: p.row, externalId: p.report.externalId, reason: 'already imported' })
-        else refused.push({ row: p.row, column: columnOf(e.field, p, headers), problem: problemOf(e), reason })
+        this.refusal(e.message, e, rest[i], headers, refused, skipped)
         if (i > 0) {
           this.ingest.batch(items.slice(0, i))
           this.spanRows.n += i
