@@ -116,6 +116,26 @@ describe('a held transaction', () => {
     expect(ingest.report(report()).caseId).toBe(1)
   })
 
+  test('a write that fails after storing part rolls the whole held transaction back, and fails every write in it', async () => {
+    // A report's events are appended before its case row: a trigger refusing the row fails it partway.
+    db.$client.exec("CREATE TRIGGER boom BEFORE INSERT ON cases WHEN NEW.description = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END")
+    const held = ingest.hold(10_000)
+    ingest.report(report())
+    const job = ingest.submit(() => ingest.report(report()))
+    await turn()
+    await turn()
+    // A refusal that stored nothing leaves the held transaction alone...
+    expect(() => ingest.report({ ...report(), matter: 'nope' })).toThrow(/matter/)
+    // ...one that stored part does not.
+    expect(() => ingest.report({ ...report(), description: 'boom' })).toThrow(/rolled back.*boom/)
+    await expect(job).rejects.toThrow(/boom/)
+    await expect(held).rejects.toThrow(/boom/)
+    expect(db.$client.inTransaction).toBe(false)
+    expect(heard).toEqual([])
+    expect(counts(db)).toMatchObject({ cases: 0, events: 0 })
+    expect(ingest.report(report()).caseId).toBe(1)
+  })
+
   test('cannot be opened inside a write', () => {
     expect(() => ingest.together(() => void ingest.hold(100))).toThrow(/between writes/)
   })
