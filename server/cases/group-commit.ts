@@ -2,7 +2,9 @@
 // reach the `committed` listeners only after that transaction commits. Jobs submitted during one turn of the
 // event loop share ONE transaction; one job's refusal leaves the others alone (a job that fails after storing
 // part of its writes has the group run again with a savepoint per job). Knows nothing about cases: the case
-// writer (ingest.ts) records what each write changed, as soon as it is stored.
+// writer (ingest.ts) records what each write changed, as soon as it is stored. A bulk writer (the import) can
+// hold one transaction open across turns (hold/release): every write meanwhile goes into it and is heard and
+// answered only once it commits and is on disk.
 import type { Db } from '../db'
 import { asIngestError } from './errors'
 import type { Committed } from './types'
