@@ -302,7 +302,7 @@ async function main() {
   const result = {
     at: new Date().toISOString(), seconds: SECONDS, repeat: REPEAT, clients: CLIENTS, measuringClients: MEASURE, tickMs: TICK_MS,
     frameMinMs: Number(process.env.ONESCREEN_FRAME_MIN_MS ?? 100), frameCoalesceMs: Number(process.env.ONESCREEN_FRAME_COALESCE_MS ?? 10),
-    frameRoundGapMs: Number(process.env.ONESCREEN_FRAME_ROUND_GAP_MS ?? 30),
+    frameRoundGapMs: Number(process.env.ONESCREEN_FRAME_ROUND_GAP_MS ?? 0),
     loadAverage: loadAverage(), before: BEFORE ?? null, synchronous: SYNCHRONOUS,
     server: { startMs: Math.round(startMs), firstSnapshotMs: Math.round(firstSnapshotMs), metricsStart: live0.start, idleRssMB: +(idle.rss / 1e6).toFixed(1), withClientsRssMB: +(withClients.rss / 1e6).toFixed(1) },
     phases, big,

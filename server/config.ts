@@ -32,7 +32,7 @@ export interface Config {
   frameCoalesceMs: number
   /** What each screen in a room adds to the room's least time between frames (ms). */
   frameMsPerScreen: number
-  /** Least time between two framing rounds (ms): under load, the commits between them are framed together. */
+  /** Least time between two framing rounds (ms; 0 = none): under load, the commits between them are framed together. */
   frameRoundGapMs: number
   /** Largest request body (bytes) for ordinary routes; POST /api/ingest/batch has its own. */
   bodyLimit: number
@@ -214,7 +214,7 @@ export function loadConfig(env: Env = process.env): Config {
     frameMinMs: int(env, 'ONESCREEN_FRAME_MIN_MS', 100, 10),
     frameCoalesceMs: int(env, 'ONESCREEN_FRAME_COALESCE_MS', 10, 0),
     frameMsPerScreen: num(env, 'ONESCREEN_FRAME_MS_PER_SCREEN', 0.5, 0, 100),
-    frameRoundGapMs: int(env, 'ONESCREEN_FRAME_ROUND_GAP_MS', 30, 0),
+    frameRoundGapMs: int(env, 'ONESCREEN_FRAME_ROUND_GAP_MS', 0, 0),
     bodyLimit: int(env, 'ONESCREEN_BODY_LIMIT', 1 << 20, 1024),
     batchBodyLimit: int(env, 'ONESCREEN_BATCH_BODY_LIMIT', 8 << 20, 1024),
     batchMax: int(env, 'ONESCREEN_BATCH_MAX', 1000, 1),

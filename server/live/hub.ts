@@ -4,7 +4,7 @@
 // becomes one frame; changed counts alone ride along with the next news, or go out `tickMs` after they changed.
 // A room gets at most one frame per `frameMinMs`, and a room of many screens fewer (`msPerScreen` each: a
 // frame costs one socket write per screen); what arrives meanwhile waits in its view for the next frame.
-// Under load, rounds are at least `roundGapMs` apart, so the commits between two rounds are framed in one.
+// With `roundGapMs`, rounds are at least that far apart: under load, the commits in between are framed in one.
 // The housekeeping tick also sends heartbeats, rolls the windows at midnight and resyncs drained screens.
 // A screen whose connection is backed up gets no deltas until it drains, then a fresh snapshot: it never
 // holds up the others, and the server never queues more than the frame already in flight for it.
@@ -33,7 +33,7 @@ export interface HubOptions {
   /** Each screen in a room adds this much to the room's least time between frames. */
   msPerScreen: number
   /**
-   * Least time between two framing rounds (default 0). Under load, commits that arrive meanwhile are framed in
+   * Least time between two framing rounds (default 0: none). Under load, commits that arrive meanwhile are framed in
    * one round: a round's fixed cost (waking the event loop, walking the views, a burst of socket writes) is then
    * paid once for all of them instead of once per commit.
    */
