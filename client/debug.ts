@@ -5,6 +5,7 @@
 // `debugHook` is null, nothing is counted, and the map's probe module (its own chunk) is never loaded.
 // The hook holds counters and callbacks only, never data, so it cannot leak what it observes.
 import { decodeGridValues, encodeGridValues } from '../shared/protocol'
+import type { FrameLead } from '../shared/conductor'
 
 export interface DebugHook {
   charts: number
@@ -27,7 +28,7 @@ export interface DebugHook {
   /** The last frames applied: seq, and the moment on the machine's clock (performance.timeOrigin + now). */
   frames?: { seq: number; at: number }[]
   /** Provided by a wall's browser: the wall's shared state it shows, and when it applied it (machine clock). */
-  wall?: () => { version: number; scope: string; window: string; metric: string; driver: string | null; appliedAt: number; applied: { version: number; at: number }[] } | null
+  wall?: () => { version: number; scope: string; window: string; metric: string; driver: string | null; lead: FrameLead; appliedAt: number; applied: { version: number; at: number }[] } | null
   [k: string]: unknown
 }
 

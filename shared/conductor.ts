@@ -35,7 +35,43 @@ export interface WallShared {
   metric?: GridMetric
   /** Input on any browser holds the whole wall's tour until then (server clock, ms): the tour is the wall's. */
   tourHeldUntil?: number
+  /** Not shared but reported: how long drawing holds this browser's page (its recent worst, ms). The wall's
+   *  frame lead follows its slowest browser (frameLeadFor). `browser`: its number in the wall (0: the whole). */
+  hold?: { browser: number; ms: number }
 }
+
+/**
+ * When the browsers of a wall apply a live frame: `ms` after the server built it (server clock), so that each
+ * has it by then and none is still busy drawing. Frames built before `since` keep the lead before it (`before`):
+ * a new lead starts only once every browser has it.
+ */
+export interface FrameLead {
+  ms: number
+  since: number
+  before: number
+}
+
+/**
+ * The frame lead's bounds (ms). A wall starts at `start` until its browsers have reported how long drawing holds
+ * them. `base` covers delivery to every browser (3 ms on loopback, tens on a busy LAN); the slowest browser's
+ * worst hold comes on top, because a map frame that began just before a live frame arrived holds the page until
+ * it is done. On a wall PC with a GPU a map frame holds a few ms and the lead stays near `base`; without one
+ * (SwiftShader, 2 shared cores) holds of 100–900 ms were measured, and a lead shorter than that left frames
+ * applied hundreds of ms apart. Never beyond `max`: a wall seconds behind its data is wrong in another way.
+ */
+export const FRAME_LEAD = { start: 500, base: 200, max: 2000, step: 50 } as const
+/** A lead comes down only when the need is this much lower (the worst hold wanders between reports). */
+const LEAD_SLACK_MS = 150
+
+/** The lead that covers the slowest browser's hold, or null to keep `current`. */
+export function frameLeadFor(holds: readonly number[], current: number): number | null {
+  const worst = Math.max(0, ...holds)
+  const need = Math.min(FRAME_LEAD.max, Math.ceil((FRAME_LEAD.base + worst) / FRAME_LEAD.step) * FRAME_LEAD.step)
+  return need > current || need < current - LEAD_SLACK_MS ? need : null
+}
+
+/** The lead of a frame the server built at `at`. */
+export const leadOf = (lead: FrameLead, at: number): number => (at >= lead.since ? lead.ms : lead.before)
 
 /** What a control key sends a wall to (大屏联动). */
 export interface WallDrive {
@@ -58,6 +94,7 @@ export interface WallState extends WallShared {
   driver: { name: string; until: number } | null
   /** Grows with every change, so a browser ignores a late older one. */
   version: number
+  lead: FrameLead
 }
 
 export interface WallChange {

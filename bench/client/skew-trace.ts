@@ -3,7 +3,7 @@
 //   npx tsx bench/client/skew-trace.ts [-- --seconds 60 --speed 50 --cases 289000 --db /tmp/skew-trace.db]
 // In each page, from outside the app (an init script): when each binary delta arrived on the WebSocket (its seq
 // and `at`, read from the frame's JSON header), and every long animation frame (LoAF: scripts with their
-// invoker, source and duration; render and style/layout time). Per frame: due = at + FRAME_LEAD_MS (server
+// invoker, source and duration; render and style/layout time). Per frame: due = at + the wall's frame lead (server
 // clock = machine clock here), arrival, apply (the app's own probe), and for a page that applied it more than
 // 20 ms late, the long frames that overlapped [due, apply].
 import { spawn } from 'node:child_process'
@@ -17,7 +17,7 @@ import type { Page } from 'playwright-core'
 import { ensureClientBuilt, openBrowser, ROOT } from '../../test/e2e/harness'
 import { framesOf, merge, quantile, settled, skews } from '../../test/e2e/wallProbe'
 import { wallsFile } from './skew'
-import { FRAME_LEAD_MS } from '../../client/wall/useWallSync'
+import { FRAME_LEAD, leadOf, type FrameLead } from '../../shared/conductor'
 
 const { values: args } = parseArgs({
   options: {
@@ -188,7 +188,10 @@ async function main() {
           mapLogs[k].push(...(await pages[k].page.evaluate(() => ((window as unknown as { __mapLog: { t: number; k: string }[] }).__mapLog ?? []).splice(0))))
         }
       }
-      report(applied, arrivals, loafs, stalls, t0, from, mapLogs)
+      // The wall's frame lead at the end (it follows the browsers' holds; only its last switch is known here).
+      const lead = (await pages[0].page.evaluate(() => window.__onescreen?.wall?.()?.lead)) ?? { ms: FRAME_LEAD.start, since: 0, before: FRAME_LEAD.start }
+      console.log(`frame lead at the end: ${lead.ms} ms from ${new Date(lead.since).toISOString()}, ${lead.before} ms before`)
+      report(applied, arrivals, loafs, stalls, t0, from, mapLogs, lead)
       console.log(`Date.now() − (timeOrigin + now), ms, page 1: ${gaps[0].join(' ')}; page 2: ${gaps[1].join(' ')}`)
       writeFileSync(args.out!, JSON.stringify({ applied: applied.map((m) => [...m]), arrivals, loafs, stalls, mapLogs }))
       console.log(`raw data: ${args.out}`)
@@ -211,7 +214,7 @@ function squeeze(xs: string[]): string {
   return out.join(' ')
 }
 
-function report(applied: Map<number, number>[], arrivals: Arrival[][], loafs: Loaf[][], stalls: Stall[][], t0: number, from: number, mapLogs: { t: number; k: string }[][]) {
+function report(applied: Map<number, number>[], arrivals: Arrival[][], loafs: Loaf[][], stalls: Stall[][], t0: number, from: number, mapLogs: { t: number; k: string }[][], lead: FrameLead) {
   // The first delta of a seq (a heartbeat repeats the seq it follows).
   const byseq = arrivals.map((a) => {
     const m = new Map<number, Arrival>()
@@ -244,7 +247,7 @@ function report(applied: Map<number, number>[], arrivals: Arrival[][], loafs: Lo
     const b = applied[1].get(seq)
     const ar = [byseq[0].get(seq), byseq[1].get(seq)]
     if (b === undefined || !ar[0] || seq <= 0) continue
-    const due = ar[0].at + FRAME_LEAD_MS
+    const due = ar[0].at + leadOf(lead, ar[0].at)
     const late = [a - due, b - due]
     const k = late[0] > late[1] ? 0 : 1
     const apply = k ? b : a

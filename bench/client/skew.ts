@@ -42,11 +42,13 @@ export async function measureSkew(urlBase: string, seconds: number, log: (s: str
       merge(fb, await framesOf(pages[1].page))
     }
     const s = skews(fa, fb, from)
+    // The wall's frame lead at the end: it follows how long drawing holds the slower page (shared/conductor.ts).
+    const lead = await pages[0].page.evaluate(() => window.__onescreen?.wall?.()?.lead.ms ?? null)
     const out = {
       path: '/wall/pair/1 + /wall/pair/2', size: '2 × 1920×1080', seconds, fromSeq: from + 1, frames: s.length,
-      p50Ms: quantile(s, 0.5), p99Ms: quantile(s, 0.99), maxMs: s.at(-1) ?? NaN, over50Ms: s.filter((x) => x >= 50).length, target: 50, pageErrors: pages.flatMap((b) => b.errors).slice(0, 5),
+      p50Ms: quantile(s, 0.5), p99Ms: quantile(s, 0.99), maxMs: s.at(-1) ?? NaN, over50Ms: s.filter((x) => x >= 50).length, target: 50, leadMs: lead, pageErrors: pages.flatMap((b) => b.errors).slice(0, 5),
     }
-    log(`frame skew between two browsers over ${out.frames} frames: p50 ${out.p50Ms.toFixed(1)} ms, p99 ${out.p99Ms.toFixed(1)} ms, max ${out.maxMs.toFixed(1)} ms`)
+    log(`frame skew between two browsers over ${out.frames} frames: p50 ${out.p50Ms.toFixed(1)} ms, p99 ${out.p99Ms.toFixed(1)} ms, max ${out.maxMs.toFixed(1)} ms; frame lead at the end ${lead} ms`)
     return out
   } finally {
     for (const b of pages) await b.close()

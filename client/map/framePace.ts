@@ -41,6 +41,32 @@ export class FramePace {
   }
 }
 
+/** How far back the worst hold reaches (ms), in buckets: a tour flies every few seconds, so a window of minutes
+ *  always holds some flights, and the wall's lead does not drop between two of them. */
+const WORST_WINDOW_MS = 180_000
+const WORST_BUCKET_MS = 10_000
+
+/** The worst hold of the last few minutes, what this page reports to its wall (bounded: one number a bucket). */
+export class WorstHold {
+  private readonly buckets: { from: number; ms: number }[] = []
+
+  add(ms: number, now: number): void {
+    const last = this.buckets.at(-1)
+    if (last && now - last.from < WORST_BUCKET_MS) last.ms = Math.max(last.ms, ms)
+    else this.buckets.push({ from: now, ms })
+    while (this.buckets[0].from <= now - WORST_WINDOW_MS) this.buckets.shift()
+  }
+
+  worst(now: number): number {
+    let ms = 0
+    for (const b of this.buckets) if (b.from > now - WORST_WINDOW_MS) ms = Math.max(ms, b.ms)
+    return ms
+  }
+}
+
+/** This page's map frames (every map of it: they hold the same main thread). */
+export const pageHold = new WorstHold()
+
 /**
  * Pace a map's repaints around the page's held live frames (`due`: when the next is due, Date.now() clock).
  * MapLibre asks for every frame through its public triggerRepaint(). Each repaint is decided with what is known
@@ -86,7 +112,9 @@ export function paceRepaints(map: MapLibre, due: () => number | null, pace = new
     const t = performance.now()
     setTimeout(() => {
       drawing = false
-      pace.drew(performance.now() - t, Date.now())
+      const ms = performance.now() - t
+      pace.drew(ms, Date.now())
+      pageHold.add(Math.min(ms, MAX_COST_MS), Date.now())
       if (asked && later === undefined && !undone) decide(false)
       asked = false
     }, 0)

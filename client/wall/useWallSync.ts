@@ -5,26 +5,21 @@
 // made once, on the live connection, outside Vue's reactivity, and disposed with the screen.
 import { computed, onScopeDispose, ref, shallowRef, type Ref } from 'vue'
 import type { Socket } from 'socket.io-client'
-import type { WallShared, WallState } from '../../shared/conductor'
+import { FRAME_LEAD, leadOf, type WallShared, type WallState } from '../../shared/conductor'
 import type { GridMetric, Window } from '../../shared/protocol'
 import { WallLink } from '../live/wallLink'
 import type { MapMetric } from '../map/style'
+import { pageHold } from '../map/framePace'
 import { debugHook } from '../debug'
 
 /** The map's "density" colours by cases received per area: the wall's metric `received`. */
 const toMap = (m: GridMetric): MapMetric => (m === 'received' ? 'density' : m)
 const toWall = (m: MapMetric): GridMetric => (m === 'density' ? 'received' : m)
 
-/**
- * Every browser of the wall applies a live frame this long after the server built it (on the server's clock),
- * so that one that got it a little earlier waits for the others. Measured with bench/client/skew-trace.ts on
- * two browsers of a 2×1 wall sharing 2 cores without a GPU: most frames reach both pages 3 ms after they were
- * built, but while the tour's camera flies a page's message waits 300–500 ms (and now and then over a second)
- * behind the map's frames; at 200 ms those frames were applied on arrival, hundreds of ms apart. Half a second
- * behind the server is nothing on a wall (its figures move every few seconds), and a page that knows the frame
- * due that early keeps its map from drawing over the moment (client/map/framePace.ts).
- */
-export const FRAME_LEAD_MS = 500
+/** How often a browser reports how long drawing holds its page (the wall's frame lead follows the slowest). */
+const HOLD_CHECK_MS = 5_000
+/** Reported again at least this often, or sooner when it grew by a lead step (the server forgets it after 90 s). */
+const HOLD_REPORT_MS = 30_000
 
 /** Input holds the tour for this long on every browser; a hold is re-sent at most every HOLD_RESEND_MS. */
 const HOLD_MS = 60_000
@@ -39,7 +34,7 @@ export interface TourClock {
   hold: () => void
 }
 
-export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Ref<string>; window: Window }) {
+export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Ref<string>; window: Window; browser?: number }) {
   const state = shallowRef<WallState | null>(null)
   const error = ref<string | null>(null)
   let link: WallLink | null = null
@@ -72,6 +67,17 @@ export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Re
     },
   }
 
+  // Tell the wall how long drawing holds this page (map frames: client/map/framePace.ts), so that its frame
+  // lead covers the slowest of its browsers (shared/conductor.ts FRAME_LEAD).
+  let reported = { ms: -1, at: 0 }
+  const reportHold = setInterval(() => {
+    const ms = Math.round(pageHold.worst(Date.now()))
+    const t = Date.now()
+    if (!link?.state || (ms < reported.ms + FRAME_LEAD.step && t - reported.at < HOLD_REPORT_MS)) return
+    reported = { ms, at: t }
+    share({ hold: { browser: o.browser ?? 0, ms } })
+  }, HOLD_CHECK_MS)
+
   /** Join the wall over the screen's live connection (once). */
   function connect(socket: Socket) {
     link ??= new WallLink(socket, name, {
@@ -89,17 +95,24 @@ export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Re
     debugHook.wall = () => {
       const s = state.value
       const last = applied.at(-1)
-      return s && last ? { version: s.version, scope: scope.value, window: s.window, metric: s.metric, driver: s.driver?.name ?? null, appliedAt: last.at, applied: [...applied] } : null
+      return s && last ? { version: s.version, scope: scope.value, window: s.window, metric: s.metric, driver: s.driver?.name ?? null, lead: s.lead, appliedAt: last.at, applied: [...applied] } : null
     }
   onScopeDispose(() => {
+    clearInterval(reportHold)
     link?.dispose()
     link = null
     if (debugHook) delete debugHook.wall
   })
 
   const ready = computed(() => state.value !== null || error.value !== null)
-  /** Until the wall answered, the offset is unknown: frames apply at once. Never more than the lead. */
-  const holdMs = (at: number) => (link?.state ? Math.min(FRAME_LEAD_MS, at + FRAME_LEAD_MS - now()) : 0)
+  /** A live frame built at `at` is applied at `at` + the wall's frame lead (server clock), never later than the
+   *  lead from now. Until the wall answered, the offset is unknown: frames apply at once. */
+  const holdMs = (at: number) => {
+    const s = link?.state
+    if (!s) return 0
+    const lead = leadOf(s.lead, at)
+    return Math.min(lead, at + lead - now())
+  }
   return { state, error, share, connect, clock, root, view: { ready, holdMs, scope, setScope, window, metric } }
 }
 

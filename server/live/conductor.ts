@@ -10,7 +10,7 @@
 // the state (`mirror`) for browsers that join it. Every change is announced as 'change' for that.
 import { EventEmitter } from 'node:events'
 import type { Namespace, Socket } from 'socket.io'
-import { APPLY_LEAD_MS, MAX_TOUR_HOLD_MS, WALL_EVENTS, type WallChange, type WallDrive, type WallJoinAck, type WallSetAck, type WallShared, type WallState } from '../../shared/conductor'
+import { APPLY_LEAD_MS, FRAME_LEAD, frameLeadFor, MAX_TOUR_HOLD_MS, WALL_EVENTS, type WallChange, type WallDrive, type WallJoinAck, type WallSetAck, type WallShared, type WallState } from '../../shared/conductor'
 import { CODE_LENGTH, DISTRICT_CODE } from '../../shared/grid'
 import { GRID_METRICS, WINDOWS } from '../../shared/protocol'
 import type { WallProfile } from '../../shared/wall'
@@ -31,6 +31,10 @@ export interface ConductorOptions {
 }
 
 const room = (name: string) => `\u0000wall:${name}`
+/** A browser's reported hold counts this long (browsers report every HOLD_REPORT_MS; a closed one drops out). */
+const HOLD_TTL_MS = 90_000
+/** A new frame lead starts this long after it is announced: every browser has the change by then. */
+const LEAD_SWITCH_MS = 1000
 const ALERT_ID = /^[A-Za-z0-9-]{1,40}$/
 const GRID_CODE = new RegExp(`^[0-9]{${CODE_LENGTH[0]},${CODE_LENGTH[4]}}$`)
 
@@ -38,13 +42,16 @@ export class WallConductor extends EventEmitter<{ change: [name: string, change:
   private readonly states = new Map<string, WallState>()
   private readonly defaults = new Map<string, WallState>()
   private readonly idle = new Map<string, ReturnType<typeof setTimeout>>()
+  /** Per wall, each browser's last reported hold (bounded by the wall's browsers). */
+  private readonly holds = new Map<string, Map<number, { ms: number; at: number }>>()
   private readonly now: () => number
 
   constructor(private readonly nsp: Namespace, walls: WallProfile[], private readonly opts: ConductorOptions) {
     super()
     this.now = opts.now ?? Date.now
     for (const w of walls) {
-      const s: WallState = { scope: w.scope ?? DISTRICT_CODE, window: w.window ?? 'today', metric: 'received', case: null, driver: null, camera: null, tourStep: 0, drill: null, takeover: null, version: opts.firstVersion ?? 0 }
+      const s: WallState = { scope: w.scope ?? DISTRICT_CODE, window: w.window ?? 'today', metric: 'received', case: null, driver: null, camera: null, tourStep: 0, drill: null, takeover: null, version: opts.firstVersion ?? 0,
+        lead: { ms: FRAME_LEAD.start, since: 0, before: FRAME_LEAD.start } }
       this.defaults.set(w.name, s)
       this.states.set(w.name, s)
     }
@@ -87,13 +94,14 @@ export class WallConductor extends EventEmitter<{ change: [name: string, change:
       if (!joined) return answer({ ok: false, error: 'join a wall first (wall:join)' })
       const problem = this.sharedProblem(socket, patch)
       if (problem) return answer({ ok: false, error: problem })
-      const { camera: c, tourStep, drill, takeover, window, metric, tourHeldUntil } = patch
+      const { camera: c, tourStep, drill, takeover, window, metric, tourHeldUntil, hold: h } = patch
       // Only the fields it knows, rebuilt: nothing else a browser sends is passed on to the others.
       const camera = c ? { lon: c.lon, lat: c.lat, zoom: c.zoom, ...(c.grid != null ? { grid: c.grid } : {}) } : c
-      const known = { camera, tourStep, drill, takeover, window, metric, tourHeldUntil }
+      const hold = h ? { browser: h.browser, ms: h.ms } : undefined
+      const known = { camera, tourStep, drill, takeover, window, metric, tourHeldUntil, hold }
       const shared: WallShared = Object.fromEntries(Object.entries(known).filter(([, v]) => v !== undefined))
       if (this.opts.forward) this.opts.forward(joined, shared)
-      else this.change(joined, shared)
+      else this.take(joined, shared)
       answer({ ok: true })
     })
   }
@@ -115,6 +123,9 @@ export class WallConductor extends EventEmitter<{ change: [name: string, change:
     if (p.drill != null && !(typeof p.drill === 'string' && this.opts.covers(socket, p.drill)))
       return `drill "${String(p.drill)}" is not a grid this screen may see`
     if (p.takeover != null && !(typeof p.takeover === 'string' && ALERT_ID.test(p.takeover))) return 'takeover must be an alert id, or null'
+    const h = p.hold
+    if (h !== undefined && !(typeof h === 'object' && h !== null && Number.isInteger(h.browser) && h.browser >= 0 && h.browser <= 64 && Number.isFinite(h.ms) && h.ms >= 0 && h.ms <= 60_000))
+      return 'hold must be { browser: 0–64, ms: 0–60000 }'
     return null
   }
 
@@ -146,7 +157,27 @@ export class WallConductor extends EventEmitter<{ change: [name: string, change:
 
   /** A change a browser of the wall made on another process (checked there). Unknown walls are ignored. */
   share(name: string, patch: WallShared): WallChange | null {
-    return this.states.has(name) ? this.change(name, patch) : null
+    return this.states.has(name) ? this.take(name, patch) : null
+  }
+
+  /** A browser's change: what it shares, and its hold, which may move the wall's frame lead. */
+  private take(name: string, { hold, ...shared }: WallShared): WallChange | null {
+    const lead = hold ? this.leadAfter(name, hold) : null
+    if (!lead && !Object.keys(shared).length) return null
+    return this.change(name, lead ? { ...shared, lead } : shared)
+  }
+
+  /** The wall's new frame lead once this hold is counted, or null if it stays. At most one switch at a time. */
+  private leadAfter(name: string, hold: { browser: number; ms: number }): WallState['lead'] | null {
+    const now = this.now()
+    let holds = this.holds.get(name)
+    if (!holds) this.holds.set(name, (holds = new Map()))
+    holds.set(hold.browser, { ms: hold.ms, at: now })
+    for (const [b, h] of holds) if (h.at < now - HOLD_TTL_MS) holds.delete(b)
+    const lead = this.states.get(name)!.lead
+    if (now < lead.since) return null
+    const ms = frameLeadFor([...holds.values()].map((h) => h.ms), lead.ms)
+    return ms === null ? null : { ms, since: now + LEAD_SWITCH_MS, before: lead.ms }
   }
 
   /**

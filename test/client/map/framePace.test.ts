@@ -2,7 +2,7 @@
 // frame is due is put off until just after it, once; with no frame held, or a cheap frame, it is drawn at once.
 import { afterEach, beforeEach, expect, it, vi } from 'vitest'
 import type { Map as MapLibre } from 'maplibre-gl'
-import { FramePace, paceRepaints } from '../../../client/map/framePace'
+import { FramePace, paceRepaints, WorstHold } from '../../../client/map/framePace'
 
 beforeEach(() => vi.useFakeTimers())
 afterEach(() => vi.useRealTimers())
@@ -147,4 +147,22 @@ it('a repaint decided again while the page still rests keeps clear of a due fram
   vi.advanceTimersByTime(400)
   expect(m.drawn).toBe(1) // after the rest (and so after the due frame)
   expect(vi.getTimerCount()).toBe(0)
+})
+
+it("the page's worst hold of the last three minutes, in ten-second buckets, is what it reports to its wall", () => {
+  const h = new WorstHold()
+  expect(h.worst(0)).toBe(0)
+  h.add(120, 1_000)
+  h.add(640, 4_000) // the same bucket: its worst
+  h.add(90, 12_000)
+  expect(h.worst(12_000)).toBe(640)
+  // Three minutes after the 640 ms frame's bucket began, only the later ones count.
+  expect(h.worst(181_000)).toBe(90)
+  expect(h.worst(191_000)).toBe(90)
+  h.add(30, 200_000)
+  expect(h.worst(200_000)).toBe(30)
+  expect(h.worst(380_000)).toBe(0)
+  // Bounded: a page drawing for a year keeps one number a bucket.
+  for (let t = 0; t < 3_600_000; t += 50) h.add(5, 400_000 + t)
+  expect((h as unknown as { buckets: unknown[] }).buckets.length).toBeLessThanOrEqual(19)
 })

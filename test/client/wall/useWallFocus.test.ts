@@ -8,7 +8,7 @@ import type { AlertItem } from '../../../shared/protocol'
 import { useWallFocus } from '../../../client/wall/useWallFocus'
 import type { WallSync } from '../../../client/wall/useWallSync'
 
-const BASE: WallState = { scope: '410103', window: 'today', metric: 'received', case: null, driver: null, camera: null, drill: null, takeover: null, version: 1 }
+const BASE: WallState = { scope: '410103', window: 'today', metric: 'received', case: null, driver: null, camera: null, drill: null, takeover: null, version: 1, lead: { ms: 500, since: 0, before: 500 } }
 const alert = (id: number): AlertItem => ({ id, at: 0, kind: 'red', grid: '410103001', gridName: '淮河路', text: `alert ${id}` })
 
 /** A browser of a wall: what it shares goes to the conductor, which applies it on every browser. */

@@ -64,6 +64,8 @@ test('refusals name the field', async () => {
     [{ metric: 'pressure' }, /metric must be one of received/],
     [{ tourHeldUntil: a.serverNow + MAX_TOUR_HOLD_MS + 60_000 }, /tourHeldUntil must be a time \(ms\) at most 10 minutes ahead/],
     [{ tourHeldUntil: 'soon' }, /tourHeldUntil/],
+    [{ hold: { browser: 1, ms: -5 } }, /hold must be \{ browser: 0–64, ms: 0–60000 \}/],
+    [{ hold: 'slow' }, /hold must be/],
   ]
   for (const [patch, message] of cases) expect(await a.set(patch), JSON.stringify(patch)).toMatchObject({ ok: false, error: expect.stringMatching(message) })
 })

@@ -1,0 +1,68 @@
+// A wall's frame lead follows its slowest browser: each reports how long drawing holds its page, and the
+// conductor sets the lead that covers the worst of them, switching at a moment every browser knows in advance.
+import { expect, test } from 'vitest'
+import type { Namespace } from 'socket.io'
+import { WallConductor } from '../../../server/live/conductor'
+import { FRAME_LEAD, frameLeadFor, leadOf, type WallChange } from '../../../shared/conductor'
+import type { WallProfile } from '../../../shared/wall'
+
+/** A conductor of one wall on a fake namespace and clock: what it broadcasts is kept. */
+function wall() {
+  const clock = { now: 1_000_000 }
+  const heard: WallChange[] = []
+  const nsp = { on: () => {}, to: () => ({ emit: (_: string, c: WallChange) => heard.push(c) }) } as unknown as Namespace
+  const profile = { name: 'pair' } as WallProfile
+  const conductor = new WallConductor(nsp, [profile], { idleMs: 60_000, covers: () => true, now: () => clock.now })
+  const hold = (browser: number, ms: number) => conductor.share('pair', { hold: { browser, ms } })
+  return { clock, heard, conductor, hold, lead: () => conductor.state('pair')!.lead }
+}
+
+test('the lead covers the slowest browser: its worst hold on top of the delivery margin, in steps, within bounds', () => {
+  expect(frameLeadFor([], FRAME_LEAD.start)).toBe(FRAME_LEAD.base)
+  expect(frameLeadFor([12, 640], 500)).toBe(850)
+  expect(frameLeadFor([30_000], 500)).toBe(FRAME_LEAD.max)
+  // Down only when the need is well below: a worst hold that wanders a little does not move it.
+  expect(frameLeadFor([560], 850)).toBeNull()
+  expect(frameLeadFor([400], 850)).toBe(600)
+})
+
+test('a browser slower than the lead raises it, from a moment after every browser has heard it', () => {
+  const w = wall()
+  expect(w.lead()).toEqual({ ms: FRAME_LEAD.start, since: 0, before: FRAME_LEAD.start })
+  const change = w.hold(2, 700)!
+  expect(change.state.lead).toEqual({ ms: 900, since: w.clock.now + 1000, before: 500 })
+  expect(w.heard).toEqual([change])
+  expect(change.applyAt).toBeLessThan(change.state.lead.since)
+  // Frames built before the switch keep the old lead, so no browser applies one of them with the new.
+  expect(leadOf(change.state.lead, w.clock.now + 999)).toBe(500)
+  expect(leadOf(change.state.lead, w.clock.now + 1000)).toBe(900)
+})
+
+test('a hold that does not move the lead is not broadcast, and nothing else of the wall changes', () => {
+  const w = wall()
+  const before = w.conductor.state('pair')!
+  expect(w.hold(1, 250)).toBeNull()
+  expect(w.heard).toEqual([])
+  expect(w.conductor.state('pair')).toBe(before)
+})
+
+test('the lead comes down when the slow browser is gone (its hold is forgotten after 90 s), one switch at a time', () => {
+  const w = wall()
+  w.hold(1, 700)
+  // During a switch the lead stays: a second switch could reach a browser after frames that need it.
+  w.clock.now += 500
+  expect(w.hold(2, 1500)).toBeNull()
+  w.clock.now += 600
+  expect(w.hold(2, 20)).toBeNull() // browser 1's 700 still counts
+  w.clock.now += 90_000
+  const down = w.hold(2, 20)!
+  expect(down.state.lead).toMatchObject({ ms: 250, before: 900 })
+})
+
+test('a browser that reports with a shared change: the change goes out once, with the new lead', () => {
+  const w = wall()
+  const change = w.conductor.share('pair', { window: '7d', hold: { browser: 1, ms: 300 } })!
+  expect(change.state).toMatchObject({ window: '7d', lead: { ms: 500 } })
+  expect('hold' in change.state).toBe(false)
+  expect(w.heard).toHaveLength(1)
+})
