@@ -70,6 +70,12 @@ export function frameLeadFor(holds: readonly number[], current: number): number 
   return need > current || need < current - LEAD_SLACK_MS ? need : null
 }
 
+/** A wall moves its map camera in flights while its slowest browser draws a map frame within this (ms); beyond,
+ *  in cuts: without a GPU a flight of 2.5 s is drawn as a handful of frames that each hold the page for hundreds
+ *  of ms, a stutter that also keeps live frames waiting. All browsers decide alike, from the wall's lead. */
+const FLIGHT_HOLD_MS = 100
+export const flies = (lead: FrameLead): boolean => lead.ms <= FRAME_LEAD.base + FLIGHT_HOLD_MS
+
 /** The lead of a frame the server built at `at`. */
 export const leadOf = (lead: FrameLead, at: number): number => (at >= lead.since ? lead.ms : lead.before)
 

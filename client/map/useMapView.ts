@@ -30,6 +30,8 @@ export interface MapViewOptions {
   /** When the page's next held live frame is due (Date.now() clock), or null: the map draws around it
    *  (framePace.ts), so the browsers of a wall apply each frame together. */
   frameDue?: () => number | null
+  /** Camera moves are cuts (duration 0) while this says so: a wall whose browsers draw slowly. */
+  cuts?: () => boolean
 }
 
 type Bounds = [number, number, number, number]
@@ -92,10 +94,12 @@ export function useMapView(o: MapViewOptions): MapView {
     maps.value.forEach((m, k) => m.jumpTo({ center: pieceCenter(c, r, r.pieces[k]), zoom: c.zoom }))
   }
   const ease = (t: number) => (t < 0.5 ? 4 * t * t * t : 1 - (-2 * t + 2) ** 3 / 2)
+  /** How long a camera move takes: none while moves are cuts. */
+  const span = (ms: number) => (o.cuts?.() ? 0 : ms)
   const moveTo = (to: Camera, duration: number) => {
     cancelAnimationFrame(frame)
     const from = cam ?? to
-    if (duration <= 0) return apply(to)
+    if (span(duration) <= 0) return apply(to)
     const t0 = performance.now()
     const step = () => {
       const t = Math.min(1, (performance.now() - t0) / duration)
@@ -108,7 +112,7 @@ export function useMapView(o: MapViewOptions): MapView {
   const fitBox: MapView['fitBox'] = (b, f = {}) => {
     const r = region()
     const pad = f.padding ?? padding()
-    if (!r) return void map.value?.fitBounds(b, { ...f, padding: pad, duration: f.duration ?? 0 }) // maxZoom only when given
+    if (!r) return void map.value?.fitBounds(b, { ...f, padding: pad, duration: span(f.duration ?? 0) }) // maxZoom only when given
     moveTo(fitCamera(b, r.width, r.height, pad, f.maxZoom), f.duration ?? 0)
   }
   const fit: MapView['fit'] = (code, f) => fitBox(bboxOf(o.atlas(), code) as Bounds, f)
@@ -133,7 +137,7 @@ export function useMapView(o: MapViewOptions): MapView {
     return { lon: center.lng, lat: center.lat, zoom: c?.zoom ?? m.getZoom() }
   }
   const moveCamera: MapView['moveTo'] = (c, duration) =>
-    region() ? moveTo({ x: mercX(c.lon), y: mercY(c.lat), zoom: c.zoom }, duration) : map.value?.easeTo({ center: [c.lon, c.lat], zoom: c.zoom, duration })
+    region() ? moveTo({ x: mercX(c.lon), y: mercY(c.lat), zoom: c.zoom }, duration) : map.value?.easeTo({ center: [c.lon, c.lat], zoom: c.zoom, duration: span(duration) })
   const offsetOf = (m: maplibregl.Map) => {
     const r = region()
     const k = maps.value.indexOf(m)

@@ -5,7 +5,7 @@
 // made once, on the live connection, outside Vue's reactivity, and disposed with the screen.
 import { computed, onScopeDispose, ref, shallowRef, type Ref } from 'vue'
 import type { Socket } from 'socket.io-client'
-import { FRAME_LEAD, leadOf, type WallShared, type WallState } from '../../shared/conductor'
+import { flies, FRAME_LEAD, leadOf, type WallShared, type WallState } from '../../shared/conductor'
 import type { GridMetric, Window } from '../../shared/protocol'
 import { WallLink } from '../live/wallLink'
 import type { MapMetric } from '../map/style'
@@ -32,6 +32,8 @@ export interface TourClock {
   heldUntil: () => number
   /** Input on this browser: hold the whole wall's tour. */
   hold: () => void
+  /** The map's camera moves in cuts, not flights: a browser of the wall draws slowly (shared/conductor.ts flies). */
+  cuts: () => boolean
 }
 
 export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Ref<string>; window: Window; browser?: number }) {
@@ -65,6 +67,7 @@ export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Re
     hold: () => {
       if (clock.heldUntil() < now() + HOLD_MS - HOLD_RESEND_MS) share({ tourHeldUntil: now() + HOLD_MS })
     },
+    cuts: () => !!state.value && !flies(state.value.lead),
   }
 
   // Tell the wall how long drawing holds this page (map frames: client/map/framePace.ts), so that its frame

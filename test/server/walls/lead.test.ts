@@ -3,7 +3,7 @@
 import { expect, test } from 'vitest'
 import type { Namespace } from 'socket.io'
 import { WallConductor } from '../../../server/live/conductor'
-import { FRAME_LEAD, frameLeadFor, leadOf, type WallChange } from '../../../shared/conductor'
+import { flies, FRAME_LEAD, frameLeadFor, leadOf, type WallChange } from '../../../shared/conductor'
 import type { WallProfile } from '../../../shared/wall'
 
 /** A conductor of one wall on a fake namespace and clock: what it broadcasts is kept. */
@@ -65,4 +65,15 @@ test('a browser that reports with a shared change: the change goes out once, wit
   expect(change.state).toMatchObject({ window: '7d', lead: { ms: 500 } })
   expect('hold' in change.state).toBe(false)
   expect(w.heard).toHaveLength(1)
+})
+
+test('a wall flies its camera while its slowest browser draws a map frame within 100 ms, and cuts beyond', () => {
+  const w = wall()
+  expect(flies(w.lead())).toBe(false) // until the browsers have reported
+  const gpu = w.hold(1, 8)!
+  expect(gpu.state.lead.ms).toBe(250)
+  expect(flies(gpu.state.lead)).toBe(true)
+  w.clock.now += 2000
+  const software = w.hold(2, 320)!
+  expect(flies(software.state.lead)).toBe(false)
 })
