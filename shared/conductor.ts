@@ -76,6 +76,23 @@ export function frameLeadFor(holds: readonly number[], current: number): number 
 const FLIGHT_HOLD_MS = 100
 export const flies = (lead: FrameLead): boolean => lead.ms <= FRAME_LEAD.base + FLIGHT_HOLD_MS
 
+/** The steps a slow wall may work in (ms): each divides the kiosk tour's 12 s, so a tour stop falls on a step. */
+const STEPS_MS = [400, 500, 600, 750, 1000, 1200, 1500, 2000, 2400, 3000]
+/** A step leaves this much room (ms) beyond the slowest browser's worst hold: the frames applied at its start. */
+const STEP_ROOM_MS = 100
+
+/**
+ * A wall that cuts (see flies) works in steps on the server's clock (0: it does not): at each step its browsers
+ * apply the live frames due and then draw their maps, all at once, and a map frame, however slow, is done
+ * before the next step. Traced without a GPU, a map frame drawn between two live frames held the page 300–
+ * 1000 ms, varying so much from frame to frame that no estimate kept it clear of the next frame's moment.
+ */
+export function stepOf(leadMs: number): number {
+  if (leadMs <= FRAME_LEAD.base + FLIGHT_HOLD_MS) return 0
+  const need = leadMs - FRAME_LEAD.base + STEP_ROOM_MS
+  return STEPS_MS.find((s) => s >= need) ?? STEPS_MS[STEPS_MS.length - 1]
+}
+
 /** The lead of a frame the server built at `at`. */
 export const leadOf = (lead: FrameLead, at: number): number => (at >= lead.since ? lead.ms : lead.before)
 

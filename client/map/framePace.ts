@@ -19,6 +19,8 @@ const MAX_COST_MS = 1000
 const DECAY = 0.9
 /** Put off a repaint asked for when the due frame is nearer than this many frame costs. */
 const MARGIN = 2
+/** On a wall that steps, a repaint asked for this soon after a step is drawn at once (its frames were just applied). */
+const STEP_DRAW_MS = 50
 
 export class FramePace {
   /** How long drawing one map frame holds the page (ms), learnt from the recent frames. */
@@ -77,7 +79,7 @@ export const pageHold = new WorstHold()
  * until that frame's cost is known. A repaint put off for a due frame is drawn right after it, whatever is due
  * next, so the map always gets drawn (at the latest after one rest, then the later of a due frame and the next rest).
  */
-export function paceRepaints(map: MapLibre, due: () => number | null, pace = new FramePace()): () => void {
+export function paceRepaints(map: MapLibre, due: () => number | null, pace = new FramePace(), steps?: (t: number) => { last: number; next: number } | null): () => void {
   const repaint = map.triggerRepaint.bind(map)
   let later: ReturnType<typeof setTimeout> | undefined
   /** A map frame was drawn and its cost is not known yet (the page is still committing it). */
@@ -87,8 +89,18 @@ export function paceRepaints(map: MapLibre, due: () => number | null, pace = new
   let undone = false
   /** Draw now, or put the repaint off; `again`: it was put off for the page's rest once already. */
   const decide = (again: boolean) => {
-    const next = due()
     const now = Date.now()
+    const step = steps?.(now)
+    if (step) {
+      // A slow wall draws just after a step, once its live frames are applied; the frame is done before the next.
+      if (now - step.last < STEP_DRAW_MS) return repaint()
+      later = setTimeout(() => {
+        later = undefined
+        repaint()
+      }, step.next - now + 2)
+      return
+    }
+    const next = due()
     const wait = pace.wait(next, now)
     if (wait <= 0) return repaint()
     // Put off until a due frame has been applied (or a rest that ends after it): then drawn, whatever is next.

@@ -32,6 +32,8 @@ export interface MapViewOptions {
   frameDue?: () => number | null
   /** Camera moves are cuts (duration 0) while this says so: a wall whose browsers draw slowly. */
   cuts?: () => boolean
+  /** A slow wall's steps: the map draws just after each (framePace.ts). */
+  steps?: (t: number) => { last: number; next: number } | null
 }
 
 type Bounds = [number, number, number, number]
@@ -196,7 +198,7 @@ export function useMapView(o: MapViewOptions): MapView {
     const due = o.frameDue
     if (due) {
       const pace = new FramePace()
-      unpace = created.map((m) => paceRepaints(m, due, pace))
+      unpace = created.map((m) => paceRepaints(m, due, pace, o.steps))
     }
     if (first) cam = first
     if (r) return

@@ -5,7 +5,7 @@
 // made once, on the live connection, outside Vue's reactivity, and disposed with the screen.
 import { computed, onScopeDispose, ref, shallowRef, type Ref } from 'vue'
 import type { Socket } from 'socket.io-client'
-import { flies, FRAME_LEAD, leadOf, type WallShared, type WallState } from '../../shared/conductor'
+import { flies, FRAME_LEAD, leadOf, stepOf, type WallShared, type WallState } from '../../shared/conductor'
 import type { GridMetric, Window } from '../../shared/protocol'
 import { WallLink } from '../live/wallLink'
 import type { MapMetric } from '../map/style'
@@ -34,6 +34,9 @@ export interface TourClock {
   hold: () => void
   /** The map's camera moves in cuts, not flights: a browser of the wall draws slowly (shared/conductor.ts flies). */
   cuts: () => boolean
+  /** A slow wall's steps around `t` (Date.now() clock): the last and the next; null when it does not step
+   *  (shared/conductor.ts stepOf). The map draws just after a step (client/map/framePace.ts). */
+  steps: (t: number) => { last: number; next: number } | null
 }
 
 export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Ref<string>; window: Window; browser?: number }) {
@@ -68,6 +71,14 @@ export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Re
       if (clock.heldUntil() < now() + HOLD_MS - HOLD_RESEND_MS) share({ tourHeldUntil: now() + HOLD_MS })
     },
     cuts: () => !!state.value && !flies(state.value.lead),
+    steps: (t) => {
+      const s = link?.state
+      const offset = link?.offset ?? 0
+      const step = s ? stepOf(leadOf(s.lead, t + offset)) : 0
+      if (!step) return null
+      const last = Math.floor((t + offset) / step) * step - offset
+      return { last, next: last + step }
+    },
   }
 
   // Tell the wall how long drawing holds this page (map frames: client/map/framePace.ts), so that its frame
@@ -108,13 +119,16 @@ export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Re
   })
 
   const ready = computed(() => state.value !== null || error.value !== null)
-  /** A live frame built at `at` is applied at `at` + the wall's frame lead (server clock), never later than the
-   *  lead from now. Until the wall answered, the offset is unknown: frames apply at once. */
+  /** A live frame built at `at` is applied at `at` + the wall's frame lead (server clock), on a slow wall at the
+   *  step after that, never later than that long from now. Until the wall answered, the offset is unknown:
+   *  frames apply at once. */
   const holdMs = (at: number) => {
     const s = link?.state
     if (!s) return 0
     const lead = leadOf(s.lead, at)
-    return Math.min(lead, at + lead - now())
+    const step = stepOf(lead)
+    const due = step ? Math.ceil((at + lead) / step) * step : at + lead
+    return Math.min(lead + step, due - now())
   }
   return { state, error, share, connect, clock, root, view: { ready, holdMs, scope, setScope, window, metric } }
 }

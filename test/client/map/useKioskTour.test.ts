@@ -64,7 +64,7 @@ describe('useKioskTour', () => {
   it('on a wall, follows the wall’s clock: browsers started apart visit the same stop at the same moment, and a hold from one holds all', () => {
     // The wall's shared hold, as the conductor would broadcast it to every browser.
     const heldUntil = ref(0)
-    const clock: TourClock = { now: () => Date.now(), heldUntil: () => heldUntil.value, hold: () => (heldUntil.value = Date.now() + 5000), cuts: () => false }
+    const clock: TourClock = { now: () => Date.now(), heldUntil: () => heldUntil.value, hold: () => (heldUntil.value = Date.now() + 5000), cuts: () => false, steps: () => null }
     vi.setSystemTime(10_250)
     const a = start(3, clock)
     vi.advanceTimersByTime(400)
