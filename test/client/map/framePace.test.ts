@@ -166,3 +166,20 @@ it("the page's worst hold of the last three minutes, in ten-second buckets, is w
   for (let t = 0; t < 3_600_000; t += 50) h.add(5, 400_000 + t)
   expect((h as unknown as { buckets: unknown[] }).buckets.length).toBeLessThanOrEqual(19)
 })
+
+it('on a wall that steps, draws only just after a step: a repaint asked for between steps waits for the next', () => {
+  const m = fakeMap()
+  const step = 1200
+  const steps = (t: number) => ({ last: Math.floor(t / step) * step, next: Math.floor(t / step) * step + step })
+  vi.setSystemTime(12_000 + 300) // 300 ms into a step
+  paceRepaints(m as unknown as MapLibre, () => Date.now() + 900, new FramePace(), steps)
+  m.triggerRepaint()
+  m.triggerRepaint() // asked again meanwhile: one frame
+  vi.advanceTimersByTime(900 + 1)
+  expect(m.drawn).toBe(0)
+  vi.advanceTimersByTime(1) // 2 ms after the step, once its live frames are applied
+  expect(m.drawn).toBe(1)
+  expect(Date.now()).toBe(13_202)
+  m.triggerRepaint() // just after a step: at once
+  expect(m.drawn).toBe(2)
+})

@@ -3,7 +3,7 @@
 import { expect, test } from 'vitest'
 import type { Namespace } from 'socket.io'
 import { WallConductor } from '../../../server/live/conductor'
-import { flies, FRAME_LEAD, frameLeadFor, leadOf, type WallChange } from '../../../shared/conductor'
+import { flies, FRAME_LEAD, frameLeadFor, leadOf, stepOf, type WallChange } from '../../../shared/conductor'
 import type { WallProfile } from '../../../shared/wall'
 
 /** A conductor of one wall on a fake namespace and clock: what it broadcasts is kept. */
@@ -76,4 +76,15 @@ test('a wall flies its camera while its slowest browser draws a map frame within
   w.clock.now += 2000
   const software = w.hold(2, 320)!
   expect(flies(software.state.lead)).toBe(false)
+})
+
+test('a wall that cuts works in steps that leave room for its worst hold and divide the tour\'s 12 s', () => {
+  expect(stepOf(250)).toBe(0) // a GPU: frames as they come
+  expect(stepOf(350)).toBe(400) // a 150 ms hold
+  expect(stepOf(1200)).toBe(1200) // a 1,000 ms hold
+  expect(stepOf(FRAME_LEAD.max)).toBe(2000)
+  for (const ms of [350, 500, 700, 900, 1200, 1500, 2000]) {
+    expect(12_000 % stepOf(ms), `lead ${ms}`).toBe(0)
+    expect(stepOf(ms)).toBeGreaterThanOrEqual(ms - FRAME_LEAD.base + 100)
+  }
 })
