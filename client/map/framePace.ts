@@ -78,6 +78,8 @@ export const pageHold = new WorstHold()
  * earlier, and held the page 200 ms past it), and one asked for while a map frame still holds the page waits
  * until that frame's cost is known. A repaint put off for a due frame is drawn right after it, whatever is due
  * next, so the map always gets drawn (at the latest after one rest, then the later of a due frame and the next rest).
+ * On a wall that works in steps (`steps`, shared/conductor.ts stepOf) none of that is guessed: a repaint is drawn
+ * just after a step, when that step's live frames have been applied, and it is done before the next step.
  */
 export function paceRepaints(map: MapLibre, due: () => number | null, pace = new FramePace(), steps?: (t: number) => { last: number; next: number } | null): () => void {
   const repaint = map.triggerRepaint.bind(map)
