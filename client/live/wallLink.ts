@@ -21,9 +21,34 @@ export interface ClockSample {
 
 /** Server clock minus this one, from the quickest round trip (the least room for a one-sided delay), or null. */
 export function offsetOf(samples: readonly ClockSample[]): number | null {
+  return quickest(samples)?.offset ?? null
+}
+
+/** A clock offset and the round trip it was taken from (its error is at most half of it). */
+export interface ClockOffset {
+  offset: number
+  rtt: number
+}
+
+const quickest = (samples: readonly ClockSample[]): ClockOffset | null => {
   let best: ClockSample | null = null
   for (const s of samples) if (!best || s.received - s.sent < best.received - best.sent) best = s
-  return best ? best.serverNow - (best.sent + best.received) / 2 : null
+  return best ? { offset: best.serverNow - (best.sent + best.received) / 2, rtt: best.received - best.sent } : null
+}
+
+/** A round trip this quick is trusted at once (loopback takes 1–3 ms, a hall's LAN a few). */
+const CLOCK_TRUST_MS = 50
+
+/**
+ * The offset after a new round of samples: its quickest, if that was quick, or quicker than the one held. A
+ * round taken while the page was busy (a map frame held it ~1 s, so every answer waited) is not: traced on a
+ * wall without a GPU, such a round put one browser's offset 500 ms off, and it applied every frame that much
+ * later than the other until the next round a minute after.
+ */
+export function nextOffset(held: ClockOffset | null, samples: readonly ClockSample[]): ClockOffset | null {
+  const q = quickest(samples)
+  if (!q) return held
+  return !held || q.rtt <= CLOCK_TRUST_MS || q.rtt < held.rtt ? q : held
 }
 
 export interface WallLinkOptions {
@@ -35,6 +60,8 @@ export interface WallLinkOptions {
 export class WallLink {
   /** Server clock minus this browser's clock (ms), from the last join. */
   offset = 0
+  /** The round trip the offset was taken from. */
+  private rtt = Infinity
   state: WallState | null = null
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
   /** Counts joins: a clock sampling of an older connection stops. */
@@ -59,7 +86,9 @@ export class WallLink {
     if (!ack.ok) return this.opts.onError?.(ack.error)
     // The server answered about halfway through the round trip; quicker round trips follow.
     const first = { sent, received: Date.now(), serverNow: ack.serverNow }
-    this.offset = offsetOf([first])!
+    const o = nextOffset(null, [first])!
+    this.offset = o.offset
+    this.rtt = o.rtt
     this.apply(ack.change.state, true)
     void this.sampleClock(++this.joins, [first])
   }
@@ -78,7 +107,9 @@ export class WallLink {
       }
     }
     if (join !== this.joins) return
-    this.offset = offsetOf(samples) ?? this.offset
+    const o = nextOffset({ offset: this.offset, rtt: this.rtt }, samples)!
+    this.offset = o.offset
+    this.rtt = o.rtt
     await this.pause(CLOCK_EVERY_MS)
     if (join === this.joins) void this.sampleClock(join, [])
   }

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { buildTestServer, type TestServer } from '../helpers'
 import { loadConfig } from '../../../server/config'
 import { LiveClient } from '../../../client/live/liveClient'
-import { WallLink, offsetOf } from '../../../client/live/wallLink'
+import { nextOffset, WallLink, offsetOf } from '../../../client/live/wallLink'
 import type { WallState } from '../../../shared/conductor'
 import { until } from '../../until'
 
@@ -78,4 +78,16 @@ test('a browser takes its clock offset from the quickest round trip, and samples
   await until('joined', () => a.seen.length > 0)
   a.link.offset = 500 // as if the join's answer had been held up; the round trips that follow correct it
   await until('offset sampled again', () => Math.abs(a.link.offset) < 5, 5000)
+})
+
+test('a round of clock samples taken while the page was busy does not replace a quicker offset held', () => {
+  const quick = { offset: 0, rtt: 2 }
+  // Every answer of the round waited ~1 s behind a map frame: its quickest is 500 ms off.
+  const busy = [{ sent: 1000, received: 2000, serverNow: 2000 }, { sent: 3000, received: 3990, serverNow: 3995 }]
+  expect(nextOffset(quick, busy)).toBe(quick)
+  expect(nextOffset(null, busy)).toEqual({ offset: 500, rtt: 990 }) // nothing better known
+  expect(nextOffset({ offset: 480, rtt: 1200 }, busy)).toEqual({ offset: 500, rtt: 990 }) // better than what is held
+  // A quick round is taken, even if the one held was quicker still: clocks drift.
+  expect(nextOffset(quick, [{ sent: 5000, received: 5030, serverNow: 5020 }])).toEqual({ offset: 5, rtt: 30 })
+  expect(nextOffset(quick, [])).toBe(quick)
 })
