@@ -2,9 +2,7 @@
 // reach the `committed` listeners only after that transaction commits. Jobs submitted during one turn of the
 // event loop share ONE transaction; one job's refusal leaves the others alone (a job that fails after storing
 // part of its writes has the group run again with a savepoint per job). Knows nothing about cases: the case
-// writer (ingest.ts) records what each write changed, as soon as it is stored. A bulk writer (the import) can
-// hold one transaction open across turns (hold/release): every write meanwhile goes into it and is heard and
-// answered only once it commits and is on disk.
+// writer (ingest.ts) records what each write changed, as soon as it is stored.
 import type { Db } from '../db'
 import { asIngestError } from './errors'
 import type { Committed } from './types'
@@ -12,8 +10,6 @@ import type { Committed } from './types'
 export type CommittedListener = (batch: Committed[]) => void
 
 type Job = { work: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }
-/** A transaction held open across event-loop turns (hold → release): what it stores is heard at its commit. */
-type Span = { changes: Committed[]; durable: Promise<void>; done: () => void; fail: (e: unknown) => void; timer: NodeJS.Timeout }
 /** A group job failed after storing part of its writes: the group is run again, a savepoint per job. */
 const PARTIAL = Symbol('partial')
 /** The group's transaction itself failed. */
@@ -52,18 +48,10 @@ export class GroupCommit {
   /** Writes the current group job has made, and the error of one that failed outside its own savepoint. */
   private jobWrites = 0
   private poison: unknown = null
-  /** The held transaction, while one is open: every write runs inside it (in a savepoint of its own). */
-  private span: Span | null = null
-  private readonly sql: Db['$client']
-  private readonly begin
-  private readonly commit
   /** Group commits so far and the jobs they carried (jobs / groups = how much commits are shared). */
-  readonly stats = { groups: 0, jobs: 0, reruns: 0, spans: 0 }
+  readonly stats = { groups: 0, jobs: 0, reruns: 0 }
 
   constructor(db: Db, opts: GroupCommitOptions = {}) {
-    this.sql = db.$client
-    this.begin = db.$client.prepare('BEGIN')
-    this.commit = db.$client.prepare('COMMIT')
     this.tx = db.$client.transaction((fn: () => unknown) => fn())
     this.onListenerError = opts.onListenerError ?? ((e) => console.error('committed listener failed:', e))
     this.onRollback = opts.onRollback ?? (() => {})
@@ -118,7 +106,8 @@ export class GroupCommit {
     } finally {
       this.grouping = false
     }
-    this.stored()
+    this.notify()
+    this.whenDurable?.().catch(() => {})
   }
 
   /** One write: in its own transaction, or inside the running group job. Errors come out as IngestErrors. */
@@ -144,7 +133,6 @@ export class GroupCommit {
         throw asIngestError(e)
       }
     }
-    if (this.span) return this.writeHeld(this.span, run)
     this.pending = []
     let result: T
     try {
@@ -153,92 +141,10 @@ export class GroupCommit {
       this.rollbackTo(0)
       throw asIngestError(e)
     }
-    this.stored()
-    return result
-  }
-
-  /**
-   * A write in the held transaction runs without a savepoint: a savepoint inside a long transaction copies
-   * every page it touches that the transaction already changed (as much work as the commits it saves). A
-   * refused write has stored nothing (the case writer decides a whole report before storing any of it); one
-   * that fails after storing part takes the whole held transaction down: rolled back, and every write in it
-   * answered with that failure (none was acknowledged yet).
-   */
-  private writeHeld<T>(span: Span, run: () => T): T {
-    this.pending = []
-    try {
-      const result = run()
-      this.keep(span)
-      return result
-    } catch (e) {
-      if (this.pending.length === 0) throw asIngestError(e)
-      this.abandon(span, e)
-      throw new Error(`a write failed after storing part of it; the writes held with it were rolled back: ${(e as Error).message ?? e}`)
-    }
-  }
-
-  private abandon(span: Span, e: unknown) {
-    this.span = null
-    clearTimeout(span.timer)
-    if (this.sql.inTransaction) this.sql.exec('ROLLBACK')
-    this.rollbackTo(0)
-    span.fail(e)
-  }
-
-  /** A write outside a group has committed (or, in a held transaction, is stored): listeners hear of it. */
-  private stored() {
-    if (this.span) return this.keep(this.span)
     this.notify()
     // A caller that acknowledges this write awaits durable(); start the fsync now either way.
     this.whenDurable?.().catch(() => {})
-  }
-
-  /** The changes pending wait for the held transaction's commit. */
-  private keep(span: Span) {
-    for (const c of this.pending) span.changes.push(c)
-    this.pending = []
-  }
-
-  /**
-   * Hold ONE transaction open across event-loop turns, until release() or at most `maxMs`: for a bulk writer
-   * (the import) that writes in short slices between which the loop serves others, so that it pays one
-   * commit (each COMMIT writes every page it touched to the WAL again) for many slices. Whatever is written
-   * meanwhile, by anyone, goes into it, each write or group in a savepoint of its own as usual; listeners
-   * hear of it at the commit, and every acknowledgement waits for that commit to be on disk (durable() too),
-   * so a crash before it loses only writes nobody was answered for. Resolves when the held transaction's
-   * commit is on disk; rejects if that commit fails (nothing of it is stored then).
-   */
-  hold(maxMs: number): Promise<void> {
-    if (this.span) return this.span.durable
-    if (this.grouping || this.sql.inTransaction) throw new Error('a transaction can be held only between writes')
-    let done!: () => void
-    let fail!: (e: unknown) => void
-    const durable = new Promise<void>((res, rej) => ((done = res), (fail = rej)))
-    durable.catch(() => {})
-    this.begin.run()
-    // Released by a timer at the latest, whatever the holder does: others' answers wait at most this long.
-    const timer = setTimeout(() => void this.release(), maxMs)
-    this.span = { changes: [], durable, done, fail, timer }
-    this.stats.spans++
-    return durable
-  }
-
-  /** Commit the held transaction (if any): listeners hear what it stored, in order. Resolves once on disk. */
-  release(): Promise<void> {
-    const span = this.span
-    if (!span) return Promise.resolve()
-    this.span = null
-    clearTimeout(span.timer)
-    try {
-      this.commit.run()
-    } catch (e) {
-      this.abandon(span, e)
-      return span.durable
-    }
-    this.pending = span.changes
-    this.notify()
-    ;(this.whenDurable ? this.whenDurable() : Promise.resolve()).then(span.done, span.fail)
-    return span.durable
+    return result
   }
 
   private rollbackTo(mark: number) {
@@ -269,12 +175,6 @@ export class GroupCommit {
     }
     const done = outcomes
     const settle = () => jobs.forEach((job, i) => (done[i].ok ? job.resolve(done[i].value) : job.reject(done[i].value)))
-    if (this.span) {
-      // Inside a held transaction: answered once it commits and is on disk.
-      this.keep(this.span)
-      this.span.durable.then(settle, (e) => jobs.forEach((job) => job.reject(e)))
-      return
-    }
     // Acknowledge once on disk; a failed fsync fails the writes it could not make durable. The jobs that
     // arrived meanwhile commit after it, as one group.
     if (this.whenDurable) {
@@ -334,7 +234,6 @@ export class GroupCommit {
 
   /** Resolves once everything committed so far is on disk (at once without a durability hook). */
   durable(): Promise<void> {
-    if (this.span) return this.span.durable
     return this.whenDurable ? this.whenDurable() : Promise.resolve()
   }
 

@@ -67,20 +67,6 @@ export class Ingest extends CaseWriter {
     this.commits.together(fn)
   }
 
-  /**
-   * Hold ONE transaction open across event-loop turns until release() (at most `maxMs`), for a bulk writer
-   * that writes in short slices: everyone's writes meanwhile go into it, are heard at its commit and answered
-   * once that is on disk. Resolves then; rejects if that commit fails.
-   */
-  hold(maxMs: number): Promise<void> {
-    return this.commits.hold(maxMs)
-  }
-
-  /** Commit the held transaction, if any; resolves once it is on disk. */
-  release(): Promise<void> {
-    return this.commits.release()
-  }
-
   /** Resolves once everything committed so far is on disk: await it before acknowledging a direct write. */
   durable(): Promise<void> {
     return this.commits.durable()

@@ -46,7 +46,7 @@ export interface ImportSummary extends ReportSummary {
 /** Where rows go: the one ingest, the catalogue their matters and departments are looked up in, and the
  * database (to find, a batch at a time, the rows already imported). The app itself is one. */
 export interface ImportTarget {
-  ingest: Pick<Ingest, 'batch' | 'report' | 'durable' | 'hold' | 'release'>
+  ingest: Pick<Ingest, 'batch' | 'durable'>
   catalogue: Catalogue
   db: Db
 }
@@ -62,16 +62,12 @@ export interface ImportOptions {
   onProgress?: (p: Readonly<ImportProgress>) => void
   now?: () => number
   limits?: InflateLimits
-  /** How long one slice of writes may hold the event loop (ms); the import yields between slices. */
+  /** How long one commit may hold the event loop (ms); the import yields between commits. */
   sliceMs?: number
-  /** How long one transaction may span slices (ms): others' answers wait for its commit at most this long.
-   * 0: each slice is a commit of its own. */
-  spanMs?: number
 }
 
 const DEFAULT_BATCH = 1000
 const DEFAULT_SLICE_MS = 12
-const DEFAULT_SPAN_MS = 250
 
 /** Sniff a file's kind from its first bytes (and name). */
 export async function fileKind(path: string, name = path): Promise<FileKind> {
@@ -101,29 +97,15 @@ function problemOf(e: IngestError): string {
   return `refused (${e.statusCode})`
 }
 
-/**
- * Commits the good rows of one import, a slice at a time; the slices of a batch share one transaction held
- * across them (ingest.hold), committed at the batch's end or after `spanMs`: a commit per ~12 ms slice wrote
- * each index page it touched to the WAL again and again (1.7 pages a row, against 0.5 at 1,000 rows a commit).
- */
+/** Commits the good rows of one import, a slice at a time. */
 class Committer {
-  /** Rows whose transaction has committed and is on disk. */
   imported = 0
-  /** Settles once every transaction this import wrote into has settled (and `imported` counts them). */
-  settled: Promise<unknown> = Promise.resolve()
-  /** Why a transaction this import wrote into did not commit: nothing more is written. */
-  private failure: unknown = null
-  private span: Promise<void> | null = null
-  private spanRows = { n: 0 }
   private slice = 64
   private readonly costs = new Array<number>(8).fill(Infinity)
   private costAt = 0
   private readonly existing
 
-  constructor(
-    private readonly ingest: ImportTarget['ingest'], db: Db, private readonly sliceMs: number, private readonly maxSlice: number,
-    private readonly spanMs: number,
-  ) {
+  constructor(private readonly ingest: ImportTarget['ingest'], db: Db, private readonly sliceMs: number, private readonly maxSlice: number) {
     // Rows already in the database are skipped up front: one query per batch, not a refused write per row.
     this.existing = db.$client
       .prepare('SELECT external_id FROM cases WHERE external_id IN (SELECT value FROM json_each(?))')
@@ -138,14 +120,8 @@ class Committer {
     for (const r of rows) if (stored.has(r.report.externalId)) skipped.push({ row: r.row, externalId: r.report.externalId, reason: 'already imported' })
     for (let i = 0; i < todo.length; ) {
       const n = Math.min(this.slice, todo.length - i)
-      if (this.failure) throw this.failure
-      this.hold()
       const t0 = performance.now()
-      if (this.span) this.writeHeld(todo.slice(i, i + n), headers, refused, skipped)
-      else {
-        this.write(todo.slice(i, i + n), headers, refused, skipped)
-        this.imported += this.spanRows.n
-      }
+      this.write(todo.slice(i, i + n), headers, refused, skipped)
       // Size the next slice to the time budget from what recent ones cost a row. The least of them: on a busy
       // machine a slice also holds the time the process was not scheduled, which a smaller slice cannot save.
       this.costs[this.costAt++ % this.costs.length] = (performance.now() - t0) / n
@@ -155,51 +131,7 @@ class Committer {
       // Let the server answer requests and send frames between slices.
       await yieldToLoop()
     }
-    // Not held while the worker reads the next batch: others' answers would wait for nothing.
-    void this.ingest.release()
     return { refused, skipped }
-  }
-
-  /** Write into the held transaction, opening one if none is: its rows count as imported once it is on disk. */
-  private hold() {
-    if (this.spanMs <= 0) {
-      // Every slice commits on its own, heard and on disk at once (as before held transactions).
-      this.span = null
-      this.spanRows = { n: 0 }
-      return
-    }
-    const span = this.ingest.hold(this.spanMs)
-    if (span === this.span) return
-    const rows = (this.spanRows = { n: 0 })
-    this.span = span
-    const counted = span.then(() => void (this.imported += rows.n), (e) => void (this.failure ??= e))
-    this.settled = Promise.all([this.settled, counted])
-  }
-
-  /** Commit what is held; resolves once every transaction of this import has settled. */
-  async finish(): Promise<void> {
-    await this.ingest.release().catch(() => {})
-    await this.settled
-    if (this.failure) throw this.failure
-  }
-
-  // In a held transaction: row by row, without a savepoint (a refused row has stored nothing).
-  private writeHeld(slice: ParsedRow[], headers: Record<string, string>, refused: RowError[], skipped: SkippedRow[]) {
-    for (const p of slice) {
-      try {
-        this.ingest.report(p.report)
-        this.spanRows.n++
-      } catch (e) {
-        if (!(e instanceof IngestError)) throw e
-        this.refusal(e.message, e, p, headers, refused, skipped)
-      }
-    }
-  }
-
-  private refusal(message: string, e: IngestError, p: ParsedRow, headers: Record<string, string>, refused: RowError[], skipped: SkippedRow[]) {
-    const reason = message.replace(/^items\[\d+\]: /, '').replace(/^then\[\d+\]: /, '')
-    if (e.statusCode === 409 && e.field?.endsWith('externalId')) skipped.push({ row: p.row, externalId: p.report.externalId, reason: 'already imported' })
-    else refused.push({ row: p.row, column: columnOf(e.field, p, headers), problem: problemOf(e), reason })
   }
 
   // One transaction for the slice. A refused item names its index: it becomes a bad row, the items before it
@@ -210,16 +142,19 @@ class Committer {
       const items: BatchItem[] = rest.map((p) => ({ report: p.report }))
       try {
         this.ingest.batch(items)
-        this.spanRows.n += rest.length
+        this.imported += rest.length
         return
       } catch (e) {
         if (!(e instanceof IngestError)) throw e
         const i = Number(/^items\[(\d+)\]/.exec(e.field ?? '')?.[1] ?? NaN)
         if (!Number.isInteger(i) || i >= rest.length) throw e
-        this.refusal(e.message, e, rest[i], headers, refused, skipped)
+        const p = rest[i]
+        const reason = e.message.replace(/^items\[\d+\]: (then\[\d+\]: )?/, '')
+        if (e.statusCode === 409 && e.field?.endsWith('externalId')) skipped.push({ row: p.row, externalId: p.report.externalId, reason: 'already imported' })
+        else refused.push({ row: p.row, column: columnOf(e.field, p, headers), problem: problemOf(e), reason })
         if (i > 0) {
           this.ingest.batch(items.slice(0, i))
-          this.spanRows.n += i
+          this.imported += i
         }
         rest = rest.slice(i + 1)
       }
@@ -248,7 +183,7 @@ export async function importFile({ ingest, catalogue: cat, db }: ImportTarget, p
       limits: opts.limits,
     },
   }
-  const committer = new Committer(ingest, db, opts.sliceMs ?? DEFAULT_SLICE_MS, batchSize, opts.spanMs ?? DEFAULT_SPAN_MS)
+  const committer = new Committer(ingest, db, opts.sliceMs ?? DEFAULT_SLICE_MS, batchSize)
   const progress: ImportProgress = { bytes: 0, total: 0, rows: 0, imported: 0, skipped: 0, bad: 0 }
   let settled = false
   let thread: ReturnType<typeof startJob> | undefined
@@ -289,7 +224,7 @@ export async function importFile({ ingest, catalogue: cat, db }: ImportTarget, p
             break
           case 'done':
             // The answer acknowledges every row it counts: only once they are on disk (the server's WAL fsync).
-            chain.then(() => committer.finish()).then(() => ingest.durable()).then(() => resolve({
+            chain.then(() => ingest.durable()).then(() => resolve({
               rows: m.counts.rows,
               imported: committer.imported,
               skipped: m.counts.duplicates + lateSkipped,
@@ -301,7 +236,7 @@ export async function importFile({ ingest, catalogue: cat, db }: ImportTarget, p
           case 'failed': {
             // Rows before the point of failure are committed (good rows are kept); say so.
             const kept = () => (committer.imported ? ` (the ${committer.imported} good rows before that were imported; importing the file again skips them)` : '')
-            void chain.catch(() => {}).then(() => committer.finish()).catch(() => {}).then(() =>
+            void chain.catch(() => {}).then(() =>
               reject(m.status === 500 ? new Error(m.message + kept()) : new IngestError(m.status as IngestStatus, m.field, m.message + kept())))
             break
           }
@@ -314,7 +249,5 @@ export async function importFile({ ingest, catalogue: cat, db }: ImportTarget, p
   } finally {
     // A job that ended in an error on this side is cancelled: the worker stops reading and drops its report.
     thread?.close(!settled)
-    // What it wrote before is kept (good rows are kept), committed now rather than by the held transaction's timer.
-    if (!settled) void ingest.release().catch(() => {})
   }
 }
