@@ -24,9 +24,8 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openDb } from '../server/db'
 import { ensureSeeded } from '../fixtures/seed'
-import { GridIndex } from '../server/geo'
 import { Connection, cpuMs } from './ingest/load'
-import { RawBaseline, type Sample } from './ingest/raw'
+import { RawBaseline, samplePoints, type Sample } from './ingest/raw'
 import { Keys } from '../server/keys'
 import { median } from './stats'
 
@@ -52,19 +51,7 @@ function prepare(dir: string) {
     const { secret } = keys.create({ role: 'write', source: 'import', name: 'bench' })
     // To ask the server whether its start-up work is done (GET /api/replay reads with a viewer token).
     const viewer = keys.create({ role: 'viewer', name: 'bench settle' }).secret
-    const grids = GridIndex.load(db)
-    const matters = db.$client.prepare('SELECT code FROM matters').pluck().all() as string[]
-    // Points that lie in the district, found the way a caller would: random, kept when located.
-    const [x0, y0, x1, y1] = grids.extent!
-    let seed = 12345
-    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32)
-    const samples: Sample[] = []
-    while (samples.length < 5000) {
-      const x = x0 + rnd() * (x1 - x0)
-      const y = y0 + rnd() * (y1 - y0)
-      const at = grids.locate(x, y)
-      if (at) samples.push({ x, y, grid: at.grid, matter: matters[Math.floor(rnd() * matters.length)] })
-    }
+    const samples = samplePoints(db)
     db.$client.close()
     return { file, secret, viewer, samples }
   })

@@ -11,10 +11,9 @@ import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { openDb } from '../../server/db'
 import { ensureSeeded } from '../../fixtures/seed'
-import { GridIndex } from '../../server/geo'
 import { Keys } from '../../server/keys'
 import { Connection, cpuMs } from './load'
-import type { Sample } from './raw'
+import { samplePoints, type Sample } from './raw'
 import { median } from '../stats'
 
 const [dirA, dirB] = process.argv.slice(2, 4).map((d) => resolve(d))
@@ -29,18 +28,7 @@ async function prepare(file: string) {
   await ensureSeeded(db, { cases: SEED_CASES })
   const keys = new Keys(db)
   const secret = keys.create({ role: 'write', source: 'import', name: 'bench' }).secret
-  const grids = GridIndex.load(db)
-  const matters = db.$client.prepare('SELECT code FROM matters').pluck().all() as string[]
-  const [x0, y0, x1, y1] = grids.extent!
-  let seed = 12345
-  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32)
-  const samples: Sample[] = []
-  while (samples.length < 5000) {
-    const x = x0 + rnd() * (x1 - x0)
-    const y = y0 + rnd() * (y1 - y0)
-    const at = grids.locate(x, y)
-    if (at) samples.push({ x, y, grid: at.grid, matter: matters[Math.floor(rnd() * matters.length)] })
-  }
+  const samples = samplePoints(db)
   db.$client.pragma('wal_checkpoint(TRUNCATE)')
   db.$client.close()
   return { secret, samples }

@@ -1,13 +1,31 @@
 // The raw SQLite baseline of bench:ingest: the rows a report writes, inserted with nothing around them.
 import { join } from 'node:path'
-import { openDb } from '../../server/db'
+import { openDb, type Db } from '../../server/db'
 import { startCheckpointer } from '../../server/db/checkpointer'
+import { GridIndex } from '../../server/geo'
 
 export interface Sample {
   x: number
   y: number
   matter: string
   grid: string
+}
+
+/** 5,000 report places in the district, found the way a caller would: random points, kept when located (fixed seed). */
+export function samplePoints(db: Db): Sample[] {
+  const grids = GridIndex.load(db)
+  const matters = db.$client.prepare('SELECT code FROM matters').pluck().all() as string[]
+  const [x0, y0, x1, y1] = grids.extent!
+  let seed = 12345
+  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32)
+  const samples: Sample[] = []
+  while (samples.length < 5000) {
+    const x = x0 + rnd() * (x1 - x0)
+    const y = y0 + rnd() * (y1 - y0)
+    const at = grids.locate(x, y)
+    if (at) samples.push({ x, y, grid: at.grid, matter: matters[Math.floor(rnd() * matters.length)] })
+  }
+  return samples
 }
 
 const DESCRIPTION = '巡查发现：路面破损，需要处置'
