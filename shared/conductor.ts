@@ -96,6 +96,22 @@ export function stepOf(leadMs: number): number {
 /** The lead of a frame the server built at `at`. */
 export const leadOf = (lead: FrameLead, at: number): number => (at >= lead.since ? lead.ms : lead.before)
 
+/** When (server clock) the wall's browsers apply a live frame the server built at `at`: after its lead, and on a
+ *  wall that steps, at the step after that. */
+export function frameDueAt(lead: FrameLead, at: number): number {
+  const ms = leadOf(lead, at)
+  const step = stepOf(ms)
+  return step ? Math.ceil((at + ms) / step) * step : at + ms
+}
+
+/** A slow wall's steps around `t` (server clock): the last and the next; null when the wall does not step. */
+export function stepsAround(lead: FrameLead, t: number): { last: number; next: number } | null {
+  const step = stepOf(leadOf(lead, t))
+  if (!step) return null
+  const last = Math.floor(t / step) * step
+  return { last, next: last + step }
+}
+
 /** What a control key sends a wall to (大屏联动). */
 export interface WallDrive {
   scope?: string

@@ -19,17 +19,13 @@ export interface ClockSample {
   serverNow: number
 }
 
-/** Server clock minus this one, from the quickest round trip (the least room for a one-sided delay), or null. */
-export function offsetOf(samples: readonly ClockSample[]): number | null {
-  return quickest(samples)?.offset ?? null
-}
-
 /** A clock offset and the round trip it was taken from (its error is at most half of it). */
 export interface ClockOffset {
   offset: number
   rtt: number
 }
 
+/** Server clock minus this one, from the quickest round trip (the least room for a one-sided delay). */
 const quickest = (samples: readonly ClockSample[]): ClockOffset | null => {
   let best: ClockSample | null = null
   for (const s of samples) if (!best || s.received - s.sent < best.received - best.sent) best = s

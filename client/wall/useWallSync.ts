@@ -5,7 +5,7 @@
 // made once, on the live connection, outside Vue's reactivity, and disposed with the screen.
 import { computed, onScopeDispose, ref, shallowRef, type Ref } from 'vue'
 import type { Socket } from 'socket.io-client'
-import { flies, FRAME_LEAD, leadOf, stepOf, type WallShared, type WallState } from '../../shared/conductor'
+import { flies, FRAME_LEAD, frameDueAt, leadOf, stepOf, stepsAround, type WallShared, type WallState } from '../../shared/conductor'
 import type { GridMetric, Window } from '../../shared/protocol'
 import { WallLink } from '../live/wallLink'
 import type { MapMetric } from '../map/style'
@@ -72,12 +72,9 @@ export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Re
     },
     cuts: () => !!state.value && !flies(state.value.lead),
     steps: (t) => {
-      const s = link?.state
       const offset = link?.offset ?? 0
-      const step = s ? stepOf(leadOf(s.lead, t + offset)) : 0
-      if (!step) return null
-      const last = Math.floor((t + offset) / step) * step - offset
-      return { last, next: last + step }
+      const around = link?.state ? stepsAround(link.state.lead, t + offset) : null
+      return around && { last: around.last - offset, next: around.next - offset }
     },
   }
 
@@ -126,9 +123,7 @@ export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Re
     const s = link?.state
     if (!s) return 0
     const lead = leadOf(s.lead, at)
-    const step = stepOf(lead)
-    const due = step ? Math.ceil((at + lead) / step) * step : at + lead
-    return Math.min(lead + step, due - now())
+    return Math.min(lead + stepOf(lead), frameDueAt(s.lead, at) - now())
   }
   return { state, error, share, connect, clock, root, view: { ready, holdMs, scope, setScope, window, metric } }
 }

@@ -3,7 +3,7 @@
 import { expect, test } from 'vitest'
 import type { Namespace } from 'socket.io'
 import { WallConductor } from '../../../server/live/conductor'
-import { flies, FRAME_LEAD, frameLeadFor, leadOf, stepOf, type WallChange } from '../../../shared/conductor'
+import { flies, FRAME_LEAD, frameDueAt, frameLeadFor, leadOf, stepOf, stepsAround, type WallChange } from '../../../shared/conductor'
 import type { WallProfile } from '../../../shared/wall'
 
 /** A conductor of one wall on a fake namespace and clock: what it broadcasts is kept. */
@@ -87,4 +87,14 @@ test('a wall that cuts works in steps that leave room for its worst hold and div
     expect(12_000 % stepOf(ms), `lead ${ms}`).toBe(0)
     expect(stepOf(ms)).toBeGreaterThanOrEqual(ms - FRAME_LEAD.base + 100)
   }
+})
+
+test('a frame is due after its lead, on a stepping wall at the next step, where the map draws too', () => {
+  const gpu = { ms: 250, since: 0, before: 250 }
+  expect(frameDueAt(gpu, 10_030)).toBe(10_280)
+  expect(stepsAround(gpu, 10_030)).toBeNull()
+  const slow = { ms: 1200, since: 0, before: 1200 }
+  expect(frameDueAt(slow, 10_030)).toBe(12_000)
+  expect(stepsAround(slow, 11_999)).toEqual({ last: 10_800, next: 12_000 })
+  expect(stepsAround(slow, 12_000)).toEqual({ last: 12_000, next: 13_200 })
 })

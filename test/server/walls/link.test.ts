@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { buildTestServer, type TestServer } from '../helpers'
 import { loadConfig } from '../../../server/config'
 import { LiveClient } from '../../../client/live/liveClient'
-import { nextOffset, WallLink, offsetOf } from '../../../client/live/wallLink'
+import { nextOffset, WallLink } from '../../../client/live/wallLink'
 import type { WallState } from '../../../shared/conductor'
 import { until } from '../../until'
 
@@ -70,9 +70,9 @@ test('two browsers apply the same change in the same moment (skew p99 < 50 ms ov
 
 test('a browser takes its clock offset from the quickest round trip, and samples it again after the join', async () => {
   // One slow round trip (a join answered while the page starts up) is off by half its delay; a quick one is not.
-  expect(offsetOf([{ sent: 1000, received: 1060, serverNow: 1010 }, { sent: 2000, received: 2002, serverNow: 2001 }])).toBe(0)
-  expect(offsetOf([{ sent: 1000, received: 1060, serverNow: 1010 }])).toBe(-20)
-  expect(offsetOf([])).toBeNull()
+  expect(nextOffset(null, [{ sent: 1000, received: 1060, serverNow: 1010 }, { sent: 2000, received: 2002, serverNow: 2001 }])?.offset).toBe(0)
+  expect(nextOffset(null, [{ sent: 1000, received: 1060, serverNow: 1010 }])?.offset).toBe(-20)
+  expect(nextOffset(null, [])).toBeNull()
   // The server answers wall:time with its clock: the same machine's, so the offset sampled is ~0.
   const a = wallBrowser()
   await until('joined', () => a.seen.length > 0)
