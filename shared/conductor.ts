@@ -96,17 +96,44 @@ export function stepOf(leadMs: number): number {
 /** The lead of a frame the server built at `at`. */
 export const leadOf = (lead: FrameLead, at: number): number => (at >= lead.since ? lead.ms : lead.before)
 
+const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a)
+
+/**
+ * A wall's steps as one grid on the server's clock, the same for its live frames and its map: the old lead's
+ * steps (`before`, ms; 0: none) until `at`, the new lead's (`after`) from there. `at` falls on both, the first
+ * such moment from `since`: frames built before `since` are due after it, on whichever steps hold at their due
+ * time, and the map draws on the same ones (traced: a frame due on the old steps while the map drew on the new
+ * was applied 194 ms apart on two browsers).
+ */
+export function stepGrid(lead: FrameLead): { before: number; after: number; at: number } {
+  const before = stepOf(lead.before)
+  const after = stepOf(lead.ms)
+  const both = before && after ? (before * after) / gcd(before, after) : before || after
+  return { before, after, at: both ? Math.ceil(lead.since / both) * both : lead.since }
+}
+
+/** The step length at `t` (server clock; 0: the wall does not step then). */
+function stepAt(lead: FrameLead, t: number): number {
+  const grid = stepGrid(lead)
+  return t < grid.at ? grid.before : grid.after
+}
+
+/** From when the lead before the last switch no longer matters: its frames are applied and its steps are over. */
+export function leadSettled(lead: FrameLead): number {
+  return Math.max(stepGrid(lead).at, lead.since + lead.before + stepOf(lead.before))
+}
+
 /** When (server clock) the wall's browsers apply a live frame the server built at `at`: after its lead, and on a
- *  wall that steps, at the step after that. */
+ *  wall that steps, at the first step from then. */
 export function frameDueAt(lead: FrameLead, at: number): number {
-  const ms = leadOf(lead, at)
-  const step = stepOf(ms)
-  return step ? Math.ceil((at + ms) / step) * step : at + ms
+  const due = at + leadOf(lead, at)
+  const step = stepAt(lead, due)
+  return step ? Math.ceil(due / step) * step : due
 }
 
 /** A slow wall's steps around `t` (server clock): the last and the next; null when the wall does not step. */
 export function stepsAround(lead: FrameLead, t: number): { last: number; next: number } | null {
-  const step = stepOf(leadOf(lead, t))
+  const step = stepAt(lead, t)
   if (!step) return null
   const last = Math.floor(t / step) * step
   return { last, next: last + step }

@@ -5,7 +5,7 @@
 // made once, on the live connection, outside Vue's reactivity, and disposed with the screen.
 import { computed, onScopeDispose, ref, shallowRef, type Ref } from 'vue'
 import type { Socket } from 'socket.io-client'
-import { flies, FRAME_LEAD, frameDueAt, leadOf, stepOf, stepsAround, type WallShared, type WallState } from '../../shared/conductor'
+import { flies, FRAME_LEAD, frameDueAt, leadOf, stepGrid, stepsAround, type WallShared, type WallState } from '../../shared/conductor'
 import type { GridMetric, Window } from '../../shared/protocol'
 import { WallLink } from '../live/wallLink'
 import type { MapMetric } from '../map/style'
@@ -122,8 +122,8 @@ export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Re
   const holdMs = (at: number) => {
     const s = link?.state
     if (!s) return 0
-    const lead = leadOf(s.lead, at)
-    return Math.min(lead + stepOf(lead), frameDueAt(s.lead, at) - now())
+    const grid = stepGrid(s.lead)
+    return Math.min(leadOf(s.lead, at) + Math.max(grid.before, grid.after), frameDueAt(s.lead, at) - now())
   }
   return { state, error, share, connect, clock, root, view: { ready, holdMs, scope, setScope, window, metric } }
 }

@@ -10,7 +10,7 @@
 // the state (`mirror`) for browsers that join it. Every change is announced as 'change' for that.
 import { EventEmitter } from 'node:events'
 import type { Namespace, Socket } from 'socket.io'
-import { APPLY_LEAD_MS, FRAME_LEAD, frameLeadFor, MAX_TOUR_HOLD_MS, WALL_EVENTS, type WallChange, type WallDrive, type WallJoinAck, type WallSetAck, type WallShared, type WallState } from '../../shared/conductor'
+import { APPLY_LEAD_MS, FRAME_LEAD, frameLeadFor, leadSettled, MAX_TOUR_HOLD_MS, WALL_EVENTS, type WallChange, type WallDrive, type WallJoinAck, type WallSetAck, type WallShared, type WallState } from '../../shared/conductor'
 import { CODE_LENGTH, DISTRICT_CODE } from '../../shared/grid'
 import { GRID_METRICS, WINDOWS } from '../../shared/protocol'
 import type { WallProfile } from '../../shared/wall'
@@ -167,7 +167,8 @@ export class WallConductor extends EventEmitter<{ change: [name: string, change:
     return this.change(name, lead ? { ...shared, lead } : shared)
   }
 
-  /** The wall's new frame lead once this hold is counted, or null if it stays. At most one switch at a time. */
+  /** The wall's new frame lead once this hold is counted, or null if it stays. At most one switch at a time: the
+   *  next waits until the last has settled (shared/conductor.ts leadSettled), as a lead knows only the one before. */
   private leadAfter(name: string, hold: { browser: number; ms: number }): WallState['lead'] | null {
     const now = this.now()
     let holds = this.holds.get(name)
@@ -175,7 +176,7 @@ export class WallConductor extends EventEmitter<{ change: [name: string, change:
     holds.set(hold.browser, { ms: hold.ms, at: now })
     for (const [b, h] of holds) if (h.at < now - HOLD_TTL_MS) holds.delete(b)
     const lead = this.states.get(name)!.lead
-    if (now < lead.since) return null
+    if (now < leadSettled(lead)) return null
     const ms = frameLeadFor([...holds.values()].map((h) => h.ms), lead.ms)
     return ms === null ? null : { ms, since: now + LEAD_SWITCH_MS, before: lead.ms }
   }

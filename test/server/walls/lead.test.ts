@@ -3,7 +3,7 @@
 import { expect, test } from 'vitest'
 import type { Namespace } from 'socket.io'
 import { WallConductor } from '../../../server/live/conductor'
-import { flies, FRAME_LEAD, frameDueAt, frameLeadFor, leadOf, stepOf, stepsAround, type WallChange } from '../../../shared/conductor'
+import { flies, FRAME_LEAD, frameDueAt, frameLeadFor, leadOf, leadSettled, stepGrid, stepOf, stepsAround, type WallChange } from '../../../shared/conductor'
 import type { WallProfile } from '../../../shared/wall'
 
 /** A conductor of one wall on a fake namespace and clock: what it broadcasts is kept. */
@@ -97,4 +97,45 @@ test('a frame is due after its lead, on a stepping wall at the next step, where 
   expect(frameDueAt(slow, 10_030)).toBe(12_000)
   expect(stepsAround(slow, 11_999)).toEqual({ last: 10_800, next: 12_000 })
   expect(stepsAround(slow, 12_000)).toEqual({ last: 12_000, next: 13_200 })
+})
+
+test('across a switch of steps, a frame is due on the steps the map draws on, whenever it was built', () => {
+  // Traced: the lead went 1,200 → 900 ms (steps 1.2 → 1 s); a frame built just before the switch was due on the
+  // old steps while the map already drew on the new, and the two browsers applied it 194 ms apart.
+  const lead = { ms: 900, since: 1_001_000, before: 1200 }
+  expect(stepGrid(lead)).toEqual({ before: 1200, after: 1000, at: 1_002_000 })
+  const due = frameDueAt(lead, 1_000_950)
+  expect(due).toBe(1_003_000)
+  expect(stepsAround(lead, due)).toEqual({ last: due, next: due + 1000 })
+  expect(stepsAround(lead, 1_001_999)).toEqual({ last: 1_000_800, next: 1_002_000 })
+
+  const leads = [250, 350, 500, 700, 900, 1200, 1500, 2000]
+  for (const before of leads)
+    for (const ms of leads) {
+      const l = { ms, since: 1_001_037, before }
+      let last = 0
+      for (let at = l.since - 3000; at < l.since + 3000; at += 7) {
+        const due = frameDueAt(l, at)
+        const msg = `${before} → ${ms}, built at ${at}`
+        expect(due, msg).toBeGreaterThanOrEqual(at + leadOf(l, at))
+        const around = stepsAround(l, due)
+        if (around) expect(around.last, msg).toBe(due)
+        // Frames are applied in order (client/live/frameHold.ts): one built later may be due earlier, not skip a step.
+        if (at < l.since) expect(due, msg).toBeGreaterThanOrEqual(last)
+        last = due
+      }
+    }
+})
+
+test('a wall switches its lead again only once the last switch has settled: the lead knows the one before, not two', () => {
+  const w = wall()
+  const first = w.hold(1, 1000)!.state.lead // 500 → 1,200: steps 400 → 1,200
+  expect(first).toMatchObject({ ms: 1200, before: 500 })
+  const settled = leadSettled(first)
+  expect(settled).toBeGreaterThan(first.since)
+  expect(settled % 1200).toBe(0)
+  w.clock.now = first.since + 1
+  expect(w.hold(1, 600)).toBeNull() // frames of the 500 ms lead may still be due on the 400 ms steps
+  w.clock.now = settled
+  expect(w.hold(1, 600)!.state.lead).toMatchObject({ ms: 800, before: 1200 })
 })
