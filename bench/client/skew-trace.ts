@@ -1,10 +1,10 @@
 // Diagnostics for the frame skew between the two browsers of a 2×1 wall (bench/client/skew.ts measures it;
 // this says why a page applied a frame late). Not a test, not a benchmark figure.
-//   npx tsx bench/client/skew-trace.ts [-- --seconds 60 --speed 50 --cases 289000 --db /tmp/skew-trace.db]
+//   npx tsx bench/client/skew-trace.ts [--seconds 60 --speed 50 --cases 289000 --db /tmp/skew-trace.db]
 // In each page, from outside the app (an init script): when each binary delta arrived on the WebSocket (its seq
 // and `at`, read from the frame's JSON header), and every long animation frame (LoAF: scripts with their
-// invoker, source and duration; render and style/layout time). Per frame: due = at + the wall's frame lead (server
-// clock = machine clock here), arrival, apply (the app's own probe), and for a page that applied it more than
+// invoker, source and duration; render and style/layout time). Per frame: due = when the wall applies it (server
+// clock = machine clock here; with the lead at the end), arrival, apply (the app's own probe), and for a page that applied it more than
 // 20 ms late, the long frames that overlapped [due, apply].
 import { spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -17,7 +17,7 @@ import type { Page } from 'playwright-core'
 import { ensureClientBuilt, openBrowser, ROOT } from '../../test/e2e/harness'
 import { framesOf, merge, quantile, settled, skews } from '../../test/e2e/wallProbe'
 import { wallsFile } from './skew'
-import { FRAME_LEAD, leadOf, type FrameLead } from '../../shared/conductor'
+import { FRAME_LEAD, frameDueAt, type FrameLead } from '../../shared/conductor'
 
 const { values: args } = parseArgs({
   options: {
@@ -247,7 +247,7 @@ function report(applied: Map<number, number>[], arrivals: Arrival[][], loafs: Lo
     const b = applied[1].get(seq)
     const ar = [byseq[0].get(seq), byseq[1].get(seq)]
     if (b === undefined || !ar[0] || seq <= 0) continue
-    const due = ar[0].at + leadOf(lead, ar[0].at)
+    const due = frameDueAt(lead, ar[0].at)
     const late = [a - due, b - due]
     const k = late[0] > late[1] ? 0 : 1
     const apply = k ? b : a
