@@ -19,32 +19,40 @@ export interface ClockSample {
   serverNow: number
 }
 
-/** A clock offset and the round trip it was taken from (its error is at most half of it). */
+/** A clock offset, the round trip it was taken from and when (this clock). The server read its clock between
+ *  the send and the answer, so the true offset is within half the round trip of `offset`. */
 export interface ClockOffset {
   offset: number
   rtt: number
+  at: number
 }
 
 /** Server clock minus this one, from the quickest round trip (the least room for a one-sided delay). */
 const quickest = (samples: readonly ClockSample[]): ClockOffset | null => {
   let best: ClockSample | null = null
   for (const s of samples) if (!best || s.received - s.sent < best.received - best.sent) best = s
-  return best ? { offset: best.serverNow - (best.sent + best.received) / 2, rtt: best.received - best.sent } : null
+  return best ? { offset: best.serverNow - (best.sent + best.received) / 2, rtt: best.received - best.sent, at: best.received } : null
 }
 
-/** A round trip this quick is trusted at once (loopback takes 1–3 ms, a hall's LAN a few). */
-const CLOCK_TRUST_MS = 50
+/** How fast two clocks may drift apart (ms per ms): a PC's quartz without NTP is within ~50 ppm. */
+const CLOCK_DRIFT = 100e-6
+
+/** How far (ms) the true offset may be from `o` by `now`: half its round trip, plus the drift since. */
+const errorOf = (o: ClockOffset, now: number): number => o.rtt / 2 + CLOCK_DRIFT * Math.max(0, now - o.at)
 
 /**
- * The offset after a new round of samples: its quickest, if that was quick, or quicker than the one held. A
- * round taken while the page was busy (a map frame held it ~1 s, so every answer waited) is not: traced on a
- * wall without a GPU, such a round put one browser's offset 500 ms off, and it applied every frame that much
- * later than the other until the next round a minute after.
+ * The offset after a new round of samples: the one of the two that is surer by now. A round taken while the page
+ * was busy (a map frame held it ~1 s, so every answer waited) is not: traced on a wall without a GPU, such a round
+ * put one browser's offset 500 ms off, and it applied every frame that much later than the other until the next
+ * round a minute after. Nor is a round of 30 ms trips over one of 2 ms a minute old (15 ms off against 7 at most).
+ * When the two cannot both be right, this clock was set meanwhile (NTP): the new round stands.
  */
 export function nextOffset(held: ClockOffset | null, samples: readonly ClockSample[]): ClockOffset | null {
   const q = quickest(samples)
-  if (!q) return held
-  return !held || q.rtt <= CLOCK_TRUST_MS || q.rtt < held.rtt ? q : held
+  if (!q || !held) return q ?? held
+  const heldError = errorOf(held, q.at)
+  const moved = Math.abs(q.offset - held.offset) > heldError + q.rtt / 2
+  return moved || q.rtt / 2 <= heldError ? q : held
 }
 
 export interface WallLinkOptions {
@@ -56,8 +64,8 @@ export interface WallLinkOptions {
 export class WallLink {
   /** Server clock minus this browser's clock (ms), from the last join. */
   offset = 0
-  /** The round trip the offset was taken from. */
-  private rtt = Infinity
+  /** The offset's round trip and moment (nextOffset), null before the first. */
+  private clock: ClockOffset | null = null
   state: WallState | null = null
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
   /** Counts joins: a clock sampling of an older connection stops. */
@@ -82,9 +90,8 @@ export class WallLink {
     if (!ack.ok) return this.opts.onError?.(ack.error)
     // The server answered about halfway through the round trip; quicker round trips follow.
     const first = { sent, received: Date.now(), serverNow: ack.serverNow }
-    const o = nextOffset(null, [first])!
-    this.offset = o.offset
-    this.rtt = o.rtt
+    this.clock = nextOffset(null, [first])
+    this.offset = this.clock!.offset
     this.apply(ack.change.state, true)
     void this.sampleClock(++this.joins, [first])
   }
@@ -103,9 +110,8 @@ export class WallLink {
       }
     }
     if (join !== this.joins) return
-    const o = nextOffset({ offset: this.offset, rtt: this.rtt }, samples)!
-    this.offset = o.offset
-    this.rtt = o.rtt
+    this.clock = nextOffset(this.clock, samples)
+    this.offset = this.clock!.offset
     await this.pause(CLOCK_EVERY_MS)
     if (join === this.joins) void this.sampleClock(join, [])
   }

@@ -81,13 +81,27 @@ test('a browser takes its clock offset from the quickest round trip, and samples
 })
 
 test('a round of clock samples taken while the page was busy does not replace a quicker offset held', () => {
-  const quick = { offset: 0, rtt: 2 }
-  // Every answer of the round waited ~1 s behind a map frame: its quickest is 500 ms off.
-  const busy = [{ sent: 1000, received: 2000, serverNow: 2000 }, { sent: 3000, received: 3990, serverNow: 3995 }]
+  const quick = { offset: 0, rtt: 2, at: 1000 }
+  // Every answer of the round came at once but waited ~1 s behind a map frame: its quickest is 490 ms off.
+  const busy = [{ sent: 1000, received: 2000, serverNow: 1010 }, { sent: 3000, received: 3990, serverNow: 3005 }]
   expect(nextOffset(quick, busy)).toBe(quick)
-  expect(nextOffset(null, busy)).toEqual({ offset: 500, rtt: 990 }) // nothing better known
-  expect(nextOffset({ offset: 480, rtt: 1200 }, busy)).toEqual({ offset: 500, rtt: 990 }) // better than what is held
-  // A quick round is taken, even if the one held was quicker still: clocks drift.
-  expect(nextOffset(quick, [{ sent: 5000, received: 5030, serverNow: 5020 }])).toEqual({ offset: 5, rtt: 30 })
+  expect(nextOffset(null, busy)).toEqual({ offset: -490, rtt: 990, at: 3990 }) // nothing better known
+  expect(nextOffset({ offset: 480, rtt: 1200, at: 0 }, busy)).toEqual({ offset: -490, rtt: 990, at: 3990 }) // surer than what is held
   expect(nextOffset(quick, [])).toBe(quick)
+})
+
+test('an offset is kept while it is surer than a new round, drift counted; a clock that was set is followed at once', () => {
+  const held = { offset: 0, rtt: 2, at: 0 }
+  // A round of 30 ms trips a minute later: up to 15 ms off, against 1 ms + 6 ms of drift for the one held.
+  // (Taken, the two browsers of a wall applied every frame 5–20 ms apart.)
+  const lan = [{ sent: 60_000, received: 60_030, serverNow: 60_025 }]
+  expect(nextOffset(held, lan)).toBe(held)
+  // Hours later the drift could be larger than the new round's error: the new round is surer.
+  const later = [{ sent: 3_600_000, received: 3_600_030, serverNow: 3_600_025 }]
+  expect(nextOffset(held, later)).toEqual({ offset: 10, rtt: 30, at: 3_600_030 })
+  // A quicker round is always taken.
+  expect(nextOffset(held, [{ sent: 60_000, received: 60_001, serverNow: 60_000.5 }])).toMatchObject({ offset: 0, rtt: 1 })
+  // This clock was set back 2 s (NTP): no offset within both rounds' error explains both, so the new one stands.
+  const set = [{ sent: 60_000, received: 60_030, serverNow: 62_015 }]
+  expect(nextOffset(held, set)).toEqual({ offset: 2000, rtt: 30, at: 60_030 })
 })
