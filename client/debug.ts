@@ -25,8 +25,9 @@ export interface DebugHook {
   mapValue?: (code: string, metric: string) => number | null
   /** performance.now() when the first live frame reached the screen. */
   firstFrameAt?: number
-  /** The last frames applied: seq, and the moment on the machine's clock (performance.timeOrigin + now). */
-  frames?: { seq: number; at: number }[]
+  /** The last frames applied: seq, the moment on the machine's clock (performance.timeOrigin + now), and when
+   *  the server built it (server clock). */
+  frames?: { seq: number; at: number; built: number | null }[]
   /** Provided by a wall's browser: the wall's shared state it shows, and when it applied it (machine clock). */
   wall?: () => { version: number; scope: string; window: string; metric: string; driver: string | null; lead: FrameLead; appliedAt: number; applied: { version: number; at: number }[] } | null
   [k: string]: unknown

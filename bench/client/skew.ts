@@ -10,7 +10,8 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { openBrowser, ROOT } from '../../test/e2e/harness'
-import { framesOf, merge, quantile, settled, skews } from '../../test/e2e/wallProbe'
+import { framesOf, merge, quantile, settled, skews, type Frame } from '../../test/e2e/wallProbe'
+import { frameDueAt, type FrameLead } from '../../shared/conductor'
 
 export const WALL_PAIR = {
   pair: {
@@ -35,22 +36,50 @@ export async function measureSkew(urlBase: string, seconds: number, log: (s: str
     // Frames applied before this moment belong to the pages' start-up.
     const from = Math.max(...(await Promise.all(pages.map((b) => b.page.evaluate(() => window.__onescreen?.live?.().seq ?? 0)))))
     const [fa, fb] = [new Map<number, number>(), new Map<number, number>()]
+    const built = new Map<number, number>()
+    const leads: FrameLead[] = []
     // The pages keep their last few hundred frames: read them often enough to lose none.
     for (let t = 0; t < seconds; t += 5) {
       await new Promise((r) => setTimeout(r, 5000))
-      merge(fa, await framesOf(pages[0].page))
+      const a = await framesOf(pages[0].page)
+      merge(fa, a)
       merge(fb, await framesOf(pages[1].page))
+      for (const f of a) if (f.built !== null) built.set(f.seq, f.built)
+      const lead = await pages[0].page.evaluate(() => window.__onescreen?.wall?.()?.lead ?? null)
+      if (lead && lead.since !== leads.at(-1)?.since) leads.push(lead)
     }
     const s = skews(fa, fb, from)
+    const late = lateFrames(fa, fb, built, leads, 50)
+    for (const f of late) log(`  frame ${f.seq}: skew ${f.skewMs.toFixed(0)} ms; applied ${f.lateMs.map((x) => x.toFixed(0)).join(' and ')} ms after it was due (lead ${f.leadMs} ms)`)
     // The wall's frame lead at the end: it follows how long drawing holds the slower page (shared/conductor.ts).
     const lead = await pages[0].page.evaluate(() => window.__onescreen?.wall?.()?.lead.ms ?? null)
     const out = {
       path: '/wall/pair/1 + /wall/pair/2', size: '2 × 1920×1080', seconds, fromSeq: from + 1, frames: s.length,
-      p50Ms: quantile(s, 0.5), p99Ms: quantile(s, 0.99), maxMs: s.at(-1) ?? NaN, over50Ms: s.filter((x) => x >= 50).length, target: 50, leadMs: lead, pageErrors: pages.flatMap((b) => b.errors).slice(0, 5),
+      p50Ms: quantile(s, 0.5), p99Ms: quantile(s, 0.99), maxMs: s.at(-1) ?? NaN, over50Ms: s.filter((x) => x >= 50).length, late, leads, target: 50, leadMs: lead, pageErrors: pages.flatMap((b) => b.errors).slice(0, 5),
     }
     log(`frame skew between two browsers over ${out.frames} frames: p50 ${out.p50Ms.toFixed(1)} ms, p99 ${out.p99Ms.toFixed(1)} ms, max ${out.maxMs.toFixed(1)} ms; frame lead at the end ${lead} ms`)
     return out
   } finally {
     for (const b of pages) await b.close()
   }
+}
+
+/**
+ * The frames applied `over` ms or more apart, with how late each page applied them against when they were due
+ * (shared/conductor.ts frameDueAt; the server's clock is the machine's here): a page that is late was busy, a
+ * page that is early or late by the same amount for every frame has its clock offset wrong. A frame built
+ * before a lead switch counts with the lead that was then, as on the pages.
+ */
+function lateFrames(a: Map<number, number>, b: Map<number, number>, built: Map<number, Frame['built']>, leads: FrameLead[], over: number) {
+  const out: { seq: number; skewMs: number; lateMs: number[]; leadMs: number }[] = []
+  for (const [seq, at] of a) {
+    const other = b.get(seq)
+    const t = built.get(seq)
+    if (other === undefined || t == null || Math.abs(at - other) < over) continue
+    const lead = leads.find((l) => l.since > t) ?? leads.at(-1)
+    if (!lead) continue
+    const due = frameDueAt(lead, t)
+    out.push({ seq, skewMs: Math.abs(at - other), lateMs: [at - due, other - due], leadMs: t >= lead.since ? lead.ms : lead.before })
+  }
+  return out
 }

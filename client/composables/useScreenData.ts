@@ -71,11 +71,11 @@ export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: s
   })
 
   if (debugHook) {
-    // When each frame was applied, on the machine's clock (timeOrigin + now): the skew between a wall's
-    // browsers is measured from these (e2e, bench:client). Bounded: the last few hundred frames.
-    const frames: { seq: number; at: number }[] = (debugHook.frames = [])
+    // When each frame was applied, on the machine's clock (timeOrigin + now), and when the server built it: the
+    // skew between a wall's browsers is measured from these (e2e, bench:client). Bounded: the last few hundred.
+    const frames: { seq: number; at: number; built: number | null }[] = (debugHook.frames = [])
     watch(live.seq, (seq) => {
-      frames.push({ seq, at: performance.timeOrigin + performance.now() })
+      frames.push({ seq, at: performance.timeOrigin + performance.now(), built: live.frameAt.value })
       if (frames.length > 600) frames.splice(0, 100)
     }, { flush: 'sync' })
   }

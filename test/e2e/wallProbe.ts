@@ -3,7 +3,7 @@
 import type { Page } from 'playwright-core'
 
 export type WallProbe = NonNullable<ReturnType<NonNullable<NonNullable<Window['__onescreen']>['wall']>>>
-export type Frame = { seq: number; at: number }
+export type Frame = { seq: number; at: number; built: number | null }
 
 export const wallOf = (page: Page) => page.evaluate(() => window.__onescreen?.wall?.() ?? null)
 export const framesOf = (page: Page) => page.evaluate(() => [...(window.__onescreen?.frames ?? [])])
