@@ -49,7 +49,7 @@ export async function measureSkew(urlBase: string, seconds: number, log: (s: str
       if (lead && lead.since !== leads.at(-1)?.since) leads.push(lead)
     }
     const s = skews(fa, fb, from)
-    const late = lateFrames(fa, fb, built, leads, 50)
+    const late = lateFrames(fa, fb, built, leads, 50).filter((f) => f.seq > from)
     for (const f of late) log(`  frame ${f.seq}: skew ${f.skewMs.toFixed(0)} ms; applied ${f.lateMs.map((x) => x.toFixed(0)).join(' and ')} ms after it was due (lead ${f.leadMs} ms)`)
     // The wall's frame lead at the end: it follows how long drawing holds the slower page (shared/conductor.ts).
     const lead = await pages[0].page.evaluate(() => window.__onescreen?.wall?.()?.lead.ms ?? null)

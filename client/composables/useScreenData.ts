@@ -75,8 +75,13 @@ export function useScreenData(scope: Ref<string>, window: Ref<Window>, token?: s
     // skew between a wall's browsers is measured from these (e2e, bench:client). Bounded: the last few hundred.
     const frames: { seq: number; at: number; built: number | null }[] = (debugHook.frames = [])
     watch(live.seq, (seq) => {
-      frames.push({ seq, at: performance.timeOrigin + performance.now(), built: live.frameAt.value })
+      frames.push({ seq, at: performance.timeOrigin + performance.now(), built: null })
       if (frames.length > 600) frames.splice(0, 100)
+    }, { flush: 'sync' })
+    // A frame's parts are published seq first (useLiveScope): its build time follows in the same task.
+    watch(live.frameAt, (at) => {
+      const last = frames.at(-1)
+      if (last && last.built === null) last.built = at
     }, { flush: 'sync' })
   }
   if (debugHook)
