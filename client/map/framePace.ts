@@ -78,8 +78,8 @@ export const pageHold = new WorstHold()
  * earlier, and held the page 200 ms past it), and one asked for while a map frame still holds the page waits
  * until that frame's cost is known. A repaint put off for a due frame is drawn right after it, whatever is due
  * next, so the map always gets drawn (at the latest after one rest, then the later of a due frame and the next rest).
- * On a wall that works in steps (`steps`, shared/conductor.ts stepOf) none of that is guessed: a repaint is drawn
- * just after a step, when that step's live frames have been applied, and it is done before the next step.
+ * On a wall that works in steps (`steps`, shared/conductor.ts stepOf) none of that is guessed: one map frame a
+ * step is drawn, just after it, when that step's live frames have been applied, and it is done before the next.
  */
 export function paceRepaints(map: MapLibre, due: () => number | null, pace = new FramePace(), steps?: (t: number) => { last: number; next: number } | null): () => void {
   const repaint = map.triggerRepaint.bind(map)
@@ -89,15 +89,24 @@ export function paceRepaints(map: MapLibre, due: () => number | null, pace = new
   /** A repaint was asked for while drawing. */
   let asked = false
   let undone = false
+  /** On a wall that steps: the step whose map frame was drawn. */
+  let drawnStep = NaN
   /** Draw now, or put the repaint off; `again`: it was put off for the page's rest once already. */
   const decide = (again: boolean) => {
     const now = Date.now()
     const step = steps?.(now)
     if (step) {
-      // A slow wall draws just after a step, once its live frames are applied; the frame is done before the next.
-      if (now - step.last < STEP_DRAW_MS) return repaint()
+      // A slow wall draws one map frame a step, just after it, once its live frames are applied: it is done before
+      // the next. A repaint asked for later waits for the next step, and so does one asked for from inside that
+      // frame (MapLibre asks while it draws, for tiles and fades): traced, such a second frame began when the first
+      // let go of the page, 300–700 ms into the step, and held it past the next step's live frames.
+      if (now - step.last < STEP_DRAW_MS && drawnStep !== step.last) {
+        drawnStep = step.last
+        return repaint()
+      }
       later = setTimeout(() => {
         later = undefined
+        drawnStep = step.next
         repaint()
       }, step.next - now + 2)
       return

@@ -180,6 +180,29 @@ it('on a wall that steps, draws only just after a step: a repaint asked for betw
   vi.advanceTimersByTime(1) // 2 ms after the step, once its live frames are applied
   expect(m.drawn).toBe(1)
   expect(Date.now()).toBe(13_202)
-  m.triggerRepaint() // just after a step: at once
+  // MapLibre asks again from inside that frame (tiles, fades), and again once it let go of the page: one frame a
+  // step, so the next waits for the next step, however soon it is asked for.
+  m.triggerRepaint()
+  m.render()
+  vi.advanceTimersByTime(1) // the frame's commit
+  expect(m.drawn).toBe(1)
+  vi.advanceTimersByTime(14_402 - Date.now() - 1)
+  expect(m.drawn).toBe(1)
+  vi.advanceTimersByTime(1)
+  expect(m.drawn).toBe(2)
+})
+
+it('on a wall that steps, a repaint asked for just after a step is drawn at once, once a step', () => {
+  const m = fakeMap()
+  const steps = (t: number) => ({ last: Math.floor(t / 1000) * 1000, next: Math.floor(t / 1000) * 1000 + 1000 })
+  vi.setSystemTime(20_010)
+  paceRepaints(m as unknown as MapLibre, () => null, new FramePace(), steps)
+  m.triggerRepaint() // 10 ms after a step: its live frames were applied, so at once
+  expect(m.drawn).toBe(1)
+  m.render()
+  vi.advanceTimersByTime(5)
+  m.triggerRepaint() // 15 ms after the step, a cheap frame done: still the step's second frame, so it waits
+  expect(m.drawn).toBe(1)
+  vi.advanceTimersByTime(21_002 - Date.now())
   expect(m.drawn).toBe(2)
 })
