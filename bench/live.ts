@@ -34,6 +34,12 @@ const BIG_P99_MS = 500
 const BIG_RSS_KB = 50
 const BEFORE = process.env.BENCH_BEFORE
 /**
+ * BENCH_TOGETHER=1: the old code's phase runs at the same time as ours, each with its own screens and driver.
+ * CPU time for the same work moves ±15 % from one 20 s phase to the next on this shared machine, more than the
+ * difference measured; side by side both servers see the same machine. Latencies are then under contention too.
+ */
+const TOGETHER = process.env.BENCH_TOGETHER === '1'
+/**
  * How our server commits. The old code commits with synchronous=NORMAL, so CPU per report compares the live path
  * like for like; what FULL (the default) adds per commit is bench:ingest's figure. Frames never wait for the
  * fsync (only the acknowledgements do), so the latencies are the same either way.
@@ -236,10 +242,10 @@ async function main() {
   for (let rep = 0; rep < REPEAT; rep++)
     for (const rate of RATES) {
       const run = runs.get(rate)!
-      const p = await phase(ours, rate)
+      const [p, o] = old && TOGETHER ? await Promise.all([phase(ours, rate), phase(old, rate)]) : [await phase(ours, rate), null]
       run.live.push(p)
       run.raw.push(await rawPhase(p.avgDeltaBytes!))
-      if (old) run.before.push(await phase(old, rate))
+      if (old) run.before.push(o ?? (await phase(old, rate)))
     }
 
   // ---- BIG screens on the one process: the others' screens stay connected and idle ----------------------
@@ -303,7 +309,7 @@ async function main() {
     at: new Date().toISOString(), seconds: SECONDS, repeat: REPEAT, clients: CLIENTS, measuringClients: MEASURE, tickMs: TICK_MS,
     frameMinMs: Number(process.env.ONESCREEN_FRAME_MIN_MS ?? 100), frameCoalesceMs: Number(process.env.ONESCREEN_FRAME_COALESCE_MS ?? 10),
     frameRoundGapMs: Number(process.env.ONESCREEN_FRAME_ROUND_GAP_MS ?? 0),
-    loadAverage: loadAverage(), before: BEFORE ?? null, synchronous: SYNCHRONOUS,
+    loadAverage: loadAverage(), before: BEFORE ?? null, together: TOGETHER, synchronous: SYNCHRONOUS,
     server: { startMs: Math.round(startMs), firstSnapshotMs: Math.round(firstSnapshotMs), metricsStart: live0.start, idleRssMB: +(idle.rss / 1e6).toFixed(1), withClientsRssMB: +(withClients.rss / 1e6).toFixed(1) },
     phases, big,
     targets: { p50Ms: P50_TARGET_MS, p99: `raw broadcast p99 + ${P99_MARGIN_MS} ms`, cpuPerReport: 'no higher than the old code’s', bigP99Ms: BIG_P99_MS, rssPerScreenKB: BIG_RSS_KB },
@@ -311,7 +317,7 @@ async function main() {
   mkdirSync('bench/results', { recursive: true })
   writeFileSync('bench/results/live.json', JSON.stringify(result, null, 2) + '\n')
 
-  console.log(`\nmedians of ${REPEAT} alternating runs of ${SECONDS} s; load average ${result.loadAverage.join(' ')}; our server commits with synchronous=${SYNCHRONOUS}`)
+  console.log(`\nmedians of ${REPEAT} ${TOGETHER ? 'side-by-side' : 'alternating'} runs of ${SECONDS} s; load average ${result.loadAverage.join(' ')}; our server commits with synchronous=${SYNCHRONOUS}`)
   const ms = (l: { p50: number; p99: number; max: number }) => [l.p50, l.p99, l.max].map((x) => String(Math.round(x)))
   const rows = [
     ['phase', 'events/s', 'p50 ms', 'p99 ms', 'max ms', 'CPU %', 'CPU ms/report', 'RSS MB'],
