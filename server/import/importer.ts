@@ -23,6 +23,7 @@ import type { ImportMapping } from './mapping'
 import type { InflateLimits } from './xlsx'
 
 export { ERRORS_LISTED, SKIPPED_LISTED } from './report'
+export { warmUp } from './thread'
 
 export interface ImportProgress {
   /** Bytes of data parsed, out of total (file bytes for CSV, worksheet XML bytes for XLSX). */

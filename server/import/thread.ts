@@ -1,4 +1,4 @@
-// The one import worker thread of the process (worker.ts): started on the first import, shared by the
+// The one import worker thread of the process (worker.ts): started as the first upload arrives, shared by the
 // imports that follow, and stopped after a minute without one, so a server that imports once a month does
 // not carry it. It keeps the process alive only while a job runs. A thread that dies (out of its memory
 // limit, say) fails its jobs and is replaced on the next import.
@@ -38,6 +38,31 @@ function start(): Worker {
   return w
 }
 
+/** Stop the thread once it has been idle for IDLE_MS (it no longer keeps the process alive meanwhile). */
+function idleStop(w: Worker) {
+  w.unref()
+  idle = setTimeout(() => {
+    idle = null
+    if (worker === w && handlers.size === 0) {
+      worker = null
+      void w.terminate()
+    }
+  }, IDLE_MS)
+  idle.unref()
+}
+
+/**
+ * Start the thread ahead of a job: loading it takes about a second (more on a busy machine), which an upload
+ * can overlap instead of the import waiting for it. Stopped again after IDLE_MS if no job comes.
+ */
+export function warmUp(): number {
+  if (!worker) {
+    worker = start()
+    idleStop(worker)
+  }
+  return worker.threadId
+}
+
 /** A job on the shared thread: `post` talks to it, `close` ends it (cancelling it if still running). */
 export function startJob(job: WorkerJob, onMessage: Handler, onDeath: (e: Error) => void) {
   if (idle) clearTimeout(idle)
@@ -51,20 +76,13 @@ export function startJob(job: WorkerJob, onMessage: Handler, onDeath: (e: Error)
   post({ type: 'start', id, job })
   return {
     id,
+    threadId: w.threadId,
     post,
     close(cancel: boolean) {
       if (!handlers.delete(id)) return
       if (cancel) post({ type: 'cancel', id })
       if (handlers.size > 0 || worker !== w) return
-      w.unref()
-      idle = setTimeout(() => {
-        idle = null
-        if (worker === w && handlers.size === 0) {
-          worker = null
-          void w.terminate()
-        }
-      }, IDLE_MS)
-      idle.unref()
+      idleStop(w)
     },
   }
 }

@@ -14,7 +14,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { IngestError } from '../../../cases/errors'
 import { ErrorResponses } from '../../../http/schemas'
 import { problem } from '../../../http/problem'
-import { ERRORS_LISTED, fileKind, importFile, SKIPPED_LISTED } from '../../../import/importer'
+import { ERRORS_LISTED, fileKind, importFile, SKIPPED_LISTED, warmUp } from '../../../import/importer'
 import { loadMapping, MappingError } from '../../../import/mapping'
 import { ReportStore } from '../../../import/store'
 
@@ -88,6 +88,8 @@ const upload: FastifyPluginAsyncTypebox = async (app) => {
       throw new IngestError(429, 'file', 'another import is running; send this one when it has finished')
     }
     running = true
+    // The worker thread loads while the file arrives.
+    warmUp()
     const dir = await mkdtemp(join(tmpdir(), 'onescreen-import-'))
     try {
       const part = await req.file({ limits: { fileSize: IMPORT_MAX_BYTES, files: 1 } })
