@@ -22,20 +22,22 @@ async function niceOf(name: string): Promise<number> {
   throw new Error(`no thread named ${name}`)
 }
 
+const job = () => ({ file: '/nonexistent', kind: 'csv' as const, reportFile: null, parse: { matters: [], departments: [], now: Date.now(), batchSize: 10 } })
+
 describe('the import thread', () => {
   it('can be started ahead of a job, which then runs on it', async () => {
     const warm = warmUp()
     expect(warmUp()).toBe(warm)
     const died: Error[] = []
-    const job = startJob({ file: '/nonexistent', kind: 'csv', reportFile: null, parse: { matters: [], departments: [], now: Date.now(), batchSize: 10 } },
-      () => {}, (e) => died.push(e))
-    expect(job.threadId).toBe(warm)
-    job.close(true)
+    const running = startJob(job(), () => {}, (e) => died.push(e))
+    expect(running.threadId).toBe(warm)
+    running.close(true)
     expect(died).toEqual([])
   })
 
   it.runIf(process.platform === 'linux')('runs below the priority of the event loop it feeds', async () => {
-    warmUp()
+    const running = startJob(job(), () => {}, () => {})
     expect(await niceOf('import')).toBe(10)
+    running.close(true)
   })
 })
