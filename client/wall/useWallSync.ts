@@ -82,8 +82,8 @@ export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Re
   // lead covers the slowest of its browsers (shared/conductor.ts FRAME_LEAD).
   let reported = { ms: -1, at: 0 }
   const reportHold = setInterval(() => {
-    const ms = Math.round(pageHold.worst(Date.now()))
     const t = Date.now()
+    const ms = Math.round(pageHold.worst(t))
     if (!link?.state || (ms < reported.ms + FRAME_LEAD.step && t - reported.at < HOLD_REPORT_MS)) return
     reported = { ms, at: t }
     share({ hold: { browser: o.browser ?? 0, ms } })
