@@ -27,7 +27,7 @@ const schema = {
   params: Type.Object({ name: Type.String() }),
   body: Drive,
   response: {
-    200: Type.Object({ scope: Type.String(), window: Type.String(), metric: Type.String(), case: Type.Union([Type.Integer(), Type.Null()]), driver: Type.String(), applyAt: Type.Number() }),
+    200: Type.Object({ scope: Type.String(), window: Type.String(), metric: Type.String(), case: Type.Union([Type.Integer(), Type.Null()]), driver: Type.String(), version: Type.Integer({ description: 'the wall state this drive made' }), applyAt: Type.Number() }),
     ...ErrorResponses,
   },
 }
@@ -59,7 +59,7 @@ const wallDrive: FastifyPluginAsyncTypebox = async (app) => {
       if (!row || !callerCovers(c, row.grid, row.special)) throw new IngestError(404, 'case', `no case ${to.case} inside ${c.scope}`)
     }
     const { state: s, applyAt } = app.walls.drive(req.params.name, to, c.name)
-    return { scope: s.scope, window: s.window, metric: s.metric, case: s.case, driver: c.name, applyAt }
+    return { scope: s.scope, window: s.window, metric: s.metric, case: s.case, driver: c.name, version: s.version, applyAt }
   })
 }
 
