@@ -19,7 +19,7 @@ import { readRows, type FileKind } from '../server/import/read'
 import { generateRows, loadInputs, writeCsv, writeXlsx } from '../fixtures/generate/hotline-export'
 import { capture, rawInsert, type Captured } from './import/raw'
 import { median } from './stats'
-import { message } from './child'
+import { message, threadCpu, threads } from './child'
 
 const { values } = parseArgs({ options: { rows: { type: 'string' }, runs: { type: 'string' } } })
 const ROWS = Number(values.rows ?? 100_000)
@@ -66,7 +66,7 @@ async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
 interface Loop { p50: number; p99: number; max: number; samples: number }
 interface Frames { frames: number; maxGapMs: number; p99GapMs: number; overTwoTicks: number; resyncs: number }
 interface Writes { acked: number; failed: number; p50: number; p99: number; max: number }
-interface Run { kind: FileKind; ms: number; serverMs: number; cpuMs: number; imported: number; loop: Loop; frames: Frames; writes: Writes }
+interface Run { kind: FileKind; ms: number; serverMs: number; cpuMs: number; threadMs: Record<string, number>; imported: number; loop: Loop; frames: Frames; writes: Writes }
 
 /** One import into a fresh server, with the screen and the writer watching. */
 async function run(kind: FileKind, r: number, keep: boolean): Promise<Run & { db: string }> {
@@ -106,10 +106,13 @@ async function run(kind: FileKind, r: number, keep: boolean): Promise<Run & { db
     screen.send({ type: 'start' })
     writer.send({ type: 'reset' })
     const cpu0 = cpuMs(server.pid!)
+    const threads0 = threads(server.pid!)
     const uploader = fork('bench/import/upload.ts', [], { execArgv: TSX, env: { ...process.env, BASE: base, KEY: importKey, FILE: file(`export.${kind}`) } })
     children.push(uploader)
     const up = await message<{ status: number; ms: number; body: { imported: number; ms: number } | string }>(uploader, 'uploaded', WAIT_MS)
     const cpu = cpuMs(server.pid!) - cpu0
+    // Which thread spent it: the event loop (main), the import thread, V8's GC helpers and libuv's pool.
+    const threadMs = Object.fromEntries(threadCpu(server.pid!, threads0, threads(server.pid!), cpu))
     const loop = message<Loop>(server, 'loop', WAIT_MS)
     server.send('loop:read')
     screen.send({ type: 'stop' })
@@ -117,7 +120,7 @@ async function run(kind: FileKind, r: number, keep: boolean): Promise<Run & { db
     const [l, f, w] = await Promise.all([loop, message<Frames>(screen, 'frames', WAIT_MS), message<Writes>(writer, 'writes', WAIT_MS)])
     if (up.status !== 200 || typeof up.body === 'string') throw new Error(`${kind}: the import answered ${up.status}: ${String(up.body)}`)
     if (up.body.imported !== ROWS) throw new Error(`${kind}: imported ${up.body.imported} of ${ROWS}`)
-    return { kind, ms: up.ms, serverMs: up.body.ms, cpuMs: cpu, imported: up.body.imported, loop: l, frames: f, writes: w, db }
+    return { kind, ms: up.ms, serverMs: up.body.ms, cpuMs: cpu, threadMs, imported: up.body.imported, loop: l, frames: f, writes: w, db }
   } finally {
     for (const c of children.reverse()) await stop(c)
     if (!keep) for (const ext of ['', '-wal', '-shm']) rmSync(db + ext, { force: true })
@@ -164,6 +167,7 @@ async function main() {
         `  ${kind} run ${r + 1}: ${secs(x.ms)} s (server CPU ${secs(x.cpuMs)} s), loop p99 ${round(x.loop.p99)} ms max ${round(x.loop.max)} ms, ` +
           `frame gap max ${Math.round(x.frames.maxGapMs)} ms (${x.frames.overTwoTicks} over two ticks), writes p99 ${Math.round(x.writes.p99)} ms; load ${load()}`,
       )
+      console.log(`    server CPU by thread (s): ${Object.entries(x.threadMs).map(([k, v]) => `${k} ${secs(v)}`).join(', ')}`)
     }
 
   const raw: number[] = []

@@ -17,6 +17,7 @@ import { kindOf, type FileKind } from './read'
 import type { ParsedRow } from './parse'
 import type { WorkerJob } from './protocol'
 import { startJob } from './thread'
+import { unpackBatch } from './wire'
 import type { ReportSummary, SkippedRow } from './report'
 import type { RowError } from './row'
 import type { ImportMapping } from './mapping'
@@ -213,7 +214,8 @@ export async function importFile({ ingest, catalogue: cat, db }: ImportTarget, p
             break
           case 'rows':
             chain = chain.then(async () => {
-              const { refused, skipped } = await committer.commit(m.rows, m.headers)
+              const batch = unpackBatch(m)
+              const { refused, skipped } = await committer.commit(batch.rows, batch.headers)
               lateSkipped += skipped.length
               lateBad += refused.length
               tally()

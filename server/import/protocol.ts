@@ -2,7 +2,8 @@
 // they cross the thread boundary by structured clone.
 import type { IngestStatus } from '../cases/errors'
 import type { FileKind } from './read'
-import type { ParseCounts, ParsedBatch, ParseOptions } from './parse'
+import type { ParseCounts, ParseOptions } from './parse'
+import type { PackedBatch } from './wire'
 import type { ReportSummary, SkippedRow } from './report'
 import type { RowError } from './row'
 
@@ -18,7 +19,8 @@ type Of<T> = T & { id: number }
 
 export type FromWorker = Of<
   | { type: 'progress'; bytes: number; total: number; counts: ParseCounts }
-  | ({ type: 'rows' } & ParsedBatch)
+  /** Good rows, packed (wire.ts): a plain object per row would cost the main thread more to receive. */
+  | ({ type: 'rows' } & PackedBatch)
   /** Every row is read; the job waits for the last commits, then a `finish`. */
   | { type: 'parsed'; counts: ParseCounts }
   | { type: 'done'; counts: ParseCounts; report: ReportSummary }

@@ -9,6 +9,7 @@ import { parentPort } from 'node:worker_threads'
 import { IngestError } from '../cases/errors'
 import { parseExport, type ParseCounts } from './parse'
 import { ErrorReport } from './report'
+import { packBatch } from './wire'
 import type { FromWorker, ToWorker, WorkerJob } from './protocol'
 
 const IN_FLIGHT = 3
@@ -70,7 +71,7 @@ class Job {
       this.wake = null
       if (this.cancelled) return
       this.credits--
-      send({ type: 'rows', id, ...batch })
+      send({ type: 'rows', id, ...packBatch(batch) })
       progress()
     }
     progress(true)
