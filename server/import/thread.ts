@@ -52,7 +52,7 @@ function idleStop(w: Worker) {
 }
 
 /**
- * Start the thread ahead of a job: loading it takes about a second (more on a busy machine), which an upload
+ * Start the thread ahead of a job: loading it takes 0.3–0.5 s (more on a busy machine), which an upload
  * can overlap instead of the import waiting for it. Stopped again after IDLE_MS if no job comes.
  */
 export function warmUp(): number {

@@ -1,8 +1,9 @@
 // Plain JavaScript, so that any Node can start it: loads the TypeScript worker through tsx, whether or not
 // the process that started the worker runs under tsx itself (npm start, npm run import, vitest, plain node).
 import { readlinkSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { setPriority } from 'node:os'
-import { tsImport } from 'tsx/esm/api'
+import { register } from 'tsx/cjs/api'
 
 /** How much lower than the server's own threads this one runs (nice, 0–19). */
 const IMPORT_NICE = 10
@@ -18,4 +19,9 @@ try {
   /* not Linux */
 }
 
-await tsImport('./worker.ts', import.meta.url)
+// tsx's require hook, which compiles in this thread: its ESM loader (tsImport) runs its hooks on a thread of
+// their own, and loading the worker's modules through it took about a second, which the import waited for
+// when the upload was quicker (bench:import); this takes about 0.2 s. (The worker's modules have no
+// top-level await, which a require could not load.)
+register()
+createRequire(import.meta.url)('./worker.ts')

@@ -4,7 +4,7 @@
 // up in memory. Problems the commit finds come back here, into the job's one error report.
 //
 // One thread serves every import of the process, one job after another or side by side (each has an id):
-// starting a thread that loads TypeScript costs about a second, more than a small import.
+// starting a thread that loads TypeScript costs 0.3–0.5 s, more than a small import.
 import { parentPort } from 'node:worker_threads'
 import { IngestError } from '../cases/errors'
 import { parseExport, type ParseCounts } from './parse'
