@@ -18,6 +18,8 @@ export interface MapRegion {
   width: number
   height: number
   pieces: MapPiece[]
+  /** Every piece of the map when a browser draws only some of them (`pieces`); labels are shared out among all. */
+  all?: MapPiece[]
 }
 
 /**

@@ -18,6 +18,10 @@ export const RATE_BREAKS = [800, 900, 950, 970, 980, 990]
 export const NO_DATA = 'rgba(96, 118, 150, 0.22)'
 
 export const BACKGROUND = '#040b17'
+/** The label layers' text at the size token's 16 px (size and halo in px); a map in pieces places its
+ *  labels with these (pieceLabels.ts). */
+export const LABEL_TEXT = { 1: { size: 13, halo: 1.4 }, 2: { size: 11, halo: 1.2 } } as const
+export const LABEL_PADDING = 2
 export const sourceId = (level: MapLevel) => `grids-${level}`
 export const fillId = (level: MapLevel) => `fill-${level}`
 
@@ -33,15 +37,16 @@ export function blankStyle(): StyleSpecification {
   return { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }] }
 }
 
-/** Sources and layers for the atlas; `k` scales line widths with the size token (1 at 1920×1080). */
-export function gridLayers(atlas: GridAtlas, metric: MapMetric, scope: string, k: number) {
+/** Sources and layers for the atlas; `k` scales line widths with the size token (1 at 1920×1080). `labels`:
+ *  the label points this map draws, when not every grid's (a piece of a wall's map, pieceLabels.ts). */
+export function gridLayers(atlas: GridAtlas, metric: MapMetric, scope: string, k: number, labels: unknown = labelPoints(atlas)) {
   const sources: Record<string, unknown> = {}
   const layers: LayerSpecification[] = []
   for (const level of [1, 2, 3, 4, 5] as MapLevel[])
     sources[sourceId(level)] = { type: 'geojson', data: atlas.polygons[level], promoteId: 'i', buffer: 4, tolerance: 0.3 }
   for (const level of [1, 2, 3, 4] as MapLevel[])
     sources[`mesh-${level}`] = { type: 'geojson', data: { type: 'Feature', properties: {}, geometry: atlas.borders[level] }, tolerance: 0.3 }
-  sources.labels = { type: 'geojson', data: labelPoints(atlas) }
+  sources.labels = { type: 'geojson', data: labels }
   sources.focus = { type: 'geojson', data: { type: 'FeatureCollection', features: [] } }
   sources.spot = { type: 'geojson', data: { type: 'FeatureCollection', features: [] } }
 
@@ -69,13 +74,13 @@ export function gridLayers(atlas: GridAtlas, metric: MapMetric, scope: string, k
   layers.push({ id: 'spot', type: 'line', source: 'spot', paint: { 'line-color': '#ff5a5f', 'line-width': 3 * k, 'line-blur': 1 * k } })
   layers.push({
     id: 'labels-1', type: 'symbol', source: 'labels', filter: ['==', ['get', 'level'], 1],
-    layout: { 'text-field': ['get', 'name'], 'text-size': 13 * k, 'text-allow-overlap': false, 'text-padding': 2 },
-    paint: { 'text-color': '#eaf6ff', 'text-halo-color': 'rgba(3, 10, 22, 0.9)', 'text-halo-width': 1.4 * k },
+    layout: { 'text-field': ['get', 'name'], 'text-size': LABEL_TEXT[1].size * k, 'text-allow-overlap': false, 'text-padding': LABEL_PADDING },
+    paint: { 'text-color': '#eaf6ff', 'text-halo-color': 'rgba(3, 10, 22, 0.9)', 'text-halo-width': LABEL_TEXT[1].halo * k },
   })
   layers.push({
     id: 'labels-2', type: 'symbol', source: 'labels', filter: ['==', ['get', 'level'], 2],
-    layout: { 'text-field': ['get', 'name'], 'text-size': 11 * k, 'text-padding': 2 },
-    paint: { 'text-color': '#d2e6ff', 'text-halo-color': 'rgba(3, 10, 22, 0.9)', 'text-halo-width': 1.2 * k },
+    layout: { 'text-field': ['get', 'name'], 'text-size': LABEL_TEXT[2].size * k, 'text-padding': LABEL_PADDING },
+    paint: { 'text-color': '#d2e6ff', 'text-halo-color': 'rgba(3, 10, 22, 0.9)', 'text-halo-width': LABEL_TEXT[2].halo * k },
   })
   return { sources, layers }
 }

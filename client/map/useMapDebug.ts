@@ -22,7 +22,7 @@ export interface MapDebugContext {
   onZoom: () => void
 }
 
-const PROBES = ['mapState', 'gridPoint', 'gridsShown', 'mapValue', 'probe', 'zoomToLevel', 'mapIdle', 'map', 'mapPieces', 'microIndices', 'currentValues', 'applyGrids'] as const
+const PROBES = ['mapState', 'gridPoint', 'gridsShown', 'mapValue', 'probe', 'zoomToLevel', 'mapIdle', 'map', 'mapPieces', 'mapLabels', 'microIndices', 'currentValues', 'applyGrids'] as const
 
 export function useMapDebug(debugHook: DebugHook, ctx: MapDebugContext): void {
   const a = ctx.atlas
@@ -87,6 +87,24 @@ export function useMapDebug(debugHook: DebugHook, ctx: MapDebugContext): void {
     ).then((all) => all.length > 0)
   debugHook.map = () => ctx.view.map.value
   debugHook.mapPieces = () => ctx.view.maps.value.length
+  // The labels each piece draws (MapLibre's placed symbols, by grid code), and those whose box reaches past
+  // the piece's canvas (a strip just outside each edge): such a label is cut by the canvas edge, on a wall
+  // by a bezel. Each piece's rectangle is in page px.
+  debugHook.mapLabels = () =>
+    ctx.view.maps.value.map((m) => {
+      const c = m.getContainer()
+      const [w, h, s] = [c.clientWidth, c.clientHeight, 60]
+      const layers = ['labels-1', 'labels-2'].filter((id) => m.getLayer(id))
+      const codes = (a: [number, number], b: [number, number]) => [...new Set(m.queryRenderedFeatures([a, b], { layers }).map((f) => String(f.properties.code)))]
+      const beyond = [
+        ...codes([-s, -s], [-1, h + s]),
+        ...codes([w + 1, -s], [w + s, h + s]),
+        ...codes([-s, -s], [w + s, -1]),
+        ...codes([-s, h + 1], [w + s, h + s]),
+      ]
+      const r = c.getBoundingClientRect()
+      return { x: r.left, y: r.top, width: w, height: h, drawn: codes([0, 0], [w, h]), beyond: [...new Set(beyond)] }
+    })
   debugHook.microIndices = () => a().indices[4]
   debugHook.currentValues = () => ctx.values()
   debugHook.applyGrids = (values, changed) => {

@@ -14,6 +14,7 @@ import { maxCanvasPx } from './gpu'
 import { FramePace, paceRepaints } from './framePace'
 import { between, fitCamera, latOf, lngOf, mercX, mercY, pieceCenter, type Camera, type MapRegion } from './pieces'
 import type { GridAtlas } from './useGridAtlas'
+import { PieceLabels } from './pieceLabels'
 
 export interface MapViewOptions {
   /** The map's box. */
@@ -86,6 +87,8 @@ export function useMapView(o: MapViewOptions): MapView {
   let cam: Camera | null = null
   let frame = 0
   let unpace: (() => void)[] = []
+  /** A map in pieces shares its labels out among them, each wholly inside one (see pieceLabels.ts). */
+  let labels: PieceLabels | null = null
   const region = () => o.region()
   const padding = () => Math.round(o.rem.value * 1.5)
 
@@ -94,6 +97,7 @@ export function useMapView(o: MapViewOptions): MapView {
     cam = c
     const r = region()!
     maps.value.forEach((m, k) => m.jumpTo({ center: pieceCenter(c, r, r.pieces[k]), zoom: c.zoom }))
+    labels?.update(c, maps.value)
   }
   const ease = (t: number) => (t < 0.5 ? 4 * t * t * t : 1 - (-2 * t + 2) ** 3 / 2)
   /** How long a camera move takes: none while moves are cuts. */
@@ -162,6 +166,7 @@ export function useMapView(o: MapViewOptions): MapView {
     const bounds = bboxOf(o.atlas(), o.scope()) as Bounds
     const first = r ? fitCamera(bounds, r.width, r.height, padding()) : null
     const limit = maxCanvasPx()
+    labels = r ? new PieceLabels(o.atlas(), r, o.rem.value / 16) : null
     const created = o.pieces.value.map((el, k) => {
       const m = markRaw(
         new maplibregl.Map({
@@ -187,7 +192,8 @@ export function useMapView(o: MapViewOptions): MapView {
       m.touchZoomRotate.disableRotation()
       tally('maps', 1)
       m.on('load', () => {
-        const { sources, layers } = gridLayers(o.atlas(), o.metric(), o.scope(), o.rem.value / 16)
+        const points = labels && cam ? labels.points(cam)[k] : undefined
+        const { sources, layers } = gridLayers(o.atlas(), o.metric(), o.scope(), o.rem.value / 16, points)
         for (const [id, s] of Object.entries(sources)) m.addSource(id, s as maplibregl.SourceSpecification)
         for (const l of layers) m.addLayer(l)
         for (const fn of loaders) fn(m)

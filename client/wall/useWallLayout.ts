@@ -31,7 +31,7 @@ export function useWallLayout(profile: Ref<WallProfile | null | undefined>, brow
     const r = splitRegion(map, page.value.screens, page.value.bezel, limit, dpr)
     // A browser that drives part of the wall draws only its own pieces (the others' share the camera).
     const view = page.value.view
-    return { ...r, pieces: r.pieces.filter((p) => overlaps({ ...p.box, x: p.box.x + map.x, y: p.box.y + map.y }, view)) }
+    return { ...r, all: r.pieces, pieces: r.pieces.filter((p) => overlaps({ ...p.box, x: p.box.x + map.x, y: p.box.y + map.y }, view)) }
   })
   /** A key that changes when the map must be rebuilt (its pieces changed). */
   const regionKey = computed(() => (region.value ? JSON.stringify(region.value.pieces.map((p) => p.box)) : 'one'))

@@ -179,6 +179,33 @@ describe.each(SHAPES)('$name', (shape) => {
       await saveScaled(png, 1920, screenshotPath(shape.shot))
     }
   })
+
+  // Each piece's MapLibre places its own labels, so a label by a piece's edge used to be drawn in two pieces,
+  // cut by the bezel (or by the map's outer edge). Streets at the district view, then communities.
+  it.runIf(shape.columns * shape.rows > 1)('draws every map label wholly inside one screen, once', async () => {
+    for (const level of [1, 2]) {
+      const pieces = await b.page.evaluate(async (l) => {
+        const h = window.__onescreen as unknown as { zoomToLevel: (l: number) => void; mapIdle: () => Promise<boolean>; mapLabels: () => { x: number; y: number; width: number; height: number; drawn: string[]; beyond: string[] }[] }
+        h.zoomToLevel(l)
+        await h.mapIdle()
+        await h.mapIdle()
+        return h.mapLabels()
+      }, level)
+      const drawn = pieces.flatMap((p) => p.drawn)
+      // No label reaches past its piece's canvas, and none is drawn by two pieces.
+      expect(pieces.flatMap((p) => p.beyond), `level ${level}: labels cut by a piece's edge`).toEqual([])
+      expect(drawn.length, `level ${level}: labels drawn twice`).toBe(new Set(drawn).size)
+      if (level > 1) continue
+      // A street whose label point lies by a piece's edge is still drawn (moved inside), not left out: on the
+      // 3×3 wall, 马寨镇's point is by the bezel between the middle screen's rows.
+      const points = await b.page.evaluate(() => (window.__onescreen as unknown as { gridsShown: (l: number) => { code: string; x: number; y: number }[] }).gridsShown(1))
+      const edge = (q: { x: number; y: number }) =>
+        Math.min(...pieces.filter((p) => within({ ...q, width: 0, height: 0 }, p)).map((p) => Math.min(q.x - p.x, p.x + p.width - q.x, q.y - p.y, p.y + p.height - q.y)))
+      const near = points.filter((q) => edge(q) < 40).map((q) => q.code)
+      expect(near.length, 'street label points by an edge').toBeGreaterThan(0)
+      expect(drawn, 'streets by an edge are drawn').toEqual(expect.arrayContaining(near))
+    }
+  })
 })
 
 describe('the part of a wall one browser drives (/wall/duo/2 at 1920×1080)', () => {
