@@ -175,6 +175,12 @@ describe.each(SHAPES)('$name', (shape) => {
     // A map across screens is drawn in pieces, one per screen it covers (bezel compensation).
     if (shape.columns * shape.rows > 1) expect(m.pieces.length).toBeGreaterThan(1)
     if (shape.shot) {
+      // The district at rest: a tour step that began before the wall's hold arrived may have flown the map on.
+      await b.page.evaluate(() => {
+        const h = window.__onescreen as unknown as { zoomToLevel: (l: number) => void; mapIdle: () => Promise<boolean> }
+        h.zoomToLevel(1)
+        return h.mapIdle()
+      })
       const png = await b.page.screenshot({ timeout: 300_000 })
       await saveScaled(png, 1920, screenshotPath(shape.shot))
     }
