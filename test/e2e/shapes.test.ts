@@ -235,6 +235,34 @@ describe('the part of a wall one browser drives (/wall/duo/2 at 1920×1080)', ()
   })
 })
 
+describe('a 2×1 wall in two browsers (/wall/duo/1 and /wall/duo/2)', () => {
+  it('draws each map label once on the whole wall, each inside its own screen', async () => {
+    const bs = [await openBrowser(1920, 1080), await openBrowser(1920, 1080)]
+    try {
+      await Promise.all(bs.map((b, k) => b.page.goto(`${server.url}/wall/duo/${k + 1}`)))
+      for (const b of bs) await ready(b.page)
+      // Both browsers at rest on the same camera; each answers from it which labels its screen draws.
+      const labels = await Promise.all(
+        bs.map((b) =>
+          b.page.evaluate(async () => {
+            const h = window.__onescreen as unknown as { zoomToLevel: (l: number) => void; mapIdle: () => Promise<boolean>; mapLabels: () => { drawn: string[]; beyond: string[] }[] }
+            h.zoomToLevel(1)
+            await h.mapIdle()
+            await h.mapIdle()
+            return h.mapLabels()
+          }),
+        ),
+      )
+      const drawn = labels.map((pieces) => pieces.flatMap((p) => p.drawn))
+      expect(labels.flat().flatMap((p) => p.beyond)).toEqual([])
+      expect(drawn[0].filter((c) => drawn[1].includes(c)), 'labels drawn by both browsers').toEqual([])
+      expect(drawn[0].length + drawn[1].length).toBeGreaterThan(10)
+    } finally {
+      for (const b of bs) await b.close()
+    }
+  })
+})
+
 describe('the tablet on a 390×844 phone', () => {
   it('has a readable header, the KPIs, a map its legend does not cover, and the case list', async () => {
     const b = await openBrowser(390, 844, { touch: true })
