@@ -330,3 +330,14 @@ describe('property: random valid command sequences', () => {
     expect(sorted([...exercised])).toEqual(sorted(ACTIONS.filter((a) => a !== 'report')))
   })
 })
+
+describe('reduce copies a state field by field', () => {
+  it("gives every state newCase's fields in newCase's order, whatever order (or extra fields) the state it folds came in", () => {
+    const fresh = newCase(0)
+    // As a stored row reads back: the same fields, another order, and a field that is not the state's.
+    const stored = { ...Object.fromEntries(Object.entries(fresh).reverse()), state: 'verified', id: 7 } as unknown as CaseState
+    const next = reduce(stored, decide(7, stored, { action: 'register', actor: 'a', at: 1, data: { deadline: 9 } }))
+    expect(Object.keys(next)).toEqual(Object.keys(fresh))
+    expect(next).toMatchObject({ state: 'registered', registeredAt: 1, deadline: 9 })
+  })
+})
