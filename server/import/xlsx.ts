@@ -51,9 +51,18 @@ export async function* readXlsx(source: string | Buffer, opts: XlsxOptions = {})
     // Check everything still to be read before inflating any of it.
     const reading = [sheet, ...(strings ? [strings] : [])]
     checkDeclared(reading, limits, totalRead(entries, limits))
-    const shared = strings ? await readSharedStrings(zip, strings) : []
-    opts.onTotal?.(sheet.uncompressedSize)
-    yield* readSheet(zip, sheet, shared, opts.onBytes)
+    // The shared strings are read alongside the sheet, as far as its rows need them: a writer lists them in
+    // the order the sheet first uses them, so the first rows go out at once instead of after the whole table
+    // (a second or more of a 100,000-row export, while the server had nothing to commit).
+    const shared = new SharedStrings(strings ? readSharedStrings(zip, strings) : null)
+    try {
+      opts.onTotal?.(sheet.uncompressedSize)
+      yield* readSheet(zip, sheet, shared, opts.onBytes)
+      // Strings no row used are read all the same: a damaged table is refused, as when it was read first.
+      await shared.upTo(Infinity)
+    } finally {
+      await shared.close()
+    }
   } finally {
     zip.close()
   }
@@ -109,16 +118,21 @@ async function* text(zip: ZipFile, e: Entry, onBytes?: (n: number) => void): Asy
 }
 
 /** Run a SAX parse over an entry; `handlers` push what they find, which is handed out after each chunk. */
-async function* parse<T>(chunks: AsyncIterable<string>, handlers: (p: SaxesParser, out: T[]) => void): AsyncGenerator<T> {
+async function* parseChunks<T>(chunks: AsyncIterable<string>, handlers: (p: SaxesParser, out: T[]) => void): AsyncGenerator<T[]> {
   const parser = new SaxesParser()
   const out: T[] = []
   handlers(parser, out)
   for await (const chunk of chunks) {
     parser.write(chunk)
-    if (out.length) yield* out.splice(0)
+    if (out.length) yield out.splice(0)
   }
   parser.close()
-  yield* out
+  if (out.length) yield out
+}
+
+/** The same, one item at a time. */
+async function* parse<T>(chunks: AsyncIterable<string>, handlers: (p: SaxesParser, out: T[]) => void): AsyncGenerator<T> {
+  for await (const items of parseChunks(chunks, handlers)) yield* items
 }
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
@@ -155,9 +169,9 @@ async function locateParts(zip: ZipFile, entries: Map<string, Entry>, limits: In
   return { sheet, strings }
 }
 
-/** The shared-strings table: `<si>` holds one `<t>` or rich-text runs `<r><t>`; phonetic hints `<rPh>` are not text. */
-function readSharedStrings(zip: ZipFile, e: Entry): Promise<string[]> {
-  return collect(parse<string>(text(zip, e), (p, out) => {
+/** The shared-strings table, a chunk at a time: `<si>` holds one `<t>` or rich-text runs `<r><t>`; phonetic hints `<rPh>` are not text. */
+function readSharedStrings(zip: ZipFile, e: Entry): AsyncGenerator<string[]> {
+  return parseChunks<string>(text(zip, e), (p, out) => {
     let inT = false
     let phonetic = 0
     let buf = ''
@@ -178,7 +192,28 @@ function readSharedStrings(zip: ZipFile, e: Entry): Promise<string[]> {
     }
     p.on('text', onText)
     p.on('cdata', onText)
-  }))
+  })
+}
+
+/** The shared strings read so far, read further on demand. */
+class SharedStrings {
+  readonly list: string[] = []
+  constructor(private source: AsyncGenerator<string[]> | null) {}
+
+  /** Read until string `i` is known (or the table ends: a missing string is a blank cell). */
+  async upTo(i: number): Promise<void> {
+    while (this.source && this.list.length <= i) {
+      const next = await this.source.next()
+      if (next.done) this.source = null
+      else for (const s of next.value) this.list.push(s)
+    }
+  }
+
+  /** Stop reading (the sheet ended, or failed). */
+  async close(): Promise<void> {
+    await this.source?.return(undefined)
+    this.source = null
+  }
 }
 
 /** Column number (0-based) of a cell reference such as "AB12". */
@@ -195,10 +230,23 @@ function columnOf(ref: string): number {
 const MAX_COLUMNS = 16_384
 const blank = (cells: readonly Cell[]) => cells.every((c) => c === null || c === '')
 
-function readSheet(zip: ZipFile, e: Entry, shared: readonly string[], onBytes?: (n: number) => void): AsyncGenerator<SheetRow> {
-  return parse<SheetRow>(text(zip, e, onBytes), (p, out) => {
+/** A row as parsed, its shared-string cells still indices into the table. */
+interface ParsedSheetRow extends SheetRow {
+  /** Cells that are shared strings, as pairs of column and index into the table (the cell is null until resolved). */
+  shared: number[]
+  /** The highest shared-string index the row uses (-1: none). */
+  last: number
+}
+
+async function* readSheet(zip: ZipFile, e: Entry, shared: SharedStrings, onBytes?: (n: number) => void): AsyncGenerator<SheetRow> {
+  const parsed = parseChunks<ParsedSheetRow>(text(zip, e, onBytes), (p, out) => {
     let rowNo = 0
     let cells: Cell[] = []
+    let pending: number[] = []
+    let last = -1
+    const forget = (c: number) => {
+      for (let k = 0; k < pending.length; k += 2) if (pending[k] === c) pending.splice(k, 2)
+    }
     let col = -1
     let type = ''
     let value = ''
@@ -210,6 +258,8 @@ function readSheet(zip: ZipFile, e: Entry, shared: readonly string[], onBytes?: 
         case 'row':
           rowNo = t.attributes.r ? Number(t.attributes.r) : rowNo + 1
           cells = []
+          pending = []
+          last = -1
           col = -1
           break
         case 'c':
@@ -247,10 +297,18 @@ function readSheet(zip: ZipFile, e: Entry, shared: readonly string[], onBytes?: 
           break
         case 'c':
           while (cells.length < col) cells.push(null)
-          cells[col] = cellValue(type, value, shared)
+          // A cell given twice keeps the later value: forget a shared string waiting for this column.
+          if (pending.length) forget(col)
+          if (type === 's') {
+            // Resolved once the table is read this far (readSheet); an index it lacks is a blank cell.
+            const i = Number(value)
+            cells[col] = null
+            pending.push(col, i)
+            if (i > last && Number.isInteger(i)) last = i
+          } else cells[col] = cellValue(type, value)
           break
         case 'row':
-          if (!blank(cells)) out.push({ row: rowNo, cells })
+          out.push({ row: rowNo, cells, shared: pending, last })
           break
       }
     })
@@ -260,12 +318,19 @@ function readSheet(zip: ZipFile, e: Entry, shared: readonly string[], onBytes?: 
     p.on('text', onText)
     p.on('cdata', onText)
   })
+  for await (const rows of parsed) {
+    let last = -1
+    for (const r of rows) if (r.last > last) last = r.last
+    if (last >= shared.list.length) await shared.upTo(last)
+    for (const { row, cells, shared: pending } of rows) {
+      for (let k = 0; k < pending.length; k += 2) cells[pending[k]] = shared.list[pending[k + 1]] ?? null
+      if (!blank(cells)) yield { row, cells }
+    }
+  }
 }
 
-function cellValue(type: string, v: string, shared: readonly string[]): Cell {
+function cellValue(type: string, v: string): Cell {
   switch (type) {
-    case 's':
-      return shared[Number(v)] ?? null
     case 'str':
     case 'inlineStr':
     case 'd':
