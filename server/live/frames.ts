@@ -6,7 +6,8 @@ import { GRID_METRICS, encodeGridRuns, encodeGridValues, type AlertItem, type De
 import { encodeSnapshot } from '../../shared/wire'
 import type { MetricsEngine } from '../metrics/engine'
 import type { Routed } from './feed'
-import { buildPanels, crossNodeOf, gridMetrics, shownKpis } from './panels'
+import { isDeepStrictEqual } from 'node:util'
+import { PanelParts, crossNodeOf, gridMetrics, sameShown } from './panels'
 
 /** Ticker and alert items a snapshot carries (the newest). */
 export const RECENT_ITEMS = 30
@@ -75,16 +76,17 @@ export class ScopeView {
   seq = 0
   /** When the last frame (delta or heartbeat) went out. */
   lastSentAt = 0
+  /** The hub's round that sent the last frame. */
+  lastRound = 0
   readonly scopeCode: string
   /** inScope[g] = 1 when grid g is in the view's subtree. */
   private readonly inScope: Uint8Array
   private readonly members: Int32Array
   private readonly specials: Int32Array
   private readonly crossNode: number
+  /** The panels last sent (what the room's screens hold), and the builder of the current ones. */
   private panels: Panels
-  private panelJson = new Map<PanelKey, string>()
-  /** What screens show of the KPIs last sent: a change elsewhere in them alone makes no frame. */
-  private shown = ''
+  private readonly parts: PanelParts
   private ticker: TickerItem[] = []
   private alerts: AlertItem[] = []
   private snapshotCache: { seq: number; bytes: Uint8Array } | null = null
@@ -124,9 +126,8 @@ export class ScopeView {
     this.members = Int32Array.from(members)
     this.specials = Int32Array.from(specials)
     this.crossNode = crossNodeOf(engine, row)
-    this.panels = buildPanels(engine, row, this.window, this.specials)
-    this.panelJson = jsonOf(this.panels)
-    this.shown = shownKpis(this.panels.kpis, engine.config)
+    this.parts = new PanelParts(engine, row, this.window, this.specials)
+    this.panels = this.parts.build()
     this.ticker = recent.ticker.filter((r) => this.covers(r)).slice(-RECENT_ITEMS).map((r) => r.item)
     this.alerts = recent.alerts.filter((r) => this.covers(r)).slice(-RECENT_ITEMS).map((r) => r.item)
   }
@@ -176,17 +177,19 @@ export class ScopeView {
    */
   take(now: number): Delta | null {
     this.pendingSince = Infinity
-    let panels: { fresh: Panels; json: Map<PanelKey, string>; shown: string; diff: Partial<Panels> } | null = null
+    let panels: { fresh: Panels; diff: Partial<Panels> } | null = null
     let shows = this.pendingGrids.length > 0 || this.pendingTicker.length > 0 || this.pendingAlerts.length > 0
     if (this.pendingPanels) {
       this.pendingPanels = false
-      const fresh = buildPanels(this.engine, this.row, this.window, this.specials)
-      const json = jsonOf(fresh)
+      const fresh = this.parts.build()
       const diff: Partial<Panels> = {}
-      for (const [k, j] of json) if (this.panelJson.get(k) !== j) (diff as Record<string, unknown>)[k] = fresh[k]
-      const shown = shownKpis(fresh.kpis, this.engine.config)
-      panels = { fresh, json, shown, diff }
-      if (Object.keys(diff).some((k) => k !== 'kpis') || (diff.kpis && shown !== this.shown)) shows = true
+      for (const k of PANEL_KEYS)
+        if (fresh[k] !== this.panels[k] && !isDeepStrictEqual(fresh[k], this.panels[k])) {
+          ;(diff as Record<string, unknown>)[k] = fresh[k]
+          // KPI counters no screen shows make no frame by themselves.
+          if (k !== 'kpis' || !sameShown(fresh.kpis, this.panels.kpis, this.engine.config)) shows = true
+        }
+      panels = { fresh, diff }
     }
     if (!shows) return null
     const d: Delta = { seq: this.seq + 1, base: this.seq, at: now }
@@ -198,8 +201,6 @@ export class ScopeView {
     }
     if (panels) {
       this.panels = panels.fresh
-      this.panelJson = panels.json
-      this.shown = panels.shown
       if (Object.keys(panels.diff).length) d.panels = panels.diff
     }
     if (this.pendingTicker.length) {
@@ -241,4 +242,4 @@ export class ScopeView {
   }
 }
 
-const jsonOf = (p: Panels) => new Map(Object.entries(p).map(([k, v]) => [k as PanelKey, JSON.stringify(v)]))
+const PANEL_KEYS: readonly PanelKey[] = ['kpis', 'trend', 'categories', 'sources', 'ladder', 'departments', 'specials', 'crossScope']

@@ -85,6 +85,8 @@ export class LiveHub {
   /** When the last round ran (-Infinity: none yet). */
   private lastRoundAt = -Infinity
   private readonly roundGapMs: number
+  /** Rounds run so far (a view notes the round of its last frame). */
+  private rounds = 0
   private readonly frameMinMs: number
   private readonly coalesceMs: number
   private readonly msPerScreen: number
@@ -243,6 +245,7 @@ export class LiveHub {
    */
   round(): void {
     const t0 = performance.now()
+    this.rounds++
     const now = this.now()
     this.lastRoundAt = now
     this.engine.setClock(now)
@@ -286,8 +289,11 @@ export class LiveHub {
         this.sendSnapshot(socket, view)
       }
     }
+    // A view framed in this very round already told its screens whether the figures may be behind; a second
+    // frame in the same turn would find their websockets still busy with the first and park them all.
     for (const view of this.views.values())
-      if ((!view.pending && now - view.lastSentAt >= this.heartbeatMs) || this.staleChanged) this.send(view, view.heartbeat(now), now)
+      if ((!view.pending && now - view.lastSentAt >= this.heartbeatMs) || (this.staleChanged && view.lastRound !== this.rounds))
+        this.send(view, view.heartbeat(now), now)
     this.staleChanged = false
     this.collect()
     this.stats.sockets = this.nsp.sockets.size
@@ -299,6 +305,7 @@ export class LiveHub {
     if (!delta) return
     if (this.stale) delta.stale = true
     view.lastSentAt = now
+    view.lastRound = this.rounds
     const bytes = encodeDelta(delta)
     this.stats.deltas++
     if ((delta.grids || delta.panels) && !delta.ticker && !delta.alerts) this.stats.countDeltas++

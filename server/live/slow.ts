@@ -4,8 +4,13 @@
 //
 // engine.io hands a connection's packets to its transport only while the transport is writable (a websocket
 // whose last write has gone out, a long-polling screen's waiting request); until then they wait in the
-// connection's buffer. That buffer is counted here through engine.io's public events (`packetCreate` adds one,
-// `drain` means it was handed on), not read from engine.io's private fields.
+// connection's buffer. Only public engine.io API is used, not its private fields:
+// - a websocket is busy while its transport is not `writable` (what Socket.IO's own volatile packets check):
+//   its last frame has not been handed to the kernel yet, so the next one would wait behind it;
+// - a long-polling screen is between requests most of the time, so it is busy only when more than a few
+//   packets wait for its next request; that buffer is counted through the connection's `packetCreate` (adds
+//   one) and `drain` (handed on) events, listened to only while the screen is on polling: on a websocket they
+//   would run for every frame written to every screen.
 import type { Namespace, Socket } from 'socket.io'
 
 /** Room of the sockets currently skipped because their connection is backed up (replay frames skip it too). */
@@ -15,25 +20,35 @@ const MAX_WAITING_POLLING = 4
 
 interface Backlog {
   slow?: boolean
-  /** Packets in the connection's buffer, not yet handed to its transport. */
+  /** Long-polling only: packets in the connection's buffer, not yet handed to its transport. */
   waiting?: number
 }
 
 export class SlowScreens {
   constructor(private readonly nsp: Namespace) {}
 
-  /** Start counting a new connection's buffer. */
+  /** Start watching a new connection: a long-polling one's buffer is counted until it upgrades. */
   track(socket: Socket): void {
+    const conn = socket.conn
+    if (conn.transport.name !== 'polling') return
     const data = socket.data as Backlog
     data.waiting = 0
-    socket.conn.on('packetCreate', () => data.waiting!++)
-    socket.conn.on('drain', () => (data.waiting = 0))
+    const add = () => data.waiting!++
+    const drained = () => (data.waiting = 0)
+    conn.on('packetCreate', add)
+    conn.on('drain', drained)
+    conn.once('upgrade', () => {
+      conn.off('packetCreate', add)
+      conn.off('drain', drained)
+      data.waiting = undefined
+    })
   }
 
   /** A long-polling screen collects what waits at its next request, so a frame or two waiting there is normal. */
   backedUp(socket: Socket): boolean {
-    const waiting = (socket.data as Backlog).waiting ?? 0
-    return socket.conn.transport.name === 'polling' ? waiting > MAX_WAITING_POLLING : waiting > 0
+    const transport = socket.conn.transport
+    if (transport.name === 'polling') return ((socket.data as Backlog).waiting ?? 0) > MAX_WAITING_POLLING
+    return !transport.writable
   }
 
   /** Before a frame goes to this screen: park it if backed up. True when it sits the frame out. */
