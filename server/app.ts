@@ -5,7 +5,8 @@
 // and autoload orders them.
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import AutoLoad from '@fastify/autoload'
-import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { compileValidator } from './http/validator'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Config } from './config'
@@ -27,12 +28,6 @@ const here = dirname(fileURLToPath(import.meta.url))
 // otherwise only recognises some of those runners by their command line.
 process.env.FASTIFY_AUTOLOAD_TYPESCRIPT ??= '1'
 
-/** An object schema whose properties are all plain strings: nothing in it for a conversion to do. */
-function onlyStrings(schema: unknown): boolean {
-  const s = schema as { type?: string; properties?: Record<string, { type?: string }> }
-  return s.type === 'object' && !!s.properties && Object.values(s.properties).every((p) => p.type === 'string')
-}
-
 export function buildApp(config: Config, opts: BuildOptions = {}): FastifyInstance {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
@@ -42,12 +37,7 @@ export function buildApp(config: Config, opts: BuildOptions = {}): FastifyInstan
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  // TypeBox validates: bodies strictly as sent (no coercion), query strings and params converted from text.
-  // Headers whose schema asks only for strings (a write's idempotency-key) are checked as they are: they are
-  // strings already, and converting the whole header object first cost every write a few µs.
-  app.setValidatorCompiler((route) =>
-    TypeBoxValidatorCompiler(route.httpPart === 'headers' && onlyStrings(route.schema) ? { ...route, httpPart: 'body' } : route),
-  )
+  app.setValidatorCompiler(compileValidator)
   app.decorate('config', config)
 
   app.register(AutoLoad, { dir: join(here, 'plugins/external'), options: {} })

@@ -4,7 +4,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Compile } from 'typebox/compile'
 import type { FastifySchemaCompiler } from 'fastify'
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import { compileValidator } from '../../../http/validator'
 import { ActItem, ErrorResponses, Nullable, ReportItem, WriteHeaders } from '../../../http/schemas'
 import { batchItemAck, idempotentWrite, toCommand, toReport } from '../../../http/write'
 import { IngestError } from '../../../cases/errors'
@@ -63,8 +63,9 @@ const batch: FastifyPluginAsyncTypebox = async (app) => {
     },
   }
   const validateBody = bodyValidator(app.config.batchMax)
+  // The headers (the idempotency-key) as every other write checks them: as they are, not converted.
   const validatorCompiler: FastifySchemaCompiler<unknown> = (route) =>
-    route.httpPart === 'body' ? validateBody : TypeBoxValidatorCompiler(route as Parameters<typeof TypeBoxValidatorCompiler>[0])
+    route.httpPart === 'body' ? validateBody : compileValidator(route as Parameters<typeof compileValidator>[0])
 
   app.post('/batch', { schema, validatorCompiler, bodyLimit: app.config.batchBodyLimit, onRequest: app.auth.write }, async (req, reply) => {
     const items = req.body.items as Item[]
