@@ -83,17 +83,16 @@ function encode(kind: number, frame: Snapshot | Delta): Uint8Array {
   const size = 1 + prefix.reduce((n, p) => n + p.length, 0) + lengths.reduce((a, b) => a + b, 0)
   const out = new Uint8Array(size)
   out[0] = kind
+  // Length prefix, then the piece: the JSON first, then each section. (A plain loop: a named helper closure
+  // would be made again for every frame, and given its name by the TypeScript loader at each call.)
   let o = 1
-  const put = (b: Uint8Array) => {
-    out.set(b, o)
-    o += b.length
+  for (let i = 0; i < prefix.length; i++) {
+    const piece = i === 0 ? json : sections[i - 1]
+    out.set(prefix[i], o)
+    o += prefix[i].length
+    out.set(piece, o)
+    o += piece.length
   }
-  put(prefix[0])
-  put(json)
-  sections.forEach((s, i) => {
-    put(prefix[i + 1])
-    put(s)
-  })
   return out
 }
 

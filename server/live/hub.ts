@@ -78,6 +78,12 @@ export class LiveHub {
   private readonly views = new Map<string, ScopeView>()
   private readonly slow: SlowScreens
   private readonly windows = new Map<Window, WindowGrids>()
+  /**
+   * Each view room's screens, as the adapter last had them: a frame goes to each from this list, not by looking
+   * every screen up by its id. Dropped whenever a screen joins or leaves the room (the adapter's public
+   * join-room / leave-room events, fired as it happens, disconnects included).
+   */
+  private readonly screens = new Map<string, Socket[]>()
   private timer: ReturnType<typeof setInterval> | null = null
   /** The next framing round, when one is due. */
   private roundTimer: ReturnType<typeof setTimeout> | null = null
@@ -130,6 +136,9 @@ export class LiveHub {
       }
     })
     nsp.on('connection', (socket) => this.connect(socket))
+    const changed = (room: string) => void this.screens.delete(room)
+    nsp.adapter.on('join-room', changed)
+    nsp.adapter.on('leave-room', changed)
   }
 
   start(): void {
@@ -314,14 +323,24 @@ export class LiveHub {
     const frame = roomFrame(this.nsp, EVENTS.delta, bytes)
     // Local: each process builds the frames of its own screens (with a Redis adapter, a room broadcast would
     // also reach the same rooms on every other process).
-    const sockets = this.nsp.sockets
-    for (const id of this.nsp.adapter.rooms.get(view.key) ?? []) {
-      const socket = sockets.get(id)
-      if (!socket) continue
+    for (const socket of this.screensOf(view.key)) {
       if (this.slow.sitsOut(socket)) this.stats.skipped++
       else writeFrame(socket, frame)
     }
     this.stats.emitMsTotal += performance.now() - e0
+  }
+
+  private screensOf(room: string): Socket[] {
+    let screens = this.screens.get(room)
+    if (!screens) {
+      screens = []
+      for (const id of this.nsp.adapter.rooms.get(room) ?? []) {
+        const socket = this.nsp.sockets.get(id)
+        if (socket) screens.push(socket)
+      }
+      this.screens.set(room, screens)
+    }
+    return screens
   }
 
   /** Drop views nobody watches any more, and window grids no view uses. */

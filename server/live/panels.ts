@@ -51,23 +51,25 @@ function trendOf(engine: MetricsEngine, row: number): Panels['trend'] {
   }
 }
 
+/** Column `c` of the cross row at offset `o` (-1: none). Module level: a closure per build would be named anew. */
+const colOf = (x: Int32Array, o: number, c: number) => (o < 0 ? 0 : x[o + c])
+
 /** The panels kept per community and up: big classes, sources, departments of the cross node. */
 function crossPanels(engine: MetricsEngine, cross: number, w: Window): Pick<Panels, 'categories' | 'sources' | 'departments'> {
   const l = engine.layout
   const x = engine.cross.window(w)
   const o = cross < 0 ? -1 : l.crossRow[cross] * l.crossWidth
-  const col = (c: number) => (o < 0 ? 0 : x[o + c])
   const categories: RankItem[] = l.bigClasses
-    .map((c, i) => ({ code: c.code, name: c.name, value: col(i) }))
+    .map((c, i) => ({ code: c.code, name: c.name, value: colOf(x, o, i) }))
     .filter((c) => c.value > 0)
     .sort((a, b) => b.value - a.value || (a.code < b.code ? -1 : 1))
     .slice(0, TOP_CATEGORIES)
   const sources = {} as Record<Source, number>
-  SOURCES.forEach((s, i) => (sources[s] = col(l.crossSourceBase + i)))
+  SOURCES.forEach((s, i) => (sources[s] = colOf(x, o, l.crossSourceBase + i)))
   const departments: RankItem[] = l.departments
     .map((d, i) => {
-      const onTime = col(l.crossDeptBase + 2 * i)
-      const due = col(l.crossDeptBase + 2 * i + 1)
+      const onTime = colOf(x, o, l.crossDeptBase + 2 * i)
+      const due = colOf(x, o, l.crossDeptBase + 2 * i + 1)
       return { code: d.code, name: d.name, value: toPermille(rate(onTime, due)), of: due }
     })
     .filter((d) => d.of > 0)

@@ -47,6 +47,8 @@ export class SlowScreens {
   /** A long-polling screen collects what waits at its next request, so a frame or two waiting there is normal. */
   backedUp(socket: Socket): boolean {
     const transport = socket.conn.transport
+    // Writable: nothing waits (engine.io hands its buffer on the moment the transport can take it).
+    if (transport.writable) return false
     if (transport.name === 'polling') return ((socket.data as Backlog).waiting ?? 0) > MAX_WAITING_POLLING
     return !transport.writable
   }

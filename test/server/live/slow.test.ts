@@ -76,3 +76,34 @@ test('a stale mark in a round that also frames a room does not park its screens'
   s.app.live.housekeeping()
   await until('current again', () => seen.deltas.at(-1)!.stale !== true)
 })
+
+test('a frame reaches exactly the screens in its room as they join, leave and disconnect', async () => {
+  const a = screen(['websocket'])
+  await until('a: snapshot', () => a.seen.snapshots === 1)
+  const report = async () => {
+    const r = await post(s.app, '/api/cases', reportBody(AT.a1), s.keys.hotline)
+    expect(r.statusCode, r.body).toBe(201)
+    return (r.json() as { id: number }).id
+  }
+  const got = (x: typeof a, id: number) => x.seen.deltas.some((d) => d.ticker?.some((t) => t.caseId === id))
+  const first = await report()
+  await until('a: the first case', () => got(a, first))
+
+  const b = screen(['websocket'])
+  await until('b: snapshot', () => b.seen.snapshots === 1)
+  const second = await report()
+  await until('a and b: the second case', () => got(a, second) && got(b, second))
+
+  // a moves to another street's room, b leaves altogether: the district's next frame goes to neither.
+  a.sock.emit(EVENTS.subscribe, { scope: '410103002', window: 'today' })
+  await until('a: the street snapshot', () => a.seen.snapshots === 2)
+  b.sock.disconnect()
+  await until('b gone', () => !s.app.live.nsp.sockets.has(b.sock.id ?? ''))
+  const c = screen(['websocket'])
+  await until('c: snapshot', () => c.seen.snapshots === 1)
+  const third = await report()
+  await until('c: the third case', () => got(c, third))
+  await new Promise((r) => setTimeout(r, 200))
+  expect(got(a, third)).toBe(false)
+  expect(got(b, third)).toBe(false)
+})
