@@ -18,7 +18,6 @@ import type { ParsedRow } from './parse'
 import type { WorkerJob } from './protocol'
 import { startJob } from './thread'
 import { unpackBatch } from './wire'
-import { sliceBudget, sliceRows, type SliceBudget } from './slices'
 import type { ReportSummary, SkippedRow } from './report'
 import type { RowError } from './row'
 import type { ImportMapping } from './mapping'
@@ -67,14 +66,10 @@ export interface ImportOptions {
   limits?: InflateLimits
   /** How long one commit may hold the event loop (ms); the import yields between commits. */
   sliceMs?: number
-  /** How long one turn of the event loop may take (ms): a commit and what else ran between two (slices.ts). */
-  turnMs?: number
 }
 
 const DEFAULT_BATCH = 1000
-const DEFAULT_SLICE_MS = 20
-const DEFAULT_TURN_MS = 24
-const MIN_SLICE_MS = 8
+const DEFAULT_SLICE_MS = 12
 
 /** Sniff a file's kind from its first bytes (and name). */
 export async function fileKind(path: string, name = path): Promise<FileKind> {
@@ -110,17 +105,9 @@ class Committer {
   private slice = 64
   private readonly costs = new Array<number>(8).fill(Infinity)
   private costAt = 0
-  /** How long the loop was away between recent slices (ms). */
-  private readonly gaps = new Array<number>(4).fill(0)
-  private gapAt = 0
   private readonly existing
 
-  constructor(
-    private readonly ingest: ImportTarget['ingest'],
-    db: Db,
-    private readonly budget: SliceBudget,
-    private readonly maxSlice: number,
-  ) {
+  constructor(private readonly ingest: ImportTarget['ingest'], db: Db, private readonly sliceMs: number, private readonly maxSlice: number) {
     // Rows already in the database are skipped up front: one query per batch, not a refused write per row.
     this.existing = db.$client
       .prepare('SELECT external_id FROM cases WHERE external_id IN (SELECT value FROM json_each(?))')
@@ -137,15 +124,14 @@ class Committer {
       const n = Math.min(this.slice, todo.length - i)
       const t0 = performance.now()
       this.write(todo.slice(i, i + n), headers, refused, skipped)
-      // Size the next slice to the time budget from what recent ones cost a row.
+      // Size the next slice to the time budget from what recent ones cost a row. The least of them: on a busy
+      // machine a slice also holds the time the process was not scheduled, which a smaller slice cannot save.
       this.costs[this.costAt++ % this.costs.length] = (performance.now() - t0) / n
-      // A longer slice when the loop has room, a shorter one when the rest of the server needs it (slices.ts).
-      this.slice = sliceRows(sliceBudget(this.budget, this.gaps), this.costs, this.maxSlice)
+      const perRow = Math.max(Math.min(...this.costs), 1e-3)
+      this.slice = Math.max(8, Math.min(this.maxSlice, Math.round(this.sliceMs / perRow)))
       i += n
       // Let the server answer requests and send frames between slices.
-      const y0 = performance.now()
       await yieldToLoop()
-      this.gaps[this.gapAt++ % this.gaps.length] = performance.now() - y0
     }
     return { refused, skipped }
   }
@@ -199,8 +185,7 @@ export async function importFile({ ingest, catalogue: cat, db }: ImportTarget, p
       limits: opts.limits,
     },
   }
-  const budget = { sliceMs: opts.sliceMs ?? DEFAULT_SLICE_MS, turnMs: opts.turnMs ?? DEFAULT_TURN_MS, minMs: MIN_SLICE_MS }
-  const committer = new Committer(ingest, db, budget, batchSize)
+  const committer = new Committer(ingest, db, opts.sliceMs ?? DEFAULT_SLICE_MS, batchSize)
   const progress: ImportProgress = { bytes: 0, total: 0, rows: 0, imported: 0, skipped: 0, bad: 0 }
   let settled = false
   let thread: ReturnType<typeof startJob> | undefined
