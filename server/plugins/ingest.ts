@@ -34,9 +34,15 @@ export default fp(
     app.decorate('catalogue', catalogue)
     app.decorate('idempotency', idempotency)
     app.decorate('cases', new CaseReader(app.db))
+    let pruning = false
     const prune = setInterval(() => {
-      const n = idempotency.forgetBefore(Date.now() - app.config.idempotencyTtlMs)
-      if (n > 0) app.log.info(`forgot ${n} idempotency answers`)
+      if (pruning) return
+      pruning = true
+      idempotency
+        .forgetBefore(Date.now() - app.config.idempotencyTtlMs)
+        .then((n) => n > 0 && app.log.info(`forgot ${n} idempotency answers`))
+        .catch((err) => app.log.error({ err }, 'forgetting old idempotency answers failed'))
+        .finally(() => (pruning = false))
     }, PRUNE_EVERY_MS)
     prune.unref()
     app.addHook('onClose', async () => clearInterval(prune))
