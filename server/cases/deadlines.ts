@@ -93,7 +93,8 @@ export class DeadlineQueue {
     this.arm()
   }
 
-  /** Schedule many cases at once (start-up load): one heap pass, one timer. */
+  /** Schedule many cases at once (start-up load, a commit's cases), each as schedule() would (both null: forget
+   * it, as cancel()): one heap pass, one timer armed. */
   scheduleMany(items: Iterable<readonly [caseId: number, warnAt: number | null, deadline: number | null]>): void {
     for (const [caseId, warnAt, deadline] of items) this.put(caseId, warnAt, deadline)
     this.arm()

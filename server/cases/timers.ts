@@ -73,13 +73,13 @@ export class CaseTimers {
   }
 
   private onCommitted(batch: Committed[]) {
-    // Only the last event of each case in a batch decides its schedule.
+    // Only the last event of each case in a batch decides its schedule. All of them are put in at once, with
+    // one timer armed for the earliest: one each re-armed it whenever the earliest changed (an import's old
+    // open cases are due at once, each earlier or later than the last), a clearTimeout and setTimeout apiece.
     const last = new Map<number, Committed>()
     for (const c of batch) last.set(c.event.caseId, c)
-    for (const [caseId, c] of last) {
-      const [warn, due] = moments(c.after, this.catalogue.matters.get(c.matter.code), this.calendar)
-      if (warn === null && due === null) this.queue.cancel(caseId)
-      else this.queue.schedule(caseId, warn, due)
-    }
+    const plans: [number, number | null, number | null][] = []
+    for (const [caseId, c] of last) plans.push([caseId, ...moments(c.after, this.catalogue.matters.get(c.matter.code), this.calendar)])
+    this.queue.scheduleMany(plans)
   }
 }

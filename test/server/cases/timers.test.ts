@@ -104,3 +104,31 @@ test('crossings that come due at once are committed together: one commit for the
   for (const id of ids) expect(ingest.log.get(id)!.light).toBe(id === closed ? 'green' : 'red')
   expect(db.$client.prepare("SELECT COUNT(*) FROM case_events WHERE actor = 'system'").pluck().get()).toBe(38)
 })
+
+test("a commit's cases are scheduled together, with one timer armed for the earliest", () => {
+  const armed: number[] = []
+  timers = new CaseTimers(db, ingest, new Catalogue(db), DEFAULT_CALENDAR, {
+    setTimeout: (fn, ms) => (armed.push(ms), setTimeout(fn, ms)),
+  })
+  timers.start()
+  armed.length = 0
+  // Each case registered an hour before the last: each one's warn is earlier than the one before it.
+  const hour = 3_600_000
+  const results = ingest.batch([1, 2, 3, 4, 5].map((k) => ({
+    report: {
+      source: 'patrol', matter: MATTERS.litter, lon: AT.a1[0], lat: AT.a1[1], description: 'x', actor: 'p', reportedAt: NOW - k * hour,
+      then: [{ action: 'verify' as const, actor: 'a', at: NOW - k * hour }, { action: 'register' as const, actor: 'a', at: NOW - k * hour }],
+    },
+  })))
+  const ids = results.map((r) => (r as { caseId: number }).caseId)
+  for (const [k, id] of ids.entries()) {
+    const plan = timeLimit(NOW - (k + 1) * hour, 'natural_days', 1, DEFAULT_CALENDAR)
+    expect(timers.queue.pending(id)).toEqual({ warn: plan.warnAt, overdue: plan.deadline + 1 })
+  }
+  const earliest = timeLimit(NOW - 5 * hour, 'natural_days', 1, DEFAULT_CALENDAR).warnAt
+  expect(armed).toEqual([earliest - NOW])
+  // Closing them in one commit forgets them all.
+  ingest.batch(ids.map((id) => ({ act: { caseId: id, command: { action: 'force_close' as const, actor: 'a', at: NOW } } })))
+  for (const id of ids) expect(timers.queue.pending(id)).toEqual({})
+  expect(timers.queue.size).toBe(0)
+})
