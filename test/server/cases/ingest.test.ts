@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { openDb, type Db } from '../../../server/db'
 import { GridIndex } from '../../../server/geo'
 import { Ingest, IngestError, type Committed } from '../../../server/cases/ingest'
@@ -144,7 +144,29 @@ describe('report', () => {
     ingest.report(report({ externalId: 'X-1' }))
     const e = refusal(() => ingest.report(report({ externalId: 'X-1' })))
     expect([e.statusCode, e.field]).toEqual([409, 'externalId'])
+    expect(e.message).toBe('a case with externalId "X-1" already exists')
     expect(counts(db).cases).toBe(1)
+  })
+
+  test('a taken externalId is refused by the insert, without a lookup first; before any other fault of the report', () => {
+    const lookups = vi.spyOn((ingest as unknown as { byExternalId: { get: (id: string) => unknown } }).byExternalId, 'get')
+    ingest.report(report({ externalId: 'X-1', then: [{ action: 'verify', actor: 'a', at: NOW }] }))
+    expect(lookups).not.toHaveBeenCalled()
+    const before = counts(db)
+    // Its events are appended before the insert refuses: they go with the write.
+    let e = refusal(() => ingest.report(report({ externalId: 'X-1', then: [{ action: 'verify', actor: 'a', at: NOW }] })))
+    expect([e.statusCode, e.field, e.message]).toEqual([409, 'externalId', 'a case with externalId "X-1" already exists'])
+    expect(counts(db)).toEqual(before)
+    // A taken externalId is what such a report hears, whatever else is wrong with its commands.
+    e = refusal(() => ingest.report(report({ externalId: 'X-1', then: [{ action: 'close', actor: 'a', at: NOW }] })))
+    expect([e.statusCode, e.field]).toEqual([409, 'externalId'])
+    e = refusal(() => ingest.report(report({ externalId: 'X-1', then: 'verify' })))
+    expect([e.statusCode, e.field]).toEqual([409, 'externalId'])
+    // The same externalId twice in one batch: the second is refused, nothing is stored, ids stay dense.
+    e = refusal(() => ingest.batch([{ report: report({ externalId: 'X-2' }) }, { report: report({ externalId: 'X-2' }) }]))
+    expect([e.statusCode, e.field]).toEqual([409, 'items[1].externalId'])
+    expect(counts(db)).toEqual(before)
+    expect(ingest.report(report({ externalId: 'X-2' })).caseId).toBe(2)
   })
 })
 
@@ -269,6 +291,22 @@ describe('group commit', () => {
     expect(settled.filter((x) => x.status === 'fulfilled').map((x) => (x as PromiseFulfilledResult<{ caseId: number }>).value.caseId)).toEqual([1, 2])
     expect(heard).toEqual([[1, 2]]) // one commit, heard once
     expect(counts(db)).toMatchObject({ cases: 2, events: 2 })
+  })
+
+  test('a job reporting a taken externalId is refused; the others of its group are stored, ids dense', async () => {
+    ingest.report(report({ externalId: 'G-1' }))
+    const heard: number[][] = []
+    ingest.on('committed', (b) => heard.push(b.map((c) => c.event.caseId)))
+    const settled = await Promise.allSettled([
+      ingest.submit(() => ingest.report(report())),
+      ingest.submit(() => ingest.report(report({ externalId: 'G-1', then: [{ action: 'verify', actor: 'a', at: NOW }] }))),
+      ingest.submit(() => ingest.report(report())),
+    ])
+    expect(settled.map((x) => x.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ statusCode: 409, field: 'externalId' })
+    expect(settled.filter((x) => x.status === 'fulfilled').map((x) => (x as PromiseFulfilledResult<{ caseId: number }>).value.caseId)).toEqual([2, 3])
+    expect(heard).toEqual([[2, 3]])
+    expect(counts(db)).toMatchObject({ cases: 3, events: 3 })
   })
 
   test('a job that throws after its write rolls back only its own write', async () => {
