@@ -17,7 +17,7 @@ import { kindOf, type FileKind } from './read'
 import type { ParsedRow } from './parse'
 import type { WorkerJob } from './protocol'
 import { startJob } from './thread'
-import { unpackBatch } from './wire'
+import { packedExternalId, packedRow, unpackRow, type PackedBatch } from './wire'
 import type { ReportSummary, SkippedRow } from './report'
 import type { RowError } from './row'
 import type { ImportMapping } from './mapping'
@@ -114,16 +114,19 @@ class Committer {
       .pluck()
   }
 
-  async commit(rows: ParsedRow[], headers: Record<string, string>) {
+  async commit({ rows, columns, headers }: PackedBatch) {
     const refused: RowError[] = []
     const skipped: SkippedRow[] = []
-    const stored = new Set(this.existing.all(JSON.stringify(rows.map((r) => r.report.externalId))) as string[])
-    const todo = stored.size ? rows.filter((r) => !stored.has(r.report.externalId)) : rows
-    for (const r of rows) if (stored.has(r.report.externalId)) skipped.push({ row: r.row, externalId: r.report.externalId, reason: 'already imported' })
+    const stored = new Set(this.existing.all(JSON.stringify(rows.map(packedExternalId))) as string[])
+    const todo = stored.size ? rows.filter((x) => !stored.has(packedExternalId(x))) : rows
+    for (const x of rows) if (stored.has(packedExternalId(x))) skipped.push({ row: packedRow(x), externalId: packedExternalId(x), reason: 'already imported' })
     for (let i = 0; i < todo.length; ) {
       const n = Math.min(this.slice, todo.length - i)
       const t0 = performance.now()
-      this.write(todo.slice(i, i + n), headers, refused, skipped)
+      // Each slice's rows are unpacked as it commits them (see unpackRow).
+      const slice = new Array<ParsedRow>(n)
+      for (let k = 0; k < n; k++) slice[k] = unpackRow(todo[i + k], columns)
+      this.write(slice, headers, refused, skipped)
       // Size the next slice to the time budget from what recent ones cost a row. The least of them: on a busy
       // machine a slice also holds the time the process was not scheduled, which a smaller slice cannot save.
       this.costs[this.costAt++ % this.costs.length] = (performance.now() - t0) / n
@@ -214,8 +217,7 @@ export async function importFile({ ingest, catalogue: cat, db }: ImportTarget, p
             break
           case 'rows':
             chain = chain.then(async () => {
-              const batch = unpackBatch(m)
-              const { refused, skipped } = await committer.commit(batch.rows, batch.headers)
+              const { refused, skipped } = await committer.commit(m)
               lateSkipped += skipped.length
               lateBad += refused.length
               tally()

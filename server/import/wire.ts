@@ -38,27 +38,32 @@ export function packBatch({ rows, headers }: ParsedBatch): PackedBatch {
 }
 
 export function unpackBatch({ headers, columns, rows }: PackedBatch): ParsedBatch {
-  return {
-    headers,
-    rows: rows.map((x): ParsedRow => {
-      const actor = x[11] as string
-      const then: Command[] = []
-      const cols: string[] = []
-      for (let o = HEAD; o < x.length; o += PER_COMMAND) {
-        const c: Command = { action: x[o] as Command['action'], actor: (x[o + 2] as string | null) ?? actor, at: x[o + 1] as number }
-        if (x[o + 3] !== null) c.data = x[o + 3] as Command['data']
-        if (x[o + 4] !== null) c.reason = x[o + 4] as string
-        then.push(c)
-        cols.push(columns[x[o + 5] as number])
-      }
-      const report: RowReport = {
-        source: 'hotline', matter: x[2] as string, lon: x[3] as number, lat: x[4] as number, crs: x[5] as RowReport['crs'],
-        description: x[6] as string, externalId: x[1] as string, reportedAt: x[10] as number, actor, then,
-      }
-      if (x[7] !== null) report.address = x[7] as string
-      if (x[8] !== null) report.reporterName = x[8] as string
-      if (x[9] !== null) report.reporterPhone = x[9] as string
-      return { row: x[0] as number, report, columns: cols }
-    }),
+  return { headers, rows: rows.map((x) => unpackRow(x, columns)) }
+}
+
+/** A packed row's number in the file and its 工单编号, without unpacking the row. */
+export const packedRow = (x: readonly unknown[]) => x[0] as number
+export const packedExternalId = (x: readonly unknown[]) => x[1] as string
+
+/** One row of a batch, as it left (the main thread unpacks each just before it commits it: the objects then
+ * die young, instead of outliving the scavenges a batch's commits take and being promoted). */
+export function unpackRow(x: readonly unknown[], columns: readonly string[]): ParsedRow {
+  const actor = x[11] as string
+  const then: Command[] = []
+  const cols: string[] = []
+  for (let o = HEAD; o < x.length; o += PER_COMMAND) {
+    const c: Command = { action: x[o] as Command['action'], actor: (x[o + 2] as string | null) ?? actor, at: x[o + 1] as number }
+    if (x[o + 3] !== null) c.data = x[o + 3] as Command['data']
+    if (x[o + 4] !== null) c.reason = x[o + 4] as string
+    then.push(c)
+    cols.push(columns[x[o + 5] as number])
   }
+  const report: RowReport = {
+    source: 'hotline', matter: x[2] as string, lon: x[3] as number, lat: x[4] as number, crs: x[5] as RowReport['crs'],
+    description: x[6] as string, externalId: x[1] as string, reportedAt: x[10] as number, actor, then,
+  }
+  if (x[7] !== null) report.address = x[7] as string
+  if (x[8] !== null) report.reporterName = x[8] as string
+  if (x[9] !== null) report.reporterPhone = x[9] as string
+  return { row: x[0] as number, report, columns: cols }
 }

@@ -4,7 +4,7 @@ import { CatalogueLookup } from '../../../server/import/catalogue'
 import { DEFAULT_MAPPING, resolveColumns } from '../../../server/import/mapping'
 import type { ParsedBatch, ParsedRow } from '../../../server/import/parse'
 import { RowReader } from '../../../server/import/row'
-import { packBatch, unpackBatch } from '../../../server/import/wire'
+import { packBatch, packedExternalId, packedRow, unpackBatch, unpackRow } from '../../../server/import/wire'
 
 const HEAD = ['工单编号', '来电时间', '诉求内容', '地址', '经度', '纬度', '事项分类', '承办单位', '派单时间', '办结时间', '满意度', '回访时间', '来电人', '联系电话']
 const lookup = new CatalogueLookup(
@@ -36,6 +36,13 @@ describe('rows between the import thread and the main thread', () => {
     batch.rows[1].report.then[0] = { ...batch.rows[1].report.then[0], actor: 'someone:else', reason: '复核' }
     const back = unpackBatch(structuredClone(packBatch(batch)))
     expect(back).toStrictEqual(batch)
+  })
+
+  it('unpack one at a time as the whole batch does; number and 工单编号 read without unpacking', () => {
+    const batch: ParsedBatch = { rows: parsed(12), headers: columns.header }
+    const packed = structuredClone(packBatch(batch))
+    expect(packed.rows.map((x) => unpackRow(x, packed.columns))).toStrictEqual(batch.rows)
+    expect(packed.rows.map((x) => [packedRow(x), packedExternalId(x)])).toEqual(batch.rows.map((r) => [r.row, r.report.externalId]))
   })
 
   it('cost far fewer bytes to clone than the objects', () => {
