@@ -3,7 +3,7 @@
 // `committed` listeners (metrics, deadlines, live frames) once it is stored.
 import Database from 'better-sqlite3'
 import type { GridIndex } from '../geo'
-import { CaseLog, stateOfRow, type CaseFacts } from './log'
+import { CaseLog, type CaseFacts } from './log'
 import type { Catalogue, Matter } from './catalogue'
 import type { IdempotencyStore } from './idempotency'
 import type { GroupCommit } from './group-commit'
@@ -134,16 +134,15 @@ export class CaseWriter {
 
   private actIn(target: ActTarget, command: CommandInput, now: number, opts: WriteOptions): ActResult {
     const caseId = this.resolve(target)
-    const row = this.log.get(caseId)
-    if (!row) throw new IngestError(404, target.externalId !== undefined ? 'externalId' : 'id', `unknown case ${target.externalId ?? caseId}`)
-    if (opts.covers && !opts.covers(row.grid, row.special))
-      throw new IngestError(403, 'id', `case ${caseId} lies in grid ${row.grid}, outside this key's scope`)
-    const matter = this.catalogue.matters.get(row.matter)
-    if (!matter) throw new IngestError(422, 'matter', `case ${caseId} has matter "${row.matter}", which is no longer in the catalogue`)
-    // Listeners keep the facts: hand them a copy of the case's facts, not the whole row.
-    const before = stateOfRow(row)
-    const { event, after } = this.next(caseId, before, row.updatedAt, command, matter, now, !!opts.system)
-    const id = this.append(event, before, after, pickFacts(row), matter)
+    const current = this.log.current(caseId)
+    if (!current) throw new IngestError(404, target.externalId !== undefined ? 'externalId' : 'id', `unknown case ${target.externalId ?? caseId}`)
+    const { facts, state: before } = current
+    if (opts.covers && !opts.covers(facts.grid, facts.special))
+      throw new IngestError(403, 'id', `case ${caseId} lies in grid ${facts.grid}, outside this key's scope`)
+    const matter = this.catalogue.matters.get(facts.matter)
+    if (!matter) throw new IngestError(422, 'matter', `case ${caseId} has matter "${facts.matter}", which is no longer in the catalogue`)
+    const { event, after } = this.next(caseId, before, current.updatedAt, command, matter, now, !!opts.system)
+    const id = this.append(event, before, after, facts, matter)
     this.log.updateProjection(caseId, after, event.at, id)
     return { caseId, event, state: after }
   }
@@ -219,10 +218,3 @@ function commandAt(input: CommandInput, now: number): Command {
 const isDuplicateExternalId = (e: unknown) =>
   e instanceof Database.SqliteError && e.code === 'SQLITE_CONSTRAINT_UNIQUE' && e.message.includes('cases.external_id')
 
-function pickFacts(f: CaseFacts): CaseFacts {
-  return {
-    externalId: f.externalId, source: f.source, matter: f.matter, grid: f.grid, special: f.special, lon: f.lon,
-    lat: f.lat, address: f.address, description: f.description, reporterName: f.reporterName,
-    reporterPhone: f.reporterPhone, mediaUrl: f.mediaUrl,
-  }
-}

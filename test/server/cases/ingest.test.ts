@@ -3,6 +3,7 @@ import { openDb, type Db } from '../../../server/db'
 import { GridIndex } from '../../../server/geo'
 import { Ingest, IngestError, type Committed } from '../../../server/cases/ingest'
 import { IdempotencyStore } from '../../../server/cases/idempotency'
+import { stateOfRow } from '../../../server/cases/log'
 import { deadline, DEFAULT_CALENDAR } from '../../../shared/timelimit'
 import { wgs84ToGcj02 } from '../../../shared/coords'
 import { AT, MATTERS, counts, seedSmall } from '../helpers'
@@ -171,6 +172,27 @@ describe('report', () => {
 })
 
 describe('act', () => {
+  test("reads a case's state and facts as the stored row holds them", () => {
+    const a = ingest.report(report({ externalId: 'R-1', address: '大学路1号', reporterName: '张三', reporterPhone: '13812345678', mediaUrl: 'https://x/y.jpg' })).caseId
+    const b = ingest.report(report({ lon: AT.special[0], lat: AT.special[1], then: [
+      { action: 'verify', actor: 'a', at: NOW }, { action: 'register', actor: 'a', at: NOW }, { action: 'dispatch', actor: 'a', at: NOW },
+      { action: 'supervise', actor: 'a', at: NOW },
+    ] })).caseId
+    const d = ingest.report(report({ then: [{ action: 'verify', actor: 'a', at: NOW }, { action: 'force_close', actor: 'a', at: NOW }] })).caseId
+    const c = ingest.report(report({ then: [
+      { action: 'verify', actor: 'a', at: NOW }, { action: 'register', actor: 'a', at: NOW }, { action: 'dispatch', actor: 'a', at: NOW },
+      { action: 'handle', actor: 'a', at: NOW }, { action: 'check', actor: 'a', at: NOW }, { action: 'close', actor: 'a', at: NOW },
+      { action: 'rate', actor: 'a', at: NOW, data: { rating: 'unsatisfied' } },
+    ] })).caseId
+    for (const id of [a, b, c, d]) {
+      const row = ingest.log.get(id)!
+      const { id: _, updatedAt, lastEventId: __, ...rest } = row
+      const facts = Object.fromEntries(Object.entries(rest).filter(([k]) => !(k in stateOfRow(row))))
+      expect(ingest.log.current(id)).toStrictEqual({ facts, state: stateOfRow(row), updatedAt })
+    }
+    expect(ingest.log.current(99)).toBeUndefined()
+  })
+
   test('applies a command, updates the projection and names state and allowed actions when refused', () => {
     const { caseId } = ingest.report(report())
     ingest.act(caseId, { action: 'verify', actor: 'a', at: NOW })
