@@ -16,10 +16,16 @@ export type CaseRow = CaseFacts & { [K in keyof CaseState]: CaseState[K] extends
 }
 
 // Positional parameters: binding 33 named parameters from a freshly spread object cost the ingest more than
-// the insert itself. STATE_COLUMNS and stateValues() list the same columns in the same order.
-const STATE_COLUMNS = `state = ?, level = ?, light = ?, department = ?, deadline = ?, registered_at = ?, dispatched_at = ?,
-  handled_at = ?, closed_at = ?, reworks = ?, returns = ?, extensions = ?, supervised = ?, forced = ?, rating = ?,
-  contacted = ?, resolved = ?, updated_at = ?, last_event_id = ?`
+// the insert itself. STATE_FIELDS, STATE_COLUMN_NAMES and stateValues() list the same columns in the same order.
+/** The workflow state's fields and their columns, in stateValues() order (reportedAt never changes). */
+const STATE_FIELDS = [
+  'state', 'level', 'light', 'department', 'deadline', 'registeredAt', 'dispatchedAt', 'handledAt', 'closedAt',
+  'reworks', 'returns', 'extensions', 'supervised', 'forced', 'rating', 'contacted', 'resolved',
+] as const satisfies readonly (keyof CaseState)[]
+const STATE_COLUMN_NAMES = [
+  'state', 'level', 'light', 'department', 'deadline', 'registered_at', 'dispatched_at', 'handled_at', 'closed_at',
+  'reworks', 'returns', 'extensions', 'supervised', 'forced', 'rating', 'contacted', 'resolved',
+]
 
 function stateValues(s: CaseState, updatedAt: number, lastEventId: number) {
   return [
@@ -54,7 +60,8 @@ export class CaseLog {
   /** INSERT statements of n events (index n), prepared when first needed. */
   private readonly insertEvents: (Database.Statement | undefined)[] = []
   private readonly insertCase
-  private readonly updateCase
+  /** UPDATE statements by the set of state columns they write (a bit per STATE_FIELDS entry), prepared when first needed. */
+  private readonly updateCase = new Map<number, Database.Statement>()
   private readonly selectCase
   private readonly selectCaseValues
   private readonly maxCaseId
@@ -72,7 +79,6 @@ export class CaseLog {
         rating, contacted, resolved, updated_at, last_event_id)
        VALUES (${Array(33).fill('?').join(', ')})`,
     )
-    this.updateCase = sql.prepare(`UPDATE cases SET ${STATE_COLUMNS} WHERE id = ?`)
     this.selectCase = sql.prepare(`${SELECT_CASE} WHERE id = ?`)
     this.selectCaseValues = sql.prepare(`${SELECT_CASE} WHERE id = ?`).raw()
     this.maxCaseId = sql.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM cases').pluck()
@@ -137,9 +143,31 @@ export class CaseLog {
     )
   }
 
-  /** Update an existing case's projection row. */
-  updateProjection(id: number, s: CaseState, updatedAt: number, lastEventId: number): void {
-    this.updateCase.run(...stateValues(s, updatedAt, lastEventId), id)
+  /**
+   * Update an existing case's projection row from `before` (what the row holds) to `s`. Only the columns that
+   * changed are written: SQLite rewrites the index entries of every indexed column an UPDATE sets, changed or
+   * not, and a deadline crossing changes only the light (3.5× less per update than setting all of them).
+   */
+  updateProjection(id: number, before: CaseState, s: CaseState, updatedAt: number, lastEventId: number): void {
+    const all = stateValues(s, updatedAt, lastEventId)
+    const values: unknown[] = []
+    let columns = 0
+    for (let k = 0; k < STATE_FIELDS.length; k++)
+      if (before[STATE_FIELDS[k]] !== s[STATE_FIELDS[k]]) {
+        columns |= 1 << k
+        values.push(all[k])
+      }
+    values.push(updatedAt, lastEventId, id)
+    this.updateOf(columns).run(values)
+  }
+
+  private updateOf(columns: number): Database.Statement {
+    let st = this.updateCase.get(columns)
+    if (!st) {
+      const set = STATE_COLUMN_NAMES.filter((_, k) => columns & (1 << k)).map((c) => `${c} = ?, `).join('')
+      this.updateCase.set(columns, (st = this.db.$client.prepare(`UPDATE cases SET ${set}updated_at = ?, last_event_id = ? WHERE id = ?`)))
+    }
+    return st
   }
 
   get(id: number): CaseRow | undefined {

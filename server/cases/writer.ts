@@ -143,7 +143,7 @@ export class CaseWriter {
     if (!matter) throw new IngestError(422, 'matter', `case ${caseId} has matter "${facts.matter}", which is no longer in the catalogue`)
     const { event, after } = this.next(caseId, before, current.updatedAt, command, matter, now, !!opts.system)
     const id = this.append(event, before, after, facts, matter)
-    this.log.updateProjection(caseId, after, event.at, id)
+    this.log.updateProjection(caseId, before, after, event.at, id)
     return { caseId, event, state: after }
   }
 

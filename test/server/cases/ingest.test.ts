@@ -172,6 +172,31 @@ describe('report', () => {
 })
 
 describe('act', () => {
+  test('a projection update writes the columns that changed, each to its own column', () => {
+    const { caseId } = ingest.report(report())
+    const stored = () => {
+      const { updatedAt, lastEventId, ...row } = ingest.log.get(caseId)!
+      return { state: stateOfRow({ ...row, updatedAt, lastEventId } as never), updatedAt, lastEventId }
+    }
+    const before = stored().state
+    // Every field another value, then one at a time back: each lands in its own column.
+    const changed: typeof before = {
+      state: 'closed', level: 'street', light: 'red', department: 'D01', deadline: 5, reportedAt: before.reportedAt,
+      registeredAt: 6, dispatchedAt: 7, handledAt: 8, closedAt: 9, reworks: 1, returns: 2, extensions: 3, supervised: true,
+      forced: true, rating: 'basic', contacted: true, resolved: true,
+    }
+    ingest.log.updateProjection(caseId, before, changed, 11, 12)
+    expect(stored()).toEqual({ state: changed, updatedAt: 11, lastEventId: 12 })
+    let now = changed
+    for (const k of Object.keys(before) as (keyof typeof before)[]) {
+      const next = { ...now, [k]: before[k] }
+      ingest.log.updateProjection(caseId, now, next, 13, 14)
+      expect(stored()).toEqual({ state: next, updatedAt: 13, lastEventId: 14 })
+      now = next
+    }
+    expect(stored().state).toEqual(before)
+  })
+
   test("reads a case's state and facts as the stored row holds them", () => {
     const a = ingest.report(report({ externalId: 'R-1', address: '大学路1号', reporterName: '张三', reporterPhone: '13812345678', mediaUrl: 'https://x/y.jpg' })).caseId
     const b = ingest.report(report({ lon: AT.special[0], lat: AT.special[1], then: [

@@ -123,7 +123,7 @@ export class Recorder {
       const event = decide(caseId, before, cmd)
       const after = reduce(before, event)
       const id = this.log.appendEvent(event)
-      this.log.updateProjection(caseId, after, cmd.at, id)
+      this.log.updateProjection(caseId, before, after, cmd.at, id)
       this.states.set(caseId, after)
       return this.change(id, event, before, after, this.facts.get(caseId)!)
     })
