@@ -87,7 +87,15 @@ export function contribute(c: CaseState | null, out: Int32Array | number[], offs
 
 /** Counters vector → named record (for formulas and JSON). */
 export function named(v: ArrayLike<number>, offset = 0): Counters {
-  const out = {} as Counters
-  COUNTERS.forEach((n, i) => (out[n] = v[offset + i]))
-  return out
+  // Written out in COUNTERS' order (a test holds them together): filled key by key from the list, the record
+  // went through a new shape per key, and a live frame builds one per changed grid and window.
+  const o = offset
+  return {
+    received: v[o], registered: v[o + 1], dispatched: v[o + 2], dispatchedAccurate: v[o + 3], dueHandle: v[o + 4],
+    handled: v[o + 5], handledOnTime: v[o + 6], dueClose: v[o + 7], closed: v[o + 8], closedOnTime: v[o + 9],
+    reworked: v[o + 10], overdueOpen: v[o + 11], warnedOpen: v[o + 12], extended: v[o + 13], rated: v[o + 14],
+    satisfied: v[o + 15], basic: v[o + 16], contacted: v[o + 17], resolved: v[o + 18], open: v[o + 19],
+    supervised: v[o + 20], voided: v[o + 21], settledGrid: v[o + 22], settledCommunity: v[o + 23],
+    settledStreet: v[o + 24], settledDistrict: v[o + 25], settledCity: v[o + 26],
+  }
 }

@@ -174,6 +174,8 @@ describe('contribute: what one case adds to each counter', () => {
     COUNTERS.forEach((name, i) => expect(n[name]).toBe(i * 10))
     expect(Object.keys(n)).toEqual([...COUNTERS])
     expect(new Set(Object.values(C)).size).toBe(COUNTER_COUNT)
+    const at = named([-1, -2, ...v], 2)
+    COUNTERS.forEach((name, i) => expect(at[name]).toBe(i * 10))
   })
 })
 
