@@ -23,6 +23,8 @@ export interface Dirty {
 /** The map values of all grids in one window: metric-major Int32Arrays, full length. */
 export class WindowGrids {
   readonly values: Record<GridMetric, Int32Array>
+  /** The same arrays in GRID_METRICS order: compute() reads them by index, not by a name per metric and grid. */
+  private readonly columns: Int32Array[]
   /** Grids whose values changed in the last update, ascending. */
   changed: number[] = []
   private readonly scratch = new Int32Array(M)
@@ -33,6 +35,7 @@ export class WindowGrids {
   ) {
     const n = engine.layout.gridCount
     this.values = Object.fromEntries(GRID_METRICS.map((m) => [m, new Int32Array(n)])) as Record<GridMetric, Int32Array>
+    this.columns = GRID_METRICS.map((m) => this.values[m])
     for (let g = 0; g < n; g++) this.compute(g)
   }
 
@@ -40,7 +43,7 @@ export class WindowGrids {
     gridMetrics(this.engine, g, this.window, this.scratch)
     let changed = false
     for (let k = 0; k < M; k++) {
-      const a = this.values[GRID_METRICS[k]]
+      const a = this.columns[k]
       if (a[g] !== this.scratch[k]) {
         a[g] = this.scratch[k]
         changed = true
