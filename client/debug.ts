@@ -28,8 +28,11 @@ export interface DebugHook {
   /** The last frames applied: seq, the moment on the machine's clock (performance.timeOrigin + now), and when
    *  the server built it (server clock). */
   frames?: { seq: number; at: number; built: number | null }[]
-  /** Provided by a wall's browser: the wall's shared state it shows, and when it applied it (machine clock). */
-  wall?: () => { version: number; scope: string; window: string; metric: string; driver: string | null; lead: FrameLead; appliedAt: number; applied: { version: number; at: number }[] } | null
+  /** Provided by a wall's browser: the wall's shared state it shows, and when it applied it (machine clock); its
+   *  clock offset from the server (server minus this page, ms). */
+  wall?: () => { version: number; scope: string; window: string; metric: string; driver: string | null; lead: FrameLead; appliedAt: number; applied: { version: number; at: number }[]; offset: number } | null
+  /** The last map frames drawn: when each began (machine clock) and how long it held the page (ms). */
+  mapFrames?: { start: number; ms: number }[]
   [k: string]: unknown
 }
 

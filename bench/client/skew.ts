@@ -11,7 +11,8 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { openBrowser, ROOT } from '../../test/e2e/harness'
 import { framesOf, merge, quantile, settled, skews, type Frame } from '../../test/e2e/wallProbe'
-import { frameDueAt, type FrameLead } from '../../shared/conductor'
+import { frameDueAt, stepOf, type FrameLead } from '../../shared/conductor'
+import { drain, LOAF_PROBE, mapSummary, pageLog, why, type PageLog } from './skew-why'
 
 export const WALL_PAIR = {
   pair: {
@@ -31,6 +32,7 @@ export function wallsFile(dir: string): string {
 export async function measureSkew(urlBase: string, seconds: number, log: (s: string) => void) {
   const pages = [await openBrowser(1920, 1080), await openBrowser(1920, 1080)]
   try {
+    for (const b of pages) await b.context.addInitScript(LOAF_PROBE)
     await Promise.all(pages.map((b, k) => b.page.goto(`${urlBase}/wall/pair/${k + 1}`)))
     await Promise.all(pages.map((b) => settled(b.page)))
     // Frames applied before this moment belong to the pages' start-up.
@@ -38,6 +40,9 @@ export async function measureSkew(urlBase: string, seconds: number, log: (s: str
     const [fa, fb] = [new Map<number, number>(), new Map<number, number>()]
     const built = new Map<number, number>()
     const leads: FrameLead[] = []
+    const logs = [pageLog(), pageLog()]
+    for (let k = 0; k < 2; k++) await drain(pages[k].page, logs[k])
+    const t0 = Date.now()
     // The pages keep their last few hundred frames: read them often enough to lose none.
     for (let t = 0; t < seconds; t += 5) {
       await new Promise((r) => setTimeout(r, 5000))
@@ -47,15 +52,23 @@ export async function measureSkew(urlBase: string, seconds: number, log: (s: str
       for (const f of a) if (f.built !== null) built.set(f.seq, f.built)
       const lead = await pages[0].page.evaluate(() => window.__onescreen?.wall?.()?.lead ?? null)
       if (lead && lead.since !== leads.at(-1)?.since) leads.push(lead)
+      for (let k = 0; k < 2; k++) await drain(pages[k].page, logs[k])
     }
+    for (const l of logs) l.mapFrames = l.mapFrames.filter((f) => f.start >= t0)
     const s = skews(fa, fb, from)
-    const late = lateFrames(fa, fb, built, leads, 50).filter((f) => f.seq > from)
-    for (const f of late) log(`  frame ${f.seq}: skew ${f.skewMs.toFixed(0)} ms; applied ${f.lateMs.map((x) => x.toFixed(0)).join(' and ')} ms after it was due (lead ${f.leadMs} ms)`)
+    const late = lateFrames(fa, fb, built, leads, 50, logs).filter((f) => f.seq > from)
+    for (const f of late) {
+      log(`  frame ${f.seq}: skew ${f.skewMs.toFixed(0)} ms; applied ${f.lateMs.map((x) => x.toFixed(0)).join(' and ')} ms after it was due (lead ${f.leadMs} ms, due ${f.dueInTour} ms into a tour stop)`)
+      f.why.forEach((w, k) => log(`    page ${k + 1}: timer ${w.timerLateMs} ms late, offset ${w.offsetMs}; map frames ${w.mapFrames.join(' ') || '-'}; long frames ${w.loafs.join(' | ') || '-'}`))
+    }
+    const step = stepOf(leads.at(-1)?.ms ?? 0)
+    const maps = logs.map((l) => mapSummary(l, step ? step - 20 : 1000))
+    maps.forEach((m, k) => log(`  page ${k + 1}: ${m.frames} map frames held the page p50 ${m.p50}, p90 ${m.p90}, max ${m.max} ms; ${m.over} of them ${step ? step - 20 : 1000} ms or more; clock offsets ${m.offsets.join(', ')}`))
     // The wall's frame lead at the end: it follows how long drawing holds the slower page (shared/conductor.ts).
     const lead = await pages[0].page.evaluate(() => window.__onescreen?.wall?.()?.lead.ms ?? null)
     const out = {
       path: '/wall/pair/1 + /wall/pair/2', size: '2 × 1920×1080', seconds, fromSeq: from + 1, frames: s.length,
-      p50Ms: quantile(s, 0.5), p99Ms: quantile(s, 0.99), maxMs: s.at(-1) ?? NaN, over50Ms: s.filter((x) => x >= 50).length, late, leads, target: 50, leadMs: lead, pageErrors: pages.flatMap((b) => b.errors).slice(0, 5),
+      p50Ms: quantile(s, 0.5), p99Ms: quantile(s, 0.99), maxMs: s.at(-1) ?? NaN, over50Ms: s.filter((x) => x >= 50).length, late, leads, maps, target: 50, leadMs: lead, pageErrors: pages.flatMap((b) => b.errors).slice(0, 5),
     }
     log(`frame skew between two browsers over ${out.frames} frames: p50 ${out.p50Ms.toFixed(1)} ms, p99 ${out.p99Ms.toFixed(1)} ms, max ${out.maxMs.toFixed(1)} ms; frame lead at the end ${lead} ms`)
     return out
@@ -64,14 +77,17 @@ export async function measureSkew(urlBase: string, seconds: number, log: (s: str
   }
 }
 
+/** The kiosk tour's stops (client/map/useKioskTour.ts): a cut every 12 s of the server's clock. */
+const TOUR_STOP_MS = 12_000
+
 /**
  * The frames applied `over` ms or more apart, with how late each page applied them against when they were due
  * (shared/conductor.ts frameDueAt; the server's clock is the machine's here): a page that is late was busy, a
  * page that is early or late by the same amount for every frame has its clock offset wrong. A frame built
  * before a lead switch counts with the lead that was then, as on the pages.
  */
-function lateFrames(a: Map<number, number>, b: Map<number, number>, built: Map<number, Frame['built']>, leads: FrameLead[], over: number) {
-  const out: { seq: number; skewMs: number; lateMs: number[]; leadMs: number }[] = []
+function lateFrames(a: Map<number, number>, b: Map<number, number>, built: Map<number, Frame['built']>, leads: FrameLead[], over: number, logs: PageLog[]) {
+  const out: { seq: number; skewMs: number; lateMs: number[]; leadMs: number; dueInTour: number; why: ReturnType<typeof why>[] }[] = []
   for (const [seq, at] of a) {
     const other = b.get(seq)
     const t = built.get(seq)
@@ -79,7 +95,10 @@ function lateFrames(a: Map<number, number>, b: Map<number, number>, built: Map<n
     const lead = leads.find((l) => l.since > t) ?? leads.at(-1)
     if (!lead) continue
     const due = frameDueAt(lead, t)
-    out.push({ seq, skewMs: Math.abs(at - other), lateMs: [at - due, other - due], leadMs: t >= lead.since ? lead.ms : lead.before })
+    out.push({
+      seq, skewMs: Math.abs(at - other), lateMs: [at - due, other - due], leadMs: t >= lead.since ? lead.ms : lead.before,
+      dueInTour: due % TOUR_STOP_MS, why: [why(logs[0], due, at), why(logs[1], due, other)],
+    })
   }
   return out
 }

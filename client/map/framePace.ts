@@ -9,6 +9,7 @@
 // message that brings the next live frame (it waited up to a second behind them). What a map frame costs is
 // measured on the frames drawn, so on a machine with a GPU (a few ms) neither changes anything one can see.
 import type { Map as MapLibre } from 'maplibre-gl'
+import { debugHook } from '../debug'
 
 /** A frame is taken to cost at most this long (longer is the page doing something else too). */
 const MAX_COST_MS = 1000
@@ -138,6 +139,11 @@ export function paceRepaints(map: MapLibre, due: () => number | null, pace = new
       const ms = performance.now() - t
       pace.drew(ms, Date.now())
       pageHold.add(Math.min(ms, MAX_COST_MS), Date.now())
+      if (debugHook) {
+        const log = (debugHook.mapFrames ??= [])
+        log.push({ start: performance.timeOrigin + t, ms })
+        if (log.length > 300) log.splice(0, 100)
+      }
       if (asked && later === undefined && !undone) decide(false)
       asked = false
     }, 0)

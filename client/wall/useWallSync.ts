@@ -106,7 +106,7 @@ export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Re
     debugHook.wall = () => {
       const s = state.value
       const last = applied.at(-1)
-      return s && last ? { version: s.version, scope: scope.value, window: s.window, metric: s.metric, driver: s.driver?.name ?? null, lead: s.lead, appliedAt: last.at, applied: [...applied] } : null
+      return s && last ? { version: s.version, scope: scope.value, window: s.window, metric: s.metric, driver: s.driver?.name ?? null, lead: s.lead, appliedAt: last.at, applied: [...applied], offset: link?.offset ?? 0 } : null
     }
   onScopeDispose(() => {
     clearInterval(reportHold)
