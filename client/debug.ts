@@ -31,8 +31,9 @@ export interface DebugHook {
   /** Provided by a wall's browser: the wall's shared state it shows, and when it applied it (machine clock); its
    *  clock offset from the server (server minus this page, ms). */
   wall?: () => { version: number; scope: string; window: string; metric: string; driver: string | null; lead: FrameLead; appliedAt: number; applied: { version: number; at: number }[]; offset: number } | null
-  /** The last map frames drawn: when each began (machine clock) and how long it held the page (ms). */
-  mapFrames?: { start: number; ms: number }[]
+  /** The last map frames drawn: when each animation frame began (machine clock), how long its scripts ran until
+   *  MapLibre's 'render' event (`js`), and how long the page was held from there until the next task (`ms`). */
+  mapFrames?: { start: number; js: number; ms: number }[]
   [k: string]: unknown
 }
 

@@ -20,7 +20,7 @@ export const LOAF_PROBE = `(() => {
 })()`
 
 export type Loaf = { start: number; ms: number; render: number; scripts: string[] }
-export type MapFrame = { start: number; ms: number }
+export type MapFrame = { start: number; js: number; ms: number }
 
 /** What one page showed over the run: its long frames, its map frames, its clock offset (at, server − page). */
 export interface PageLog {
@@ -65,14 +65,24 @@ export function why(log: PageLog, due: number, apply: number) {
   return {
     timerLateMs: r0(apply - (due - offset)),
     offsetMs: +offset.toFixed(1),
-    mapFrames: log.mapFrames.filter((f) => f.start < apply && f.start + f.ms > due - 1500).map((f) => `${r0(f.start - due)}+${r0(f.ms)}`),
+    mapFrames: log.mapFrames.filter((f) => f.start < apply && f.start + f.js + f.ms > due - 1500).map((f) => `${r0(f.start - due)}+${r0(f.js)}+${r0(f.ms)}`),
     loafs: log.loafs.filter((l) => l.start < apply && l.start + l.ms > from).map((l) => `${r0(l.start - due)}+${r0(l.ms)} r${r0(l.render)}${l.scripts.length ? ' ' + l.scripts.join(', ') : ''}`),
   }
 }
 
-/** A page's map frames over the run: how many, p50/p90/max of how long each held the page, how many held it ≥ `over`. */
-export function mapSummary(log: PageLog, over: number) {
-  const ms = log.mapFrames.map((f) => f.ms).sort((a, b) => a - b)
-  const q = (p: number) => r0(ms[Math.min(ms.length - 1, Math.max(0, Math.ceil(ms.length * p) - 1))] ?? NaN)
-  return { frames: ms.length, p50: q(0.5), p90: q(0.9), max: r0(ms.at(-1) ?? NaN), over: ms.filter((x) => x >= over).length, offsets: [...new Set(log.offsets.map((o) => +o.offset.toFixed(1)))] }
+const spread = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const q = (p: number) => r0(s[Math.min(s.length - 1, Math.max(0, Math.ceil(s.length * p) - 1))] ?? NaN)
+  return { n: s.length, p50: q(0.5), p90: q(0.9), max: r0(s.at(-1) ?? NaN) }
+}
+
+/** A page's map frames from `from` on: how long their scripts ran (`js`, until MapLibre's 'render'), how long the
+ *  page was held after that (`held`) and in all (`whole`), how many held it `over` ms or more in all; its offsets. */
+export function mapSummary(log: PageLog, over: number, from: number) {
+  const f = log.mapFrames.filter((x) => x.start >= from)
+  const whole = f.map((x) => x.js + x.ms)
+  return {
+    js: spread(f.map((x) => x.js)), held: spread(f.map((x) => x.ms)), whole: spread(whole), over: whole.filter((x) => x >= over).length,
+    offsets: [...new Set(log.offsets.map((o) => +o.offset.toFixed(1)))],
+  }
 }

@@ -54,7 +54,6 @@ export async function measureSkew(urlBase: string, seconds: number, log: (s: str
       if (lead && lead.since !== leads.at(-1)?.since) leads.push(lead)
       for (let k = 0; k < 2; k++) await drain(pages[k].page, logs[k])
     }
-    for (const l of logs) l.mapFrames = l.mapFrames.filter((f) => f.start >= t0)
     const s = skews(fa, fb, from)
     const late = lateFrames(fa, fb, built, leads, 50, logs).filter((f) => f.seq > from)
     for (const f of late) {
@@ -62,8 +61,10 @@ export async function measureSkew(urlBase: string, seconds: number, log: (s: str
       f.why.forEach((w, k) => log(`    page ${k + 1}: timer ${w.timerLateMs} ms late, offset ${w.offsetMs}; map frames ${w.mapFrames.join(' ') || '-'}; long frames ${w.loafs.join(' | ') || '-'}`))
     }
     const step = stepOf(leads.at(-1)?.ms ?? 0)
-    const maps = logs.map((l) => mapSummary(l, step ? step - 20 : 1000))
-    maps.forEach((m, k) => log(`  page ${k + 1}: ${m.frames} map frames held the page p50 ${m.p50}, p90 ${m.p90}, max ${m.max} ms; ${m.over} of them ${step ? step - 20 : 1000} ms or more; clock offsets ${m.offsets.join(', ')}`))
+    const over = step ? step - 20 : 1000
+    const maps = logs.map((l) => ({ startUp: mapSummary(l, over, 0).whole, run: mapSummary(l, over, t0) }))
+    const show = (x: { n: number; p50: number; p90: number; max: number }) => `${x.n} p50 ${x.p50} p90 ${x.p90} max ${x.max}`
+    maps.forEach(({ startUp, run: m }, k) => log(`  page ${k + 1} map frames (ms): scripts ${show(m.js)}; held after ${show(m.held)}; whole ${show(m.whole)}, ${m.over} of ${over} ms or more (from its start: ${show(startUp)}); clock offsets ${m.offsets.join(', ')}`))
     // The wall's frame lead at the end: it follows how long drawing holds the slower page (shared/conductor.ts).
     const lead = await pages[0].page.evaluate(() => window.__onescreen?.wall?.()?.lead.ms ?? null)
     const out = {

@@ -70,6 +70,13 @@ export class WorstHold {
 /** This page's map frames (every map of it: they hold the same main thread). */
 export const pageHold = new WorstHold()
 
+/** When the animation frame being drawn began (performance.now() clock): its rAF callbacks, MapLibre's among them,
+ *  ran from then. `now` where there is no document timeline (tests in Node). */
+const frameBegan = (now: number): number => {
+  const t = globalThis.document?.timeline?.currentTime
+  return typeof t === 'number' && t <= now ? t : now
+}
+
 /**
  * Pace a map's repaints around the page's held live frames (`due`: when the next is due, Date.now() clock).
  * MapLibre asks for every frame through its public triggerRepaint(). Each repaint is decided with what is known
@@ -134,6 +141,7 @@ export function paceRepaints(map: MapLibre, due: () => number | null, pace = new
   const measure = () => {
     drawing = true
     const t = performance.now()
+    const begun = frameBegan(t)
     setTimeout(() => {
       drawing = false
       const ms = performance.now() - t
@@ -141,7 +149,7 @@ export function paceRepaints(map: MapLibre, due: () => number | null, pace = new
       pageHold.add(Math.min(ms, MAX_COST_MS), Date.now())
       if (debugHook) {
         const log = (debugHook.mapFrames ??= [])
-        log.push({ start: performance.timeOrigin + t, ms })
+        log.push({ start: performance.timeOrigin + begun, js: t - begun, ms })
         if (log.length > 300) log.splice(0, 100)
       }
       if (asked && later === undefined && !undone) decide(false)
