@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
+import multipart from '@fastify/multipart'
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { IngestError } from '../../../cases/errors'
@@ -52,6 +53,9 @@ const tooLarge = (reply: FastifyReply, message: string) =>
   reply.code(413).header('connection', 'close').send(problem(413, message, 'file'))
 
 const upload: FastifyPluginAsyncTypebox = async (app) => {
+  // multipart/form-data is parsed for these routes only: registered for the whole app, its hooks (a listener on
+  // every response's close, a clean-up after every response) ran for every request, the ingest's included.
+  await app.register(multipart, { limits: { fileSize: app.config.batchBodyLimit, files: 1 } })
   const reports = new ReportStore()
   let running = false
   app.addHook('onClose', async () => reports.close())
