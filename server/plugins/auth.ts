@@ -5,7 +5,7 @@
 // `app.auth.reference` (the catalogue: any key) or `app.auth.operator` as an onRequest hook; the hook sets
 // `request.caller`.
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify'
 import { Keys, type KeySource, type Role } from '../keys'
 import { IngestError } from '../cases/errors'
 import { DISTRICT_CODE, isSpecialCode } from '../../shared/grid'
@@ -27,13 +27,13 @@ declare module 'fastify' {
   interface FastifyInstance {
     keys: Keys
     auth: {
-      write: onRequestAsyncHookHandler
+      write: onRequestHookHandler
       /** Screens and case lists: a viewer or operator token, or a write key within its view scope. */
-      read: onRequestAsyncHookHandler
+      read: onRequestHookHandler
       /** What a writer needs to write (the catalogue): any valid key or token. */
-      reference: onRequestAsyncHookHandler
+      reference: onRequestHookHandler
       /** Process internals (/api/live): an operator token; open in demo mode. */
-      operator: onRequestAsyncHookHandler
+      operator: onRequestHookHandler
     }
     /** The caller a read credential stands for (anonymous in demo mode), or a 401. For Socket.IO too. */
     viewerFor(secret: string | undefined): Caller
@@ -91,22 +91,26 @@ export default fp(
     }
     app.decorate('viewerFor', viewerFor)
 
+    /**
+     * The hooks are synchronous (fastify passes on what one throws to the error handler): an async hook cost
+     * every request a promise and a turn of the microtask queue for work that never waits.
+     */
+    const hook = (who: (req: FastifyRequest) => Caller) => (req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      req.caller = who(req)
+      done()
+    }
     app.decorate('auth', {
-      read: async (req: FastifyRequest) => {
-        req.caller = viewerFor(presented(req))
-      },
-      reference: async (req: FastifyRequest) => {
-        req.caller = anyFor(presented(req))
-      },
-      operator: async (req: FastifyRequest) => {
+      read: hook((req) => viewerFor(presented(req))),
+      reference: hook((req) => anyFor(presented(req))),
+      operator: hook((req) => {
         const secret = presented(req)
         if (secret === undefined && !app.config.demo)
           throw new IngestError(401, 'authorization', 'an operator token is required (authorization: Bearer <token>)')
         const c = anyFor(secret)
         if (!app.config.demo && c.role !== 'operator') throw new IngestError(403, 'authorization', 'this needs an operator token')
-        req.caller = c
-      },
-      write: async (req: FastifyRequest) => {
+        return c
+      }),
+      write: hook((req) => {
         const secret = req.headers['x-api-key']
         if (typeof secret !== 'string' || secret === '')
           throw new IngestError(401, 'x-api-key', 'x-api-key is required for writes')
@@ -114,8 +118,8 @@ export default fp(
         if (!c) throw new IngestError(401, 'x-api-key', 'x-api-key is not a valid key (unknown or revoked)')
         if (c.role === 'viewer') throw new IngestError(403, 'x-api-key', 'this key is a viewer token; it cannot write')
         if (c.role === 'control') throw new IngestError(403, 'x-api-key', 'this key is a control key (it drives walls); it cannot write')
-        req.caller = c
-      },
+        return c
+      }),
     })
   },
   { name: 'auth', dependencies: ['db'] },
