@@ -59,9 +59,11 @@ export default fp(
   async function security(app: FastifyInstance) {
     const page = Object.entries(securityHeaders())
     const api = Object.entries(API_HEADERS)
+    // Set on the reply, not on the raw response: Node then writes the answer's headers from one object as they
+    // are (writeHead's fast path) instead of storing each, lower-cased, and merging them with the reply's.
     app.addHook('onRequest', (req, reply, done) => {
       const headers = req.url.startsWith('/api/') ? api : page
-      for (const [name, value] of headers) reply.raw.setHeader(name, value)
+      for (const [name, value] of headers) reply.header(name, value)
       done()
     })
   },

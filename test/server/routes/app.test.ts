@@ -53,8 +53,8 @@ describe('the assembled app', () => {
   })
 
   test('security headers on API answers: nothing loads, nothing frames, no sniffing', async () => {
-    for (const url of ['/api/health', '/api/nothing-here']) {
-      const r = await s.app.inject(url)
+    const refused = () => s.app.inject({ method: 'POST', url: '/api/cases', payload: {}, headers: { 'x-api-key': 'os_w_unknown' } })
+    for (const r of [await s.app.inject('/api/health'), await s.app.inject('/api/nothing-here'), await refused()]) {
       expect(r.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'")
       expect(r.headers['x-content-type-options']).toBe('nosniff')
       expect(r.headers['x-frame-options']).toBe('DENY')
