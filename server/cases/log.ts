@@ -16,16 +16,14 @@ export type CaseRow = CaseFacts & { [K in keyof CaseState]: CaseState[K] extends
 }
 
 // Positional parameters: binding 33 named parameters from a freshly spread object cost the ingest more than
-// the insert itself. STATE_FIELDS, STATE_COLUMN_NAMES and stateValues() list the same columns in the same order.
-/** The workflow state's fields and their columns, in stateValues() order (reportedAt never changes). */
+// the insert itself. STATE_FIELDS and stateValues() list the same columns in the same order.
+/** The workflow state's fields, in stateValues() order (reportedAt never changes). */
 const STATE_FIELDS = [
   'state', 'level', 'light', 'department', 'deadline', 'registeredAt', 'dispatchedAt', 'handledAt', 'closedAt',
   'reworks', 'returns', 'extensions', 'supervised', 'forced', 'rating', 'contacted', 'resolved',
 ] as const satisfies readonly (keyof CaseState)[]
-const STATE_COLUMN_NAMES = [
-  'state', 'level', 'light', 'department', 'deadline', 'registered_at', 'dispatched_at', 'handled_at', 'closed_at',
-  'reworks', 'returns', 'extensions', 'supervised', 'forced', 'rating', 'contacted', 'resolved',
-]
+/** Their columns: the field names in snake case, as the schema names them. */
+const STATE_COLUMN_NAMES = STATE_FIELDS.map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))
 
 function stateValues(s: CaseState, updatedAt: number, lastEventId: number) {
   return [

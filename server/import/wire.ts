@@ -37,10 +37,6 @@ export function packBatch({ rows, headers }: ParsedBatch): PackedBatch {
   return { headers, columns, rows: packed }
 }
 
-export function unpackBatch({ headers, columns, rows }: PackedBatch): ParsedBatch {
-  return { headers, rows: rows.map((x) => unpackRow(x, columns)) }
-}
-
 /** A packed row's number in the file and its 工单编号, without unpacking the row. */
 export const packedRow = (x: readonly unknown[]) => x[0] as number
 export const packedExternalId = (x: readonly unknown[]) => x[1] as string

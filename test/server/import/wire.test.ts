@@ -4,7 +4,7 @@ import { CatalogueLookup } from '../../../server/import/catalogue'
 import { DEFAULT_MAPPING, resolveColumns } from '../../../server/import/mapping'
 import type { ParsedBatch, ParsedRow } from '../../../server/import/parse'
 import { RowReader } from '../../../server/import/row'
-import { packBatch, packedExternalId, packedRow, unpackBatch, unpackRow } from '../../../server/import/wire'
+import { packBatch, packedExternalId, packedRow, unpackRow, type PackedBatch } from '../../../server/import/wire'
 
 const HEAD = ['工单编号', '来电时间', '诉求内容', '地址', '经度', '纬度', '事项分类', '承办单位', '派单时间', '办结时间', '满意度', '回访时间', '来电人', '联系电话']
 const lookup = new CatalogueLookup(
@@ -28,6 +28,9 @@ function parsed(n: number): ParsedRow[] {
     return { row: i + 2, report: r.report, columns: r.columns }
   })
 }
+
+/** A whole batch back, as the main thread unpacks it row by row. */
+const unpackBatch = ({ headers, columns, rows }: PackedBatch): ParsedBatch => ({ headers, rows: rows.map((x) => unpackRow(x, columns)) })
 
 describe('rows between the import thread and the main thread', () => {
   it('arrive as they left: the same reports, commands, data and columns, absent fields absent', () => {
