@@ -10,8 +10,11 @@
 // - a long-polling screen is between requests most of the time, so it is busy only when more than a few
 //   packets wait for its next request; that buffer is counted through the connection's `packetCreate` (adds
 //   one) and `drain` (handed on) events, listened to only while the screen is on polling: on a websocket they
-//   would run for every frame written to every screen.
+//   would run for every frame written to every screen;
+// - a websocket screen's frames are written onto its TCP socket directly (room-frame.ts), so it is also busy
+//   while that socket holds bytes the kernel has not taken yet (Node's public `writableLength`).
 import type { Namespace, Socket } from 'socket.io'
+import { websocketWire } from './room-frame'
 
 /** Room of the sockets currently skipped because their connection is backed up (replay frames skip it too). */
 export const SLOW_ROOM = '\u0000slow'
@@ -47,8 +50,9 @@ export class SlowScreens {
   /** A long-polling screen collects what waits at its next request, so a frame or two waiting there is normal. */
   backedUp(socket: Socket): boolean {
     const transport = socket.conn.transport
-    // Writable: nothing waits (engine.io hands its buffer on the moment the transport can take it).
-    if (transport.writable) return false
+    // Writable: nothing waits in engine.io (it hands its buffer on the moment the transport can take it), and
+    // nothing in the TCP socket the frames are written to.
+    if (transport.writable) return (websocketWire(socket)?.writableLength ?? 0) > 0
     if (transport.name === 'polling') return ((socket.data as Backlog).waiting ?? 0) > MAX_WAITING_POLLING
     return !transport.writable
   }

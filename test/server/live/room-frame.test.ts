@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net'
 import { Server } from 'socket.io'
 import { io, type Socket as ClientSocket } from 'socket.io-client'
 import { liveParser } from '../../../shared/socket-parser'
-import { roomFrame, writeFrame } from '../../../server/live/room-frame'
+import { roomFrame, websocketWire, writeFrame } from '../../../server/live/room-frame'
 import { until } from '../../until'
 
 /** The payload of one unmasked, final binary websocket message (RFC 6455 §5.2), or an error. */
@@ -67,5 +67,32 @@ describe('room frames', () => {
     await until('both received', () => got[0].length === 1 && got[1].length === 1)
     expect(got[0][0]).toEqual(bytes)
     expect(got[1][0]).toEqual(bytes)
+  })
+
+  test('a screen that opened on a websocket gets the message on its TCP socket, past engine.io; one upgraded from polling through engine.io', async () => {
+    const before = server.of('/live').sockets.size
+    const got: Uint8Array[][] = [[], []]
+    const opened = [['websocket'], ['polling', 'websocket']]
+    for (const [i, transports] of opened.entries()) {
+      const c = io(url, { transports, parser: liveParser, forceNew: true, reconnection: false })
+      c.on('delta', (b: Uint8Array) => got[i].push(new Uint8Array(b)))
+      clients.push(c)
+    }
+    await until('both connected and upgraded', () => {
+      const fresh = [...server.of('/live').sockets.values()].slice(before)
+      return fresh.length === 2 && fresh.every((s) => s.conn.transport.name === 'websocket')
+    })
+    const [ws, upgraded] = [...server.of('/live').sockets.values()].slice(before)
+    expect(websocketWire(ws)).toBe(ws.conn.request.socket)
+    expect(websocketWire(upgraded)).toBeNull()
+    const created = [0, 0]
+    ws.conn.on('packetCreate', () => created[0]++)
+    upgraded.conn.on('packetCreate', () => created[1]++)
+    const bytes = Uint8Array.from({ length: 500 }, (_, i) => (i * 3) % 256)
+    const f = roomFrame(server.of('/live'), 'delta', bytes)
+    for (let k = 0; k < 3; k++) for (const s of [ws, upgraded]) writeFrame(s, f)
+    await until('both received three', () => got[0].length === 3 && got[1].length === 3)
+    for (const g of got) for (const b of g) expect(b).toEqual(bytes)
+    expect(created).toEqual([0, 3])
   })
 })
