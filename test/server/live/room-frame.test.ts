@@ -7,6 +7,7 @@ import { Server } from 'socket.io'
 import { io, type Socket as ClientSocket } from 'socket.io-client'
 import { liveParser } from '../../../shared/socket-parser'
 import { roomFrame, websocketWire, writeFrame } from '../../../server/live/room-frame'
+import { SlowScreens } from '../../../server/live/slow'
 import { until } from '../../until'
 
 /** The payload of one unmasked, final binary websocket message (RFC 6455 §5.2), or an error. */
@@ -94,5 +95,23 @@ describe('room frames', () => {
     await until('both received three', () => got[0].length === 3 && got[1].length === 3)
     for (const g of got) for (const b of g) expect(b).toEqual(bytes)
     expect(created).toEqual([0, 3])
+  })
+
+  test('a websocket screen whose TCP socket still holds a frame the kernel has not taken counts as backed up', async () => {
+    const before = server.of('/live').sockets.size
+    let received = 0
+    const c = io(url, { transports: ['websocket'], parser: liveParser, forceNew: true, reconnection: false })
+    c.on('delta', () => received++)
+    clients.push(c)
+    await until('connected', () => server.of('/live').sockets.size === before + 1)
+    const screen = [...server.of('/live').sockets.values()][before]
+    const slow = new SlowScreens(server.of('/live'))
+    expect(slow.backedUp(screen)).toBe(false)
+    // More than the kernel takes at once: the rest waits in the socket (engine.io knows nothing of it).
+    writeFrame(screen, roomFrame(server.of('/live'), 'delta', new Uint8Array(32 * 1024 * 1024)))
+    expect(screen.conn.transport.writable).toBe(true)
+    expect(slow.backedUp(screen)).toBe(true)
+    await until('received', () => received === 1, 15_000)
+    expect(slow.backedUp(screen)).toBe(false)
   })
 })
