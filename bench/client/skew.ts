@@ -11,7 +11,8 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { openBrowser, ROOT } from '../../test/e2e/harness'
 import { framesOf, merge, quantile, settled, skews, type Frame } from '../../test/e2e/wallProbe'
-import { frameDueAt, stepOf, type FrameLead } from '../../shared/conductor'
+import { frameDueAt, stepOf, stepsAround, type FrameLead } from '../../shared/conductor'
+import { dueAfterCut, TOUR_STOP_MS } from '../../shared/tourCut'
 import { drain, LOAF_PROBE, mapSummary, pageLog, why, type PageLog } from './skew-why'
 
 export const WALL_PAIR = {
@@ -55,6 +56,8 @@ export async function measureSkew(urlBase: string, seconds: number, log: (s: str
       for (let k = 0; k < 2; k++) await drain(pages[k].page, logs[k])
     }
     const s = skews(fa, fb, from)
+    // What holding costs: from when the server built a frame to when the first page applied it (one machine, one clock).
+    const latency = [...fa].filter(([seq]) => seq > from && built.has(seq)).map(([seq, at]) => at - built.get(seq)!).sort((x, y) => x - y)
     const late = lateFrames(fa, fb, built, leads, 50, logs).filter((f) => f.seq > from)
     for (const f of late) {
       log(`  frame ${f.seq}: skew ${f.skewMs.toFixed(0)} ms; applied ${f.lateMs.map((x) => x.toFixed(0)).join(' and ')} ms after it was due (lead ${f.leadMs} ms, due ${f.dueInTour} ms into a tour stop)`)
@@ -70,7 +73,9 @@ export async function measureSkew(urlBase: string, seconds: number, log: (s: str
     const out = {
       path: '/wall/pair/1 + /wall/pair/2', size: '2 × 1920×1080', seconds, fromSeq: from + 1, frames: s.length,
       p50Ms: quantile(s, 0.5), p99Ms: quantile(s, 0.99), maxMs: s.at(-1) ?? NaN, over50Ms: s.filter((x) => x >= 50).length, late, leads, maps, target: 50, leadMs: lead, pageErrors: pages.flatMap((b) => b.errors).slice(0, 5),
+      latencyMs: { p50: quantile(latency, 0.5), p90: quantile(latency, 0.9), max: latency.at(-1) ?? NaN },
     }
+    log(`built to applied (page 1): p50 ${out.latencyMs.p50.toFixed(0)} ms, p90 ${out.latencyMs.p90.toFixed(0)} ms, max ${out.latencyMs.max.toFixed(0)} ms`)
     log(`frame skew between two browsers over ${out.frames} frames: p50 ${out.p50Ms.toFixed(1)} ms, p99 ${out.p99Ms.toFixed(1)} ms, max ${out.maxMs.toFixed(1)} ms; frame lead at the end ${lead} ms`)
     return out
   } finally {
@@ -78,12 +83,9 @@ export async function measureSkew(urlBase: string, seconds: number, log: (s: str
   }
 }
 
-/** The kiosk tour's stops (client/map/useKioskTour.ts): a cut every 12 s of the server's clock. */
-const TOUR_STOP_MS = 12_000
-
 /**
  * The frames applied `over` ms or more apart, with how late each page applied them against when they were due
- * (shared/conductor.ts frameDueAt; the server's clock is the machine's here): a page that is late was busy, a
+ * (shared/conductor.ts frameDueAt, shared/tourCut.ts; the server's clock is the machine's here): a page that is late was busy, a
  * page that is early or late by the same amount for every frame has its clock offset wrong. A frame built
  * before a lead switch counts with the lead that was then, as on the pages.
  */
@@ -95,7 +97,10 @@ function lateFrames(a: Map<number, number>, b: Map<number, number>, built: Map<n
     if (other === undefined || t == null || Math.abs(at - other) < over) continue
     const lead = leads.find((l) => l.since > t) ?? leads.at(-1)
     if (!lead) continue
-    const due = frameDueAt(lead, t)
+    // The tour moves all run: a frame due in a stop's first seconds is applied at their end (shared/tourCut.ts).
+    const stepDue = frameDueAt(lead, t)
+    const around = stepsAround(lead, stepDue)
+    const due = around ? dueAfterCut(around.next - around.last, stepDue) : stepDue
     out.push({
       seq, skewMs: Math.abs(at - other), lateMs: [at - due, other - due], leadMs: t >= lead.since ? lead.ms : lead.before,
       dueInTour: due % TOUR_STOP_MS, why: [why(logs[0], due, at), why(logs[1], due, other)],

@@ -10,6 +10,7 @@
 // measured on the frames drawn, so on a machine with a GPU (a few ms) neither changes anything one can see.
 import type { Map as MapLibre } from 'maplibre-gl'
 import { debugHook } from '../debug'
+import type { WallSteps } from '../wall/useWallSync'
 
 /** A frame is taken to cost at most this long (longer is the page doing something else too). */
 const MAX_COST_MS = 1000
@@ -88,8 +89,10 @@ const frameBegan = (now: number): number => {
  * next, so the map always gets drawn (at the latest after one rest, then the later of a due frame and the next rest).
  * On a wall that works in steps (`steps`, shared/conductor.ts stepOf) none of that is guessed: one map frame a
  * step is drawn, just after it, when that step's live frames have been applied, and it is done before the next.
+ * After a tour stop's cut no live frame is due for a few seconds (shared/tourCut.ts): the map draws the new view as
+ * it comes in, at once, until a frame begun could no longer be done before the frames due at the quiet's end.
  */
-export function paceRepaints(map: MapLibre, due: () => number | null, pace = new FramePace(), steps?: (t: number) => { last: number; next: number } | null): () => void {
+export function paceRepaints(map: MapLibre, due: () => number | null, pace = new FramePace(), steps?: (t: number) => WallSteps | null): () => void {
   const repaint = map.triggerRepaint.bind(map)
   let later: ReturnType<typeof setTimeout> | undefined
   /** A map frame was drawn and its cost is not known yet (the page is still committing it). */
@@ -108,6 +111,9 @@ export function paceRepaints(map: MapLibre, due: () => number | null, pace = new
       // the next. A repaint asked for later waits for the next step, and so does one asked for from inside that
       // frame (MapLibre asks while it draws, for tiles and fades): traced, such a second frame began when the first
       // let go of the page, 300–700 ms into the step, and held it past the next step's live frames.
+      // In a tour stop's first seconds no live frame is due (shared/tourCut.ts): the map draws the new view's tiles
+      // as they come in, for as long as its frames are done before the frames at the quiet's end.
+      if (step.free !== undefined && now < step.free) return repaint()
       if (now - step.last < STEP_DRAW_MS && drawnStep !== step.last) {
         drawnStep = step.last
         return repaint()
@@ -142,11 +148,13 @@ export function paceRepaints(map: MapLibre, due: () => number | null, pace = new
     drawing = true
     const t = performance.now()
     const begun = frameBegan(t)
+    // A frame of a tour stop's quiet is not what the wall's lead must cover: the quiet covers it.
+    const quiet = steps?.(Date.now())?.free !== undefined
     setTimeout(() => {
       drawing = false
       const ms = performance.now() - t
       pace.drew(ms, Date.now())
-      pageHold.add(Math.min(ms, MAX_COST_MS), Date.now())
+      if (!quiet) pageHold.add(Math.min(ms, MAX_COST_MS), Date.now())
       if (debugHook) {
         const log = (debugHook.mapFrames ??= [])
         log.push({ start: performance.timeOrigin + begun, js: t - begun, ms })

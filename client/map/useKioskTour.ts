@@ -3,7 +3,8 @@
 // One timer, whatever the data does. On a wall of several browsers the tour is the wall's: each stop is a
 // function of the wall's clock (the server's), so every browser moves at the same moment without a message
 // and a browser that reloads is at once at the current stop; input on any browser holds all of them.
-import { computed, onScopeDispose, ref, type Ref } from 'vue'
+import { computed, onScopeDispose, ref, watch, type Ref } from 'vue'
+import { TOUR_STOP_MS } from '../../shared/tourCut'
 import { useInterval, useTimeout } from '../composables/useTimers'
 import type { TourClock } from '../wall/useWallSync'
 
@@ -28,7 +29,7 @@ export function useKioskTour(o: TourOptions) {
   const lastInput = ref(-Infinity)
   const now = ref(performance.now())
   const idleMs = o.idleMs ?? 60_000
-  const stepMs = o.stepMs ?? 12_000
+  const stepMs = o.stepMs ?? TOUR_STOP_MS
   const clock = o.clock ?? null
   const onInput = () => (clock ? clock.hold() : (lastInput.value = performance.now()))
   const events = ['pointerdown', 'wheel', 'keydown', 'touchstart'] as const
@@ -71,6 +72,9 @@ export function useKioskTour(o: TourOptions) {
     }
     // The first visit after the map is mounted: a browser that (re)joins goes to the wall's current stop.
     timer.start(tick, 0)
+    // The wall keeps its live frames out of the map's first seconds after each stop while the tour moves.
+    watch(running, (on) => clock.touring(on ? stepMs : 0), { immediate: true, flush: 'sync' })
+    onScopeDispose(() => clock.touring(0))
   } else
     useInterval(() => {
       now.value = performance.now()

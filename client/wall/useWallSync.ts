@@ -7,6 +7,7 @@ import { computed, onScopeDispose, ref, shallowRef, type Ref } from 'vue'
 import type { Socket } from 'socket.io-client'
 import { flies, FRAME_LEAD, frameDueAt, leadOf, stepGrid, stepsAround, type WallShared, type WallState } from '../../shared/conductor'
 import type { GridMetric, Window } from '../../shared/protocol'
+import { cutQuiet, dueAfterCut } from '../../shared/tourCut'
 import { WallLink } from '../live/wallLink'
 import type { MapMetric } from '../map/style'
 import { pageHold } from '../map/framePace'
@@ -35,8 +36,19 @@ export interface TourClock {
   /** The map's camera moves in cuts, not flights: a browser of the wall draws slowly (shared/conductor.ts flies). */
   cuts: () => boolean
   /** A slow wall's steps around `t` (Date.now() clock): the last and the next; null when it does not step
-   *  (shared/conductor.ts stepOf). The map draws just after a step (client/map/framePace.ts). */
-  steps: (t: number) => { last: number; next: number } | null
+   *  (shared/conductor.ts stepOf). The map draws just after a step (client/map/framePace.ts). Inside a tour stop's
+   *  quiet (shared/tourCut.ts) the quiet is one step, and the map draws at once until `free`. */
+  steps: (t: number) => WallSteps | null
+  /** The tour says how often it moves to its next stop (ms of the wall's clock; 0: it rests): a slow wall keeps its
+   *  live frames out of the map's first seconds after each cut then (shared/tourCut.ts). */
+  touring: (stopMs: number) => void
+}
+
+export interface WallSteps {
+  last: number
+  next: number
+  /** Inside a tour stop's quiet: until when the map draws at once. */
+  free?: number
 }
 
 export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Ref<string>; window: Window; browser?: number }) {
@@ -64,6 +76,8 @@ export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Re
   const metric = computed<MapMetric>({ get: () => toMap(state.value?.metric ?? 'received'), set: (m) => share({ metric: toWall(m) }) })
 
   const now = () => Date.now() + (link?.offset ?? 0)
+  /** How often the tour moves to its next stop (useKioskTour; 0: it rests): the live frames keep clear of its cuts. */
+  let touring = 0
   const clock: TourClock = {
     now,
     heldUntil: () => state.value?.tourHeldUntil ?? 0,
@@ -74,8 +88,12 @@ export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Re
     steps: (t) => {
       const offset = link?.offset ?? 0
       const around = link?.state ? stepsAround(link.state.lead, t + offset) : null
-      return around && { last: around.last - offset, next: around.next - offset }
+      if (!around) return null
+      const quiet = touring ? cutQuiet(around.next - around.last, t + offset, touring) : null
+      if (quiet) return { last: quiet.cut - offset, next: quiet.end - offset, free: quiet.drawUntil - offset }
+      return { last: around.last - offset, next: around.next - offset }
     },
+    touring: (stopMs) => (touring = stopMs),
   }
 
   // Tell the wall how long drawing holds this page (map frames: client/map/framePace.ts), so that its frame
@@ -117,13 +135,17 @@ export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Re
 
   const ready = computed(() => state.value !== null || error.value !== null)
   /** A live frame built at `at` is applied at `at` + the wall's frame lead (server clock), on a slow wall at the
-   *  step after that, never later than that long from now. Until the wall answered, the offset is unknown:
-   *  frames apply at once. */
+   *  step after that, and while its tour runs, if that falls in the first seconds after a stop's cut, at the end
+   *  of them (shared/tourCut.ts); never later than that long from now. Until the wall answered, the offset is
+   *  unknown: frames apply at once. */
   const holdMs = (at: number) => {
     const s = link?.state
     if (!s) return 0
     const grid = stepGrid(s.lead)
-    return Math.min(leadOf(s.lead, at) + Math.max(grid.before, grid.after), frameDueAt(s.lead, at) - now())
+    const due = frameDueAt(s.lead, at)
+    const around = touring ? stepsAround(s.lead, due) : null
+    const applyAt = around ? dueAfterCut(around.next - around.last, due, touring) : due
+    return Math.min(leadOf(s.lead, at) + Math.max(grid.before, grid.after) + (applyAt - due), applyAt - now())
   }
   return { state, error, share, connect, clock, root, view: { ready, holdMs, scope, setScope, window, metric } }
 }

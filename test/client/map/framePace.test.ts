@@ -2,7 +2,8 @@
 // frame is due is put off until just after it, once; with no frame held, or a cheap frame, it is drawn at once.
 import { afterEach, beforeEach, expect, it, vi } from 'vitest'
 import type { Map as MapLibre } from 'maplibre-gl'
-import { FramePace, paceRepaints, WorstHold } from '../../../client/map/framePace'
+import { FramePace, pageHold, paceRepaints, WorstHold } from '../../../client/map/framePace'
+import { cutQuiet } from '../../../shared/tourCut'
 
 beforeEach(() => vi.useFakeTimers())
 afterEach(() => vi.useRealTimers())
@@ -205,4 +206,45 @@ it('on a wall that steps, a repaint asked for just after a step is drawn at once
   expect(m.drawn).toBe(1)
   vi.advanceTimersByTime(21_002 - Date.now())
   expect(m.drawn).toBe(2)
+})
+
+it("in a tour stop's quiet, draws the new view's tiles as they come in, until its frames could no longer be done by its end", () => {
+  const m = fakeMap()
+  // A wall of 1.2 s steps whose tour cut at 12 s: no live frame is due until 15.6 s (shared/tourCut.ts).
+  const steps = (t: number) => {
+    const q = cutQuiet(1200, t)
+    const last = Math.floor(t / 1200) * 1200
+    return q ? { last: q.cut, next: q.end, free: q.drawUntil } : { last, next: last + 1200 }
+  }
+  const holds: number[] = []
+  vi.spyOn(pageHold, 'add').mockImplementation((ms) => void holds.push(ms))
+  vi.setSystemTime(12_005)
+  paceRepaints(m as unknown as MapLibre, () => null, new FramePace(), steps)
+  m.triggerRepaint() // the cut
+  expect(m.drawn).toBe(1)
+  const frame = (ms: number) => {
+    m.render()
+    vi.advanceTimersByTime(ms)
+  }
+  frame(300)
+  // Tiles came in: drawn at once, not at the next step (13.2 s), and again when more came in after that frame.
+  vi.setSystemTime(12_600)
+  m.triggerRepaint()
+  expect(m.drawn).toBe(2)
+  m.triggerRepaint() // asked from inside the frame: drawn once it let go
+  frame(700)
+  expect(m.drawn).toBe(3)
+  frame(400)
+  // 13.7 s: a frame begun now might not be done by 15.6 s, when the quiet's frames are applied; it waits for them.
+  vi.setSystemTime(13_700)
+  m.triggerRepaint()
+  expect(m.drawn).toBe(3)
+  vi.advanceTimersByTime(15_601 - Date.now())
+  expect(m.drawn).toBe(3)
+  vi.advanceTimersByTime(1)
+  expect(m.drawn).toBe(4)
+  frame(500)
+  // The wall's lead is sized on the frames outside a quiet: a quiet covers its own.
+  expect(holds).toHaveLength(1)
+  vi.restoreAllMocks()
 })

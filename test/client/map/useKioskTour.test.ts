@@ -64,7 +64,8 @@ describe('useKioskTour', () => {
   it('on a wall, follows the wall’s clock: browsers started apart visit the same stop at the same moment, and a hold from one holds all', () => {
     // The wall's shared hold, as the conductor would broadcast it to every browser.
     const heldUntil = ref(0)
-    const clock: TourClock = { now: () => Date.now(), heldUntil: () => heldUntil.value, hold: () => (heldUntil.value = Date.now() + 5000), cuts: () => false, steps: () => null }
+    const touring: number[] = []
+    const clock: TourClock = { now: () => Date.now(), heldUntil: () => heldUntil.value, hold: () => (heldUntil.value = Date.now() + 5000), cuts: () => false, steps: () => null, touring: (ms) => touring.push(ms) }
     vi.setSystemTime(10_250)
     const a = start(3, clock)
     vi.advanceTimersByTime(400)
@@ -77,15 +78,21 @@ describe('useKioskTour', () => {
     // late); the steps after it fly.
     expect(a.flights).toEqual([false, true])
     expect(b.flights).toEqual([false, true])
+    // Each tells the wall that its tour moves every 1 s (its live frames keep clear of the cuts)…
+    expect(touring).toEqual([1000, 1000])
     a.tour.noteInput()
     expect(b.tour.paused.value).toBe(true)
     vi.advanceTimersByTime(5000)
     expect(b.visits).toEqual([2, -1])
+    // …and that it rests while input holds it, and moves again after.
+    expect(touring).toEqual([1000, 1000, 0, 0])
     vi.advanceTimersByTime(1000)
     expect(a.visits).toEqual([2, -1, 1])
     expect(b.visits).toEqual([2, -1, 1])
+    expect(touring).toEqual([1000, 1000, 0, 0, 1000, 1000])
     a.stop()
     b.stop()
+    expect(touring.slice(-2)).toEqual([0, 0])
   })
 
   it('clears its timer and listener when its scope ends', () => {
