@@ -3,7 +3,7 @@
 import { DEFAULT_CALENDAR, type Calendar } from '../shared/timelimit'
 import { loadCalendarFile } from './calendar-file'
 import { DEFAULT_INDICATOR_CONFIG, type IndicatorConfig } from '../shared/indicators'
-import { SYNCHRONOUS, type Synchronous } from './db'
+import { PAGE_CACHE, SYNCHRONOUS, type Synchronous } from './db'
 import { loadWallsFile } from './walls'
 import type { WallProfile } from '../shared/wall'
 
@@ -14,6 +14,8 @@ export interface Config {
   dbFile: string
   /** SQLite page cache of the server's connection, in MB. */
   dbCacheMb: number
+  /** The page cache while a 12345 import writes (server/db/index.ts PAGE_CACHE). */
+  dbImportCacheMb: number
   /** When a commit is on disk: 'full' (every acknowledged write survives a power cut) or 'normal' (a crash). */
   dbSynchronous: Synchronous
   /** Demo mode: anonymous district-wide reads are allowed (and the demo simulator may run). */
@@ -204,7 +206,8 @@ export function loadConfig(env: Env = process.env): Config {
     port: int(env, 'PORT', 3000),
     host: env.HOST || '0.0.0.0',
     dbFile: env.ONESCREEN_DB || 'data/onescreen.db',
-    dbCacheMb: int(env, 'ONESCREEN_DB_CACHE_MB', 64, 2),
+    dbCacheMb: int(env, 'ONESCREEN_DB_CACHE_MB', PAGE_CACHE.liveMb, 2),
+    dbImportCacheMb: int(env, 'ONESCREEN_DB_IMPORT_CACHE_MB', PAGE_CACHE.importMb, 2),
     dbSynchronous: oneOf(env, 'ONESCREEN_DB_SYNCHRONOUS', SYNCHRONOUS, 'full'),
     demo: bool(env, 'ONESCREEN_DEMO', true),
     demoSpeed: num(env, 'ONESCREEN_DEMO_SPEED', 1, 0, 100),

@@ -12,7 +12,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { pathToFileURL } from 'node:url'
 import cliProgress from 'cli-progress'
-import { openDb, DEFAULT_DB_FILE } from '../db'
+import { openDb, setPageCache, DEFAULT_DB_FILE } from '../db'
 import { GridIndex } from '../geo'
 import { Ingest } from '../cases/ingest'
 import { Catalogue } from '../cases/catalogue'
@@ -64,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
 
   const config = loadConfig()
   const db = openDb(values.db ?? process.env.ONESCREEN_DB ?? DEFAULT_DB_FILE)
+  setPageCache(db.$client, config.dbImportCacheMb)
   try {
     const grids = GridIndex.load(db)
     if (grids.size === 0) throw new Error('the database has no grids: run npm run db:seed (or npm start) first')

@@ -3,7 +3,7 @@
 // thread pool, so no request waits on the disk while holding the event loop.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { openDb, type Db } from '../db'
+import { openDb, setPageCache, type Db } from '../db'
 import { startCheckpointer } from '../db/checkpointer'
 import { WalSync } from '../db/wal-sync'
 
@@ -14,6 +14,8 @@ declare module 'fastify' {
     durable: () => Promise<void>
     /** The WAL fsyncs of synchronous 'full' (null otherwise): its stats say how many commits share one. */
     walSync: WalSync | null
+    /** Give the connection the import's page cache until the returned function is called (db/index PAGE_CACHE). */
+    importCache: () => () => void
   }
 }
 
@@ -33,8 +35,13 @@ export default fp(
     // Every REST write runs in a savepoint of its group commit; keep the savepoint journals in memory.
     db.$client.pragma('temp_store = MEMORY')
     // SQLite's default page cache is 2 MB; a write touches the cases table and its six indexes at random
-    // places, so with a few hundred thousand cases most of those pages would be re-read on every write.
-    db.$client.pragma(`cache_size = -${app.config.dbCacheMb * 1024}`)
+    // places, so with a few hundred thousand cases most of those pages would be re-read on every write. An import
+    // writes far more of them per commit and gets a larger cache while it runs (db/index PAGE_CACHE says why).
+    setPageCache(db.$client, app.config.dbCacheMb)
+    app.decorate('importCache', () => {
+      setPageCache(db.$client, app.config.dbImportCacheMb)
+      return () => db.$client.open && setPageCache(db.$client, app.config.dbCacheMb)
+    })
     const checkpointer = startCheckpointer(db.$client, { onError: (m) => app.log.error(`WAL checkpoint: ${m}`) })
     app.addHook('onClose', async () => {
       await walSync?.close()

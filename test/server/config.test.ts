@@ -26,12 +26,12 @@ test('every setting is read from the environment', () => {
     ONESCREEN_RATE_MAX: '10', ONESCREEN_RATE_KEY_MAX: '20', ONESCREEN_RATE_WINDOW_MS: '30000', ONESCREEN_CALENDAR: file,
     ONESCREEN_SATISFACTION_K: '0.9', ONESCREEN_THREE_RATE_WEIGHTS: '0.2,0.4,0.4', ONESCREEN_EXTENSION_DENOMINATOR: 'dueClose',
     ONESCREEN_SEED_CASES: '5000', ONESCREEN_IDEMPOTENCY_TTL_HOURS: '24', ONESCREEN_CLIENT_DIR: 'build', LOG_LEVEL: 'warn',
-    ONESCREEN_LOG_REQUESTS: 'yes', ONESCREEN_DB_CACHE_MB: '128',
+    ONESCREEN_LOG_REQUESTS: 'yes', ONESCREEN_DB_CACHE_MB: '128', ONESCREEN_DB_IMPORT_CACHE_MB: '256',
   })
   expect(c).toMatchObject({
     port: 8080, host: '127.0.0.1', dbFile: '/tmp/x.db', demo: false, tickMs: 500, bodyLimit: 65536, batchBodyLimit: 1048576,
     batchMax: 200, rateLimit: { anonymousMax: 10, keyMax: 20, windowMs: 30000 }, seedCases: 5000,
-    idempotencyTtlMs: 24 * 3_600_000, clientDir: 'build', logLevel: 'warn', logRequests: true, dbCacheMb: 128,
+    idempotencyTtlMs: 24 * 3_600_000, clientDir: 'build', logLevel: 'warn', logRequests: true, dbCacheMb: 128, dbImportCacheMb: 256,
     indicators: { basicSatisfiedWeight: 0.9, threeRateWeights: { response: 0.2, resolution: 0.4, satisfaction: 0.4 }, extensionDenominator: 'dueClose' },
   })
   // The file adds to the built-in holidays (it does not replace them).

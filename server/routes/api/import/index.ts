@@ -121,7 +121,13 @@ const upload: FastifyPluginAsyncTypebox = async (app) => {
       const kind = await fileKind(path, part.filename)
       const report = reports.reserve(req.caller.id)
       try {
-        const summary = await importFile(app, path, { mapping, kind, reportFile: report.path })
+        const restoreCache = app.importCache()
+        let summary
+        try {
+          summary = await importFile(app, path, { mapping, kind, reportFile: report.path })
+        } finally {
+          restoreCache()
+        }
         await app.ingest.durable() // the summary acknowledges the imported rows: on disk first
         const listed = summary.errorCount > 0 || summary.skipped > 0
         if (listed) reports.keep(report)
