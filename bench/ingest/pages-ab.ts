@@ -4,7 +4,7 @@
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
-import { openDb } from '../../server/db'
+import { openDb, PAGE_CACHE, setPageCache } from '../../server/db'
 import { ensureSeeded } from '../../fixtures/seed'
 import { GridIndex } from '../../server/geo'
 import { Ingest } from '../../server/cases/ingest'
@@ -36,7 +36,7 @@ const side = (name: string, ddl: string) => {
   const db = openDb(file, 'normal')
   if (ddl) db.$client.exec(ddl)
   db.$client.pragma('temp_store = MEMORY')
-  db.$client.pragma('cache_size = -65536')
+  setPageCache(db.$client, PAGE_CACHE.liveMb)
   db.$client.pragma('wal_checkpoint(TRUNCATE)')
   db.$client.pragma('wal_autocheckpoint = 0')
   const ingest = new Ingest(db, GridIndex.load(db))

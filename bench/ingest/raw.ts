@@ -1,6 +1,6 @@
 // The raw SQLite baseline of bench:ingest: the rows a report writes, inserted with nothing around them.
 import { join } from 'node:path'
-import { openDb, type Db } from '../../server/db'
+import { openDb, PAGE_CACHE, setPageCache, type Db } from '../../server/db'
 import { startCheckpointer } from '../../server/db/checkpointer'
 import { GridIndex } from '../../server/geo'
 
@@ -47,7 +47,7 @@ export class RawBaseline {
     const db = openDb(file)
     const sql = (this.sql = db.$client)
     sql.pragma('temp_store = MEMORY')
-    sql.pragma('cache_size = -65536')
+    setPageCache(sql, PAGE_CACHE.liveMb)
     this.checkpointer = startCheckpointer(sql)!
     const event = sql.prepare(
       `INSERT INTO case_events (case_id, action, from_state, to_state, level, actor, at, reason, data) VALUES (?, 'report', NULL, 'reported', 'grid', ?, ?, NULL, NULL)`,
