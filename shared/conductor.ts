@@ -113,7 +113,7 @@ export function stepGrid(lead: FrameLead): { before: number; after: number; at: 
 }
 
 /** The step length at `t` (server clock; 0: the wall does not step then). */
-function stepAt(lead: FrameLead, t: number): number {
+export function stepAt(lead: FrameLead, t: number): number {
   const grid = stepGrid(lead)
   return t < grid.at ? grid.before : grid.after
 }

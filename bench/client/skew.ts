@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { openBrowser, ROOT } from '../../test/e2e/harness'
 import { framesOf, merge, quantile, settled, skews, type Frame } from '../../test/e2e/wallProbe'
-import { frameDueAt, stepOf, stepsAround, type FrameLead } from '../../shared/conductor'
+import { frameDueAt, stepAt, stepOf, type FrameLead } from '../../shared/conductor'
 import { dueAfterCut, TOUR_STOP_MS } from '../../shared/tourCut'
 import { drain, LOAF_PROBE, mapSummary, pageLog, why, type PageLog } from './skew-why'
 
@@ -99,8 +99,7 @@ function lateFrames(a: Map<number, number>, b: Map<number, number>, built: Map<n
     if (!lead) continue
     // The tour moves all run: a frame due in a stop's first seconds is applied at their end (shared/tourCut.ts).
     const stepDue = frameDueAt(lead, t)
-    const around = stepsAround(lead, stepDue)
-    const due = around ? dueAfterCut(around.next - around.last, stepDue) : stepDue
+    const due = dueAfterCut(stepAt(lead, stepDue), stepDue)
     out.push({
       seq, skewMs: Math.abs(at - other), lateMs: [at - due, other - due], leadMs: t >= lead.since ? lead.ms : lead.before,
       dueInTour: due % TOUR_STOP_MS, why: [why(logs[0], due, at), why(logs[1], due, other)],

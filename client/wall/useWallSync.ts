@@ -5,7 +5,7 @@
 // made once, on the live connection, outside Vue's reactivity, and disposed with the screen.
 import { computed, onScopeDispose, ref, shallowRef, type Ref } from 'vue'
 import type { Socket } from 'socket.io-client'
-import { flies, FRAME_LEAD, frameDueAt, leadOf, stepGrid, stepsAround, type WallShared, type WallState } from '../../shared/conductor'
+import { flies, FRAME_LEAD, frameDueAt, leadOf, stepAt, stepGrid, stepsAround, type WallShared, type WallState } from '../../shared/conductor'
 import type { GridMetric, Window } from '../../shared/protocol'
 import { cutQuiet, dueAfterCut } from '../../shared/tourCut'
 import { WallLink } from '../live/wallLink'
@@ -87,9 +87,10 @@ export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Re
     cuts: () => !!state.value && !flies(state.value.lead),
     steps: (t) => {
       const offset = link?.offset ?? 0
-      const around = link?.state ? stepsAround(link.state.lead, t + offset) : null
-      if (!around) return null
-      const quiet = touring ? cutQuiet(around.next - around.last, t + offset, touring) : null
+      const lead = link?.state?.lead
+      const around = lead ? stepsAround(lead, t + offset) : null
+      if (!lead || !around) return null
+      const quiet = touring ? cutQuiet(stepAt(lead, t + offset), t + offset, touring) : null
       if (quiet) return { last: quiet.cut - offset, next: quiet.end - offset, free: quiet.drawUntil - offset }
       return { last: around.last - offset, next: around.next - offset }
     },
@@ -143,8 +144,7 @@ export function useWallSync(name: string, o: { viewerRoot: Ref<string>; home: Re
     if (!s) return 0
     const grid = stepGrid(s.lead)
     const due = frameDueAt(s.lead, at)
-    const around = touring ? stepsAround(s.lead, due) : null
-    const applyAt = around ? dueAfterCut(around.next - around.last, due, touring) : due
+    const applyAt = touring ? dueAfterCut(stepAt(s.lead, due), due, touring) : due
     return Math.min(leadOf(s.lead, at) + Math.max(grid.before, grid.after) + (applyAt - due), applyAt - now())
   }
   return { state, error, share, connect, clock, root, view: { ready, holdMs, scope, setScope, window, metric } }

@@ -38,8 +38,6 @@ export interface RoomFrame {
   packets: unknown[]
   /** engine.io write options: the finished websocket message, when the event is one binary packet. */
   options: { wsPreEncodedFrame?: Buffer[] }
-  /** The finished websocket message itself (when there is one). */
-  message?: Buffer
 }
 
 /** Encode `event(bytes)` for the namespace's screens once. */
@@ -49,7 +47,7 @@ export function roomFrame(nsp: Namespace, event: string, bytes: Uint8Array): Roo
   if (!(only instanceof Uint8Array)) return { packets, options: {} }
   const body = Buffer.from(only.buffer, only.byteOffset, only.byteLength)
   const message = Buffer.concat(wsFrame(body, { fin: true, rsv1: false, opcode: BINARY, mask: false, readOnly: false }))
-  return { packets, options: { wsPreEncodedFrame: [message] }, message }
+  return { packets, options: { wsPreEncodedFrame: [message] } }
 }
 
 /** Each screen's websocket TCP socket, or null, found at its first frame (a connection keeps its kind). */
@@ -72,7 +70,8 @@ export function websocketWire(socket: Socket): TcpSocket | null {
 
 /** Hand the frame to one screen's connection (engine.io buffers it while the connection is busy). */
 export function writeFrame(socket: Socket, frame: RoomFrame): void {
-  const wire = frame.message ? websocketWire(socket) : null
-  if (wire) wire.write(frame.message!)
+  const message = frame.options.wsPreEncodedFrame?.[0]
+  const wire = message ? websocketWire(socket) : null
+  if (wire) wire.write(message!)
   else for (const packet of frame.packets) socket.conn.write(packet as Buffer, frame.options as { compress?: boolean })
 }
